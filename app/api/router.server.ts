@@ -1,0 +1,93 @@
+import * as v from "valibot";
+import type { AppContext } from "~/context.server";
+import { getSession, type SessionInfo } from "~/auth/session.server";
+import { resolveLocale } from "~/lib/preferences.server";
+import { ApiError, errorResponse, fieldsFromIssues } from "./errors";
+
+type AnySchema = v.GenericSchema;
+
+export interface EndpointResponseDoc {
+  description: string;
+  schema?: AnySchema;
+}
+
+export interface HandlerArgs<B> {
+  ctx: AppContext;
+  request: Request;
+  body: B;
+  params: Record<string, string>;
+  session: SessionInfo | null;
+  locale: string;
+}
+
+export interface Endpoint<B extends AnySchema | undefined = AnySchema | undefined> {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** OpenAPI-style path under /api/v1, e.g. "/auth/code" or "/orders/{id}". */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  auth: "none" | "user";
+  body?: B;
+  responses: Record<number, EndpointResponseDoc>;
+  handler: (args: HandlerArgs<B extends AnySchema ? v.InferOutput<B> : undefined>) => Promise<Response>;
+}
+
+export function defineEndpoint<B extends AnySchema | undefined>(e: Endpoint<B>): Endpoint<B> {
+  return e;
+}
+
+function compile(path: string): RegExp {
+  return new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g, "(?<$1>[^/]+)")}$`);
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new ApiError(415, "unsupported_media_type");
+  const length = Number(request.headers.get("Content-Length") ?? "0");
+  if (length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large");
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "invalid_json");
+  }
+}
+
+/** Routes one /api/v1 request: match → auth → validate → handler; every failure is a JSON error. */
+export async function dispatch(endpoints: readonly Endpoint[], ctx: AppContext, request: Request, subpath: string): Promise<Response> {
+  const locale = resolveLocale(request);
+  try {
+    const path = `/${subpath}`.replace(/\/+$/, "") || "/";
+    const matches = endpoints
+      .map((e) => ({ e, m: compile(e.path).exec(path) }))
+      .filter((x): x is { e: Endpoint; m: RegExpExecArray } => x.m !== null);
+    if (matches.length === 0) throw new ApiError(404, "not_found");
+    const method = request.method === "HEAD" ? "GET" : request.method;
+    const hit = matches.find((x) => x.e.method === method);
+    if (!hit) {
+      throw new ApiError(405, "method_not_allowed", undefined, { Allow: [...new Set(matches.map((x) => x.e.method))].join(", ") });
+    }
+    const { e, m } = hit;
+    const session = await getSession(ctx, request);
+    if (e.auth === "user" && !session) {
+      throw new ApiError(401, "unauthorized", undefined, { "WWW-Authenticate": 'Bearer realm="api"' });
+    }
+    let body: unknown = undefined;
+    if (e.body) {
+      const parsed = v.safeParse(e.body, await readJson(request));
+      if (!parsed.success) throw new ApiError(400, "validation_failed", fieldsFromIssues(parsed.issues));
+      body = parsed.output;
+    }
+    const response = await e.handler({ ctx, request, body: body as never, params: { ...m.groups }, session, locale });
+    if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
+    return response;
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error, locale);
+    console.error(error);
+    return errorResponse(new ApiError(500, "internal"), locale);
+  }
+}

@@ -1,0 +1,77 @@
+import { redirect } from "@remix-run/cloudflare";
+import { and, eq } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { merchants, merchantStaff, pickupPoints, type Role } from "~/db/schema";
+import { rolesGrant, type Permission } from "./permissions";
+import { getSession, type SessionUser } from "./session.server";
+
+/** A relative path on this site to come back to after sign-in (never an open redirect). */
+export function safeRedirectPath(to: string | null | undefined, fallback = "/"): string {
+  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+function signInRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  const back = url.pathname + url.search;
+  return redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+}
+
+export function forbidden(): Response {
+  return new Response("Forbidden", { status: 403, statusText: "Forbidden" });
+}
+
+export async function getOptionalUser(ctx: AppContext, request: Request): Promise<SessionUser | null> {
+  return (await getSession(ctx, request))?.user ?? null;
+}
+
+/** The signed-in user, or a redirect to /login that comes back here afterwards. */
+export async function requireUser(ctx: AppContext, request: Request): Promise<SessionUser> {
+  const user = await getOptionalUser(ctx, request);
+  if (!user) throw signInRedirect(request);
+  return user;
+}
+
+/** A signed-in user holding `role`; others get the 403 page. */
+export async function requireRole(ctx: AppContext, request: Request, role: Role): Promise<SessionUser> {
+  const user = await requireUser(ctx, request);
+  if (!user.roles.includes(role)) throw forbidden();
+  return user;
+}
+
+export async function requirePermission(ctx: AppContext, request: Request, permission: Permission): Promise<SessionUser> {
+  const user = await requireUser(ctx, request);
+  if (!rolesGrant(user.roles, permission)) throw forbidden();
+  return user;
+}
+
+/** Throws 403 when the user does not hold the leader role or runs no pickup point. */
+export async function requireOwnPickupPoint(ctx: AppContext, user: SessionUser) {
+  if (!user.roles.includes("leader")) throw forbidden();
+  const point = await ctx.db.query.pickupPoints.findFirst({ where: eq(pickupPoints.leaderUserId, user.id) });
+  if (!point) throw forbidden();
+  return point;
+}
+
+/** Object-level check: this pickup point must be the user's own. */
+export async function requirePickupPointOwner(ctx: AppContext, user: SessionUser, pickupPointId: string) {
+  const point = await ctx.db.query.pickupPoints.findFirst({
+    where: and(eq(pickupPoints.id, pickupPointId), eq(pickupPoints.leaderUserId, user.id)),
+  });
+  if (!point || !user.roles.includes("leader")) throw forbidden();
+  return point;
+}
+
+/** The merchant the user works for (the first, when several); 403 when none. */
+export async function requireOwnMerchant(ctx: AppContext, user: SessionUser, merchantId?: string) {
+  if (!user.roles.includes("merchant")) throw forbidden();
+  const rows = await ctx.db
+    .select({ merchant: merchants, staffRole: merchantStaff.staffRole })
+    .from(merchantStaff)
+    .innerJoin(merchants, eq(merchants.id, merchantStaff.merchantId))
+    .where(merchantId ? and(eq(merchantStaff.userId, user.id), eq(merchantStaff.merchantId, merchantId)) : eq(merchantStaff.userId, user.id))
+    .limit(1);
+  const row = rows[0];
+  if (!row) throw forbidden();
+  return row;
+}

@@ -1,0 +1,34 @@
+import type { Role } from "~/db/schema";
+
+/**
+ * What each role may do, as `action:entity:scope` strings (scope `own` = objects the user owns or
+ * belongs to, `any` = every object). Guards check these on the server; the UI reads them only to
+ * hide what would be refused anyway. Issue #6 adds admin sub-roles with their own sets.
+ */
+export const PERMISSIONS = {
+  shopper: ["read:profile:own", "update:profile:own", "read:order:own", "create:order:own"],
+  leader: ["read:pickup-point:own", "update:pickup-point:own", "read:order:own-point"],
+  merchant: ["read:merchant:own", "update:merchant:own", "read:product:own", "update:product:own"],
+  admin: [
+    "read:user:any",
+    "update:user-roles:any",
+    "read:merchant:any",
+    "read:pickup-point:any",
+    "read:audit-log:any",
+    "update:settings:any",
+  ],
+} as const satisfies Record<Role, readonly string[]>;
+
+export type Permission = (typeof PERMISSIONS)[Role][number];
+
+export function rolesGrant(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => (PERMISSIONS[role] as readonly string[]).includes(permission));
+}
+
+/** Where each role works; the role switcher lists the ones a user holds. */
+export const ROLE_HOME: Record<Role, string> = {
+  shopper: "/",
+  leader: "/leader",
+  merchant: "/merchant",
+  admin: "/admin",
+};

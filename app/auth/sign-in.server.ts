@@ -1,0 +1,29 @@
+import { redirect } from "@remix-run/cloudflare";
+import type { AppContext } from "~/context.server";
+import type { Role } from "~/db/schema";
+import { userRoles } from "~/db/schema";
+import { eq } from "drizzle-orm";
+import { ROLE_HOME } from "./permissions";
+import { safeRedirectPath } from "./guards.server";
+import { endSession, getSession, startSession } from "./session.server";
+
+/** Where a user lands after sign-in when no page asked: the one working role they hold, else the store. */
+export function homeForRoles(roles: Role[]): string {
+  const working = roles.filter((r) => r !== "shopper");
+  return working.length === 1 ? ROLE_HOME[working[0]!] : working.includes("admin") ? "/admin" : "/";
+}
+
+/** Starts a fresh session (new token, so no fixation) and redirects with its cookie. */
+export async function completeWebSignIn(
+  ctx: AppContext,
+  request: Request,
+  userId: string,
+  redirectTo: string | null,
+): Promise<Response> {
+  const previous = await getSession(ctx, request);
+  if (previous) await endSession(ctx, previous.sessionId);
+  const { cookie } = await startSession(ctx, userId, "cookie");
+  const roles = (await ctx.db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role);
+  const target = safeRedirectPath(redirectTo, homeForRoles(roles));
+  return redirect(target, { headers: { "Set-Cookie": cookie } });
+}

@@ -1,0 +1,5 @@
+export * from "./identity";
+export * from "./pickup";
+export * from "./merchants";
+export * from "./catalog";
+export * from "./platform";

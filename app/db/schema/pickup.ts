@@ -1,0 +1,31 @@
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { users } from "./identity";
+
+/**
+ * Pickup points (自提点), each run by one leader. The street address and the contact phone are
+ * encrypted; `area` (community / district) stays plain for search and listing.
+ * `hours` is JSON: { "open": "08:00", "close": "21:00", "days": [1..7] } in Asia/Shanghai.
+ */
+export const pickupPoints = sqliteTable(
+  "pickup_points",
+  {
+    id: text("id").primaryKey(),
+    leaderUserId: text("leader_user_id").notNull().references(() => users.id),
+    name: text("name").notNull(),
+    area: text("area").notNull(),
+    addressEnc: text("address_enc").notNull(),
+    contactPhoneEnc: text("contact_phone_enc").notNull(),
+    lat: real("lat").notNull(),
+    lng: real("lng").notNull(),
+    hours: text("hours").notNull(),
+    status: text("status", { enum: ["pending", "active", "suspended", "rejected"] }).notNull(),
+    rejectReason: text("reject_reason"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("pickup_points_leader_idx").on(t.leaderUserId),
+    index("pickup_points_status_idx").on(t.status, t.lat, t.lng),
+    index("pickup_points_name_idx").on(t.name),
+  ],
+);

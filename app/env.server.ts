@@ -1,0 +1,67 @@
+import * as v from "valibot";
+
+/** Bindings and settings the Worker receives. Secrets come from `wrangler secret put` (prod) or .dev.vars (local). */
+export interface Env {
+  DB: D1Database;
+  IMAGES: R2Bucket;
+  ASSETS: Fetcher;
+  RATE_LIMITER: DurableObjectNamespace<import("./durable-objects/rate-limiter").RateLimiter>;
+  SETTLEMENT_QUEUE: Queue<unknown>;
+  APP_ENV: string;
+  DATA_KEYS: string;
+  DATA_KEY_ID: string;
+  LOOKUP_KEY: string;
+  SMS_PROVIDER?: string;
+  EMAIL_PROVIDER?: string;
+  SMS_WEBHOOK_URL?: string;
+  EMAIL_WEBHOOK_URL?: string;
+  MESSAGE_WEBHOOK_SECRET?: string;
+  OIDC_ISSUER?: string;
+  OIDC_CLIENT_ID?: string;
+  OIDC_CLIENT_SECRET?: string;
+  OIDC_ALLOW_INSECURE?: string;
+  WECHAT_APP_ID?: string;
+  WECHAT_APP_SECRET?: string;
+  WECHAT_OPEN_BASE?: string;
+  WECHAT_API_BASE?: string;
+}
+
+const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));
+
+const EnvSchema = v.object({
+  APP_ENV: v.picklist(["development", "test", "production"]),
+  DATA_KEYS: v.pipe(
+    v.string(),
+    v.check(
+      (s) => s.split(",").every((pair) => /^[A-Za-z0-9_-]+:[A-Za-z0-9+/]{43}=$/.test(pair.trim())),
+      'DATA_KEYS must be "id:base64key[,id:base64key…]" with 32-byte keys',
+    ),
+  ),
+  DATA_KEY_ID: v.pipe(v.string(), v.minLength(1)),
+  LOOKUP_KEY: base64Key,
+  SMS_PROVIDER: v.optional(v.picklist(["outbox", "webhook"]), "outbox"),
+  EMAIL_PROVIDER: v.optional(v.picklist(["outbox", "webhook"]), "outbox"),
+});
+
+const checked = new WeakSet<object>();
+
+/** Fails fast, with the offending setting named, when the Worker is misconfigured. */
+export function assertEnv(env: Env): Env {
+  if (checked.has(env)) return env;
+  const result = v.safeParse(EnvSchema, env);
+  if (!result.success) {
+    const issues = result.issues.map((i) => `${v.getDotPath(i) ?? "?"}: ${i.message}`).join("; ");
+    throw new Error(`Invalid Worker configuration: ${issues}`);
+  }
+  if (!env.DATA_KEYS.split(",").some((p) => p.trim().split(":")[0] === env.DATA_KEY_ID)) {
+    throw new Error("Invalid Worker configuration: DATA_KEY_ID names no key in DATA_KEYS");
+  }
+  if (env.APP_ENV === "production" && (env.SMS_PROVIDER ?? "outbox") === "outbox") {
+    // Production must deliver real messages; the outbox is a development tool.
+    throw new Error("Invalid Worker configuration: SMS_PROVIDER=outbox is not allowed in production");
+  }
+  checked.add(env);
+  return env;
+}
+
+export const isDevelopment = (env: Pick<Env, "APP_ENV">) => env.APP_ENV === "development" || env.APP_ENV === "test";

@@ -1,0 +1,22 @@
+import { lt, or, isNotNull, and } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { deleteExpiredSessions } from "~/auth/session.server";
+import { signInCodes } from "~/db/schema";
+
+/** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
+export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
+  const dayAgo = now - 24 * 60 * 60 * 1000;
+  await ctx.db.delete(signInCodes).where(or(lt(signInCodes.expiresAt, dayAgo), and(isNotNull(signInCodes.consumedAt), lt(signInCodes.consumedAt, dayAgo))));
+  await deleteExpiredSessions(ctx);
+}
+
+/** Cron dispatch. Every job is idempotent: running it twice for one tick changes nothing more. */
+export async function runScheduled(ctx: AppContext, cron: string, scheduledTime: number): Promise<void> {
+  switch (cron) {
+    case "*/5 * * * *":
+      await housekeeping(ctx, scheduledTime);
+      break;
+    default:
+      console.warn(`No job for cron "${cron}"`);
+  }
+}

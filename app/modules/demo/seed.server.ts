@@ -1,0 +1,143 @@
+import type { AppContext } from "~/context.server";
+import { hashPassword } from "~/auth/password.server";
+import {
+  categories,
+  merchants,
+  merchantStaff,
+  pickupPoints,
+  productImages,
+  products,
+  settings,
+  skus,
+  userRoles,
+  users,
+} from "~/db/schema";
+import { chunkRows } from "~/db/chunk";
+import { encryptField, lookupHash } from "~/lib/field-crypto.server";
+import {
+  DEMO_ADMIN,
+  DEMO_CATEGORIES,
+  DEMO_LEADERS,
+  DEMO_MERCHANT_OWNERS,
+  DEMO_MERCHANTS,
+  DEMO_PASSWORD,
+  DEMO_PICKUP_POINTS,
+  DEMO_PRODUCTS,
+  DEMO_SETTINGS,
+  DEMO_SHOPPERS,
+  productSvg,
+} from "./world";
+
+type SeedContext = Pick<AppContext, "db"> & { env: Pick<AppContext["env"], "DATA_KEYS" | "DATA_KEY_ID" | "LOOKUP_KEY" | "IMAGES"> };
+
+const childId = (prefix: string, parentId: string, n: number) => `${prefix}_${parentId.slice(4, 22)}${String(n).padStart(2, "0")}`;
+
+/**
+ * Writes the demo world. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so running it again
+ * (every `npm start`) keeps whatever the demo users changed.
+ */
+export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; products: number }> {
+  const now = Date.now();
+  const { db, env } = ctx;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const people = [DEMO_ADMIN, ...DEMO_MERCHANT_OWNERS, ...DEMO_LEADERS, ...DEMO_SHOPPERS];
+
+  const userRows = await Promise.all(
+    people.map(async (u) => ({
+      id: u.id,
+      displayName: u.name,
+      email: u.email ?? null,
+      emailVerifiedAt: u.email ? now : null,
+      phoneEnc: await encryptField(env, "phone", u.phone),
+      phoneHash: await lookupHash(env, "phone", u.phone),
+      phoneVerifiedAt: now,
+      passwordHash: u.email ? passwordHash : null,
+      locale: "zh-CN",
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  const roleRows = people.flatMap((u) => u.roles.map((role) => ({ userId: u.id, role, createdAt: now })));
+  const merchantRows = await Promise.all(
+    DEMO_MERCHANTS.map(async (m) => ({
+      id: m.id,
+      name: m.name,
+      companyName: m.companyName,
+      licenceNoEnc: await encryptField(env, "licence_no", m.licenceNo),
+      licenceNoHash: await lookupHash(env, "licence_no", m.licenceNo),
+      contactName: m.contactName,
+      contactPhoneEnc: await encryptField(env, "contact_phone", m.contactPhone),
+      description: m.description,
+      status: "approved" as const,
+      createdBy: m.ownerId,
+      reviewedBy: DEMO_ADMIN.id,
+      reviewedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  const pointRows = await Promise.all(
+    DEMO_PICKUP_POINTS.map(async (p) => ({
+      id: p.id,
+      leaderUserId: p.leaderId,
+      name: p.name,
+      area: p.area,
+      addressEnc: await encryptField(env, "address", p.address),
+      contactPhoneEnc: await encryptField(env, "contact_phone", p.contactPhone),
+      lat: p.lat,
+      lng: p.lng,
+      hours: JSON.stringify(p.hours),
+      status: "active" as const,
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
+  const categoryId = Object.fromEntries(DEMO_CATEGORIES.map((c) => [c.slug, c.id]));
+  const productRows = DEMO_PRODUCTS.map((p) => ({
+    id: p.id,
+    merchantId: DEMO_MERCHANTS[p.merchant].id,
+    categoryId: categoryId[p.category]!,
+    titleZh: p.titleZh,
+    titleEn: p.titleEn,
+    unit: p.unit,
+    status: "on_shelf" as const,
+    soldCount: p.sold,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  const skuRows = DEMO_PRODUCTS.flatMap((p) =>
+    p.skus.map((s, i) => ({ id: childId("sku", p.id, i + 1), productId: p.id, ...s, sort: i, createdAt: now, updatedAt: now })),
+  );
+  const imageRows = DEMO_PRODUCTS.map((p) => ({
+    id: childId("img", p.id, 1),
+    productId: p.id,
+    r2Key: `products/${p.id}/1.svg`,
+    contentType: "image/svg+xml",
+    width: 480,
+    height: 480,
+    sort: 0,
+    createdAt: now,
+  }));
+
+  const staffRows = DEMO_MERCHANTS.map((m) => ({ merchantId: m.id, userId: m.ownerId, staffRole: "owner" as const, createdAt: now }));
+  const categoryRows = DEMO_CATEGORIES.map((c) => ({ ...c, parentId: null, createdAt: now }));
+  const settingRows = Object.entries(DEMO_SETTINGS).map(([key, value]) => ({ key, value: JSON.stringify(value), updatedAt: now }));
+  // One transaction for the whole world; inserts split to fit D1's 100-parameter limit.
+  const [first, ...rest] = [
+    ...chunkRows(users, userRows).map((rows) => db.insert(users).values(rows).onConflictDoNothing()),
+    ...chunkRows(userRoles, roleRows).map((rows) => db.insert(userRoles).values(rows).onConflictDoNothing()),
+    ...chunkRows(merchants, merchantRows).map((rows) => db.insert(merchants).values(rows).onConflictDoNothing()),
+    ...chunkRows(merchantStaff, staffRows).map((rows) => db.insert(merchantStaff).values(rows).onConflictDoNothing()),
+    ...chunkRows(pickupPoints, pointRows).map((rows) => db.insert(pickupPoints).values(rows).onConflictDoNothing()),
+    ...chunkRows(categories, categoryRows).map((rows) => db.insert(categories).values(rows).onConflictDoNothing()),
+    ...chunkRows(products, productRows).map((rows) => db.insert(products).values(rows).onConflictDoNothing()),
+    ...chunkRows(skus, skuRows).map((rows) => db.insert(skus).values(rows).onConflictDoNothing()),
+    ...chunkRows(productImages, imageRows).map((rows) => db.insert(productImages).values(rows).onConflictDoNothing()),
+    ...chunkRows(settings, settingRows).map((rows) => db.insert(settings).values(rows).onConflictDoNothing()),
+  ];
+  await db.batch([first!, ...rest]);
+  for (const p of DEMO_PRODUCTS) {
+    await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
+  }
+  return { users: people.length, products: DEMO_PRODUCTS.length };
+}

@@ -1,0 +1,31 @@
+import { sql } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+
+/** Counts for the admin home. */
+export async function getPlatformCounts(ctx: AppContext) {
+  const row = await ctx.db.get<{
+    users: number;
+    leaders: number;
+    merchants: number;
+    pending_merchants: number;
+    pending_points: number;
+    products: number;
+    pending_products: number;
+  }>(sql`SELECT
+      (SELECT count(*) FROM users) AS users,
+      (SELECT count(*) FROM user_roles WHERE role = 'leader') AS leaders,
+      (SELECT count(*) FROM merchants WHERE status = 'approved') AS merchants,
+      (SELECT count(*) FROM merchants WHERE status = 'pending') AS pending_merchants,
+      (SELECT count(*) FROM pickup_points WHERE status = 'pending') AS pending_points,
+      (SELECT count(*) FROM products WHERE status = 'on_shelf') AS products,
+      (SELECT count(*) FROM products WHERE status = 'pending_review') AS pending_products`);
+  return {
+    users: row.users,
+    leaders: row.leaders,
+    merchants: row.merchants,
+    pendingMerchants: row.pending_merchants,
+    pendingPoints: row.pending_points,
+    products: row.products,
+    pendingProducts: row.pending_products,
+  };
+}

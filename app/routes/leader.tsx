@@ -1,0 +1,33 @@
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { Outlet, useLoaderData } from "@remix-run/react";
+import { MapPin, User } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { requireRole } from "~/auth/guards.server";
+import { RoleHeader } from "~/components/ui/role-header";
+import { TabBar } from "~/components/ui/tab-bar";
+
+/** The leader app shell. Each child loader guards itself too (loaders run in parallel). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireRole(context, request, "leader");
+  return { userName: user.displayName };
+}
+
+export default function LeaderLayout() {
+  const { t } = useTranslation();
+  const { userName } = useLoaderData<typeof loader>();
+  return (
+    <div className="mx-auto min-h-dvh max-w-[30rem] pb-20">
+      <RoleHeader area="leader" userName={userName} />
+      <main id="main" className="p-4">
+        <Outlet />
+      </main>
+      <TabBar
+        label={t("nav.leader")}
+        tabs={[
+          { to: "/leader", label: t("leader.tabs.point"), icon: MapPin, end: true },
+          { to: "/me", label: t("nav.me"), icon: User },
+        ]}
+      />
+    </div>
+  );
+}

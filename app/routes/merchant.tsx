@@ -1,0 +1,47 @@
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { Store } from "lucide-react";
+import { useTranslation } from "react-i18next";
+import { requireRole } from "~/auth/guards.server";
+import { RoleHeader } from "~/components/ui/role-header";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireRole(context, request, "merchant");
+  return { userName: user.displayName };
+}
+
+const NAV = [{ to: "/merchant", key: "merchant.nav.profile", icon: Store, end: true }];
+
+/** Desk layout: side navigation from 1024 px, a top menu below. */
+export default function MerchantLayout() {
+  const { t } = useTranslation();
+  const { userName } = useLoaderData<typeof loader>();
+  return (
+    <div className="min-h-dvh">
+      <RoleHeader area="merchant" userName={userName} />
+      <div className="lg:flex">
+        <nav aria-label={t("nav.merchant")} className="no-print border-b border-line bg-white lg:min-h-[calc(100dvh-3.75rem)] lg:w-56 lg:border-r lg:border-b-0">
+          <ul className="flex gap-1 overflow-x-auto p-2 lg:flex-col">
+            {NAV.map((item) => (
+              <li key={item.to}>
+                <NavLink
+                  to={item.to}
+                  end={item.end}
+                  className={({ isActive }) =>
+                    `flex min-h-11 items-center gap-2 rounded-lg px-3 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-ink hover:bg-surface"}`
+                  }
+                >
+                  <item.icon aria-hidden className="size-5" />
+                  {t(item.key)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" className="flex-1 p-4 lg:p-6">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}

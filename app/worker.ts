@@ -1,0 +1,54 @@
+/**
+ * The Worker: every request, queue batch and cron tick enters here.
+ *   fetch     → origin check → Remix (pages, forms, /api/v1) → security headers
+ *   queue     → settlement consumer / dead-letter recorder
+ *   scheduled → cron jobs
+ * Durable Object classes are re-exported by name for wrangler.toml's bindings.
+ */
+import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+import * as build from "@remix-run/dev/server-build";
+import { isForbiddenCrossSite } from "./auth/csrf.server";
+import { createBaseContext, createRequestContext } from "./context.server";
+import type { Env } from "./env.server";
+import { runScheduled } from "./jobs/index.server";
+import { toBase64 } from "./lib/encoding";
+import { applySecurityHeaders } from "./lib/security-headers.server";
+import { handleQueueBatch } from "./queues/index.server";
+
+export { RateLimiter } from "./durable-objects/rate-limiter";
+
+const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV);
+
+function forbiddenResponse(url: URL): Response {
+  const body = { error: { code: "forbidden_origin", message: "Cross-site request refused" } };
+  return url.pathname.startsWith("/api/")
+    ? Response.json(body, { status: 403 })
+    : new Response("403 Forbidden: cross-site request refused", { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+export default {
+  async fetch(request, env, exec) {
+    const nonce = toBase64(crypto.getRandomValues(new Uint8Array(16)));
+    const url = new URL(request.url);
+    const secure = url.protocol === "https:";
+    if (isForbiddenCrossSite(request, url)) {
+      return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
+    }
+    const context = createRequestContext(request, env, exec, nonce);
+    let response = await handleRemix(request, context);
+    const cookies = context.request?.outgoingCookies ?? [];
+    if (cookies.length) {
+      response = new Response(response.body, response);
+      for (const c of cookies) response.headers.append("Set-Cookie", c);
+    }
+    return applySecurityHeaders(response, { nonce, secure });
+  },
+
+  async queue(batch, env, exec) {
+    await handleQueueBatch(createBaseContext(env, (p) => exec.waitUntil(p)), batch);
+  },
+
+  async scheduled(controller, env, exec) {
+    await runScheduled(createBaseContext(env, (p) => exec.waitUntil(p)), controller.cron, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env, unknown>;
