@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithValibot } from "@conform-to/valibot";
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { data, redirect, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
@@ -21,6 +21,14 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: `${translate(locale, "auth.signIn")} · ${translate(locale, "app.name")}` }];
 };
 
+/** Document responses carry the action's Retry-After (429) so clients know when to try again. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers();
+  const retry = actionHeaders.get("Retry-After");
+  if (retry) headers.set("Retry-After", retry);
+  return headers;
+};
+
 const METHODS = ["phone", "email", "password"] as const;
 type Method = (typeof METHODS)[number];
 
@@ -29,6 +37,12 @@ const EmailCodeRequest = v.object({ intent: v.literal("request-code"), channel: 
 const PhoneCodeVerify = v.object({ intent: v.literal("verify-code"), channel: v.literal("sms"), phone: Phone, code: OneTimeCode });
 const EmailCodeVerify = v.object({ intent: v.literal("verify-code"), channel: v.literal("email"), email: Email, code: OneTimeCode });
 const PasswordSignIn = v.object({ intent: v.literal("password"), email: Email, password: Password });
+
+function maskedTarget(channel: string, formData: FormData): string | null {
+  const raw = String(formData.get(channel === "email" ? "email" : "phone") ?? "");
+  if (channel === "email") return v.is(Email, raw) ? maskEmail(raw.trim()) : null;
+  return v.is(Phone, raw) ? maskPhone(raw) : null;
+}
 
 function schemaFor(intent: string, channel: string) {
   if (intent === "password") return PasswordSignIn;
@@ -49,11 +63,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const channel = String(formData.get("channel") ?? "sms");
   if (!["request-code", "verify-code", "password"].includes(intent)) {
     const submission = parseWithValibot(formData, { schema: v.object({ intent: v.picklist(["request-code", "verify-code", "password"], "intent_invalid") }) });
-    return data({ intent, sentTo: null, result: submission.reply() }, { status: 400 });
+    return data({ intent, channel, sentTo: null, result: submission.reply() }, { status: 400 });
   }
   const submission = parseWithValibot(formData, { schema: schemaFor(intent, channel) });
   if (submission.status !== "success") {
-    return data({ intent, sentTo: null, result: submission.reply() }, { status: 400 });
+    // A bad code keeps the person on the code step (the target they typed is still valid).
+    const sentTo = intent === "verify-code" ? maskedTarget(channel, formData) : null;
+    return data({ intent, channel, sentTo, result: submission.reply() }, { status: 400 });
   }
   const input = submission.value;
   const ip = context.request!.ip;
@@ -65,12 +81,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const sent = await requestSignInCode(context, target, { ip, locale });
     if (!sent.ok) {
       return data(
-        { intent, sentTo: null, result: submission.reply({ fieldErrors: { [sent.error.field ?? ""]: [sent.error.code] } }) },
+        { intent, channel, sentTo: null, result: submission.reply({ fieldErrors: { [sent.error.field ?? ""]: [sent.error.code] } }) },
         { status: 429, headers: { "Retry-After": String(Math.ceil((sent.error.retryAfterMs ?? 60_000) / 1000)) } },
       );
     }
     const sentTo = input.channel === "sms" ? maskPhone(input.phone) : maskEmail(input.email);
-    return { intent, sentTo, result: submission.reply() };
+    return { intent, channel, sentTo, result: submission.reply() };
   }
 
   if (input.intent === "verify-code") {
@@ -79,7 +95,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!verified.ok) {
       const sentTo = input.channel === "sms" ? maskPhone(input.phone) : maskEmail(input.email);
       return data(
-        { intent, sentTo, result: submission.reply({ fieldErrors: { code: [verified.error.code] } }) },
+        { intent, channel, sentTo, result: submission.reply({ fieldErrors: { code: [verified.error.code] } }) },
         { status: verified.error.code === "rate_limited" ? 429 : 400 },
       );
     }
@@ -90,7 +106,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const signedIn = await signInWithPassword(context, { email: input.email, password: input.password }, { ip });
   if (!signedIn.ok) {
     return data(
-      { intent, sentTo: null, result: submission.reply({ fieldErrors: { [signedIn.error.field ?? "password"]: [signedIn.error.code] }, hideFields: ["password"] }) },
+      {
+        intent,
+        channel,
+        sentTo: null,
+        result: submission.reply({ fieldErrors: { [signedIn.error.field ?? "password"]: [signedIn.error.code] }, hideFields: ["password"] }),
+      },
       { status: signedIn.error.code === "rate_limited" ? 429 : 400 },
     );
   }
@@ -241,7 +262,16 @@ export default function Login() {
   const { t } = useTranslation();
   const { providers, dev, redirectTo } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const method = (METHODS as readonly string[]).includes(params.get("method") ?? "") ? (params.get("method") as Method) : "phone";
+  const actionData = useActionData<typeof action>();
+  // The tab follows the last submission (a form may post to /login without ?method), then the URL.
+  const fromAction: Method | undefined = actionData
+    ? actionData.intent === "password"
+      ? "password"
+      : actionData.channel === "email"
+        ? "email"
+        : "phone"
+    : undefined;
+  const method = fromAction ?? ((METHODS as readonly string[]).includes(params.get("method") ?? "") ? (params.get("method") as Method) : "phone");
   return (
     <div className="card p-6">
       <h1 className="mb-1 text-2xl font-bold">{t("auth.signInTitle")}</h1>

@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, localeFromAcceptLanguage, resources, translate } from "./i18n";
+import en from "./locales/en";
+import zhCN from "./locales/zh-CN";
+
+const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
+
+/** Flattens nested messages into dotted keys → string. */
+function flatten(tree: unknown, prefix = ""): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [k, value] of Object.entries(tree as Record<string, unknown>)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (value && typeof value === "object") for (const [kk, vv] of flatten(value, key)) out.set(kk, vv);
+    else out.set(key, value);
+  }
+  return out;
+}
+
+/** Groups keys by base key (plural forms `x_one`, `x_other` → `x`). */
+function byBaseKey(messages: Map<string, unknown>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, value] of messages) {
+    const base = key.replace(PLURAL_SUFFIX, "");
+    (out.get(base) ?? out.set(base, []).get(base)!).push(String(value));
+  }
+  return out;
+}
+
+function variables(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*(?:,[^}]*)?\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+const flatZh = flatten(zhCN);
+const flatEn = flatten(en);
+const zh = byBaseKey(flatZh);
+const enByBase = byBaseKey(flatEn);
+
+describe("locale files", () => {
+  it("have a reasonable number of keys (the flattening found them)", () => {
+    expect(zh.size).toBeGreaterThan(20);
+    expect(flatZh.has("app.name")).toBe(true);
+  });
+
+  it("every zh-CN key exists in en", () => {
+    const missing = [...zh.keys()].filter((k) => !enByBase.has(k));
+    expect(missing).toEqual([]);
+  });
+
+  it("every en key exists in zh-CN", () => {
+    const missing = [...enByBase.keys()].filter((k) => !zh.has(k));
+    expect(missing).toEqual([]);
+  });
+
+  it("every message is a non-empty string", () => {
+    for (const [name, flat] of [
+      ["zh-CN", flatZh],
+      ["en", flatEn],
+    ] as const) {
+      const bad = [...flat].filter(([, value]) => typeof value !== "string" || value.trim() === "").map(([k]) => `${name}:${k}`);
+      expect(bad).toEqual([]);
+    }
+  });
+
+  it("plural keys have an _other form in each language", () => {
+    for (const flat of [flatZh, flatEn]) {
+      for (const key of flat.keys()) {
+        if (PLURAL_SUFFIX.test(key)) expect(flat.has(key.replace(PLURAL_SUFFIX, "_other")), key).toBe(true);
+      }
+    }
+  });
+
+  it("interpolation variables match between languages for each key", () => {
+    const mismatches: string[] = [];
+    for (const [key, zhTexts] of zh) {
+      const enTexts = enByBase.get(key);
+      if (!enTexts) continue;
+      const zhVars = [...new Set(zhTexts.flatMap(variables))].sort();
+      const enVars = [...new Set(enTexts.flatMap(variables))].sort();
+      if (zhVars.join() !== enVars.join()) mismatches.push(`${key}: zh-CN {${zhVars}} vs en {${enVars}}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("has balanced interpolation braces", () => {
+    for (const flat of [flatZh, flatEn]) {
+      for (const [key, value] of flat) {
+        const text = String(value);
+        expect((text.match(/\{\{/g) ?? []).length, key).toBe((text.match(/\}\}/g) ?? []).length);
+      }
+    }
+  });
+});
+
+describe("localeFromAcceptLanguage", () => {
+  it.each<[string | null, string]>([
+    [null, "zh-CN"],
+    ["", "zh-CN"],
+    ["en-US,en;q=0.9", "en"],
+    ["en", "en"],
+    ["EN-gb", "en"],
+    ["zh-CN,zh;q=0.9", "zh-CN"],
+    ["zh-TW", "zh-CN"],
+    ["zh-Hant-HK", "zh-CN"],
+    ["fr", "zh-CN"],
+    ["fr-FR,fr;q=0.9", "zh-CN"],
+    ["fr,en;q=0.5", "en"],
+    ["*", "zh-CN"],
+  ])("%s → %s", (header, locale) => {
+    expect(localeFromAcceptLanguage(header)).toBe(locale);
+  });
+
+  it("respects q-values over order", () => {
+    expect(localeFromAcceptLanguage("zh-CN;q=0.5,en;q=0.9")).toBe("en");
+    expect(localeFromAcceptLanguage("en;q=0.3, zh;q=0.8")).toBe("zh-CN");
+    expect(localeFromAcceptLanguage("en;q=0.8,zh-CN")).toBe("zh-CN");
+  });
+
+  it("keeps header order for equal q-values", () => {
+    expect(localeFromAcceptLanguage("en,zh-CN")).toBe("en");
+    expect(localeFromAcceptLanguage("zh-CN,en")).toBe("zh-CN");
+  });
+
+  it("tolerates whitespace around parameters", () => {
+    expect(localeFromAcceptLanguage("zh-CN ; q=0.1 , en ; q=0.7")).toBe("en");
+  });
+
+  it("treats q=0 as not acceptable only relative to others (sorted last)", () => {
+    expect(localeFromAcceptLanguage("en;q=0, zh-CN;q=0.1")).toBe("zh-CN");
+  });
+});
+
+describe("isLocale", () => {
+  it("accepts exactly the supported locales", () => {
+    for (const l of LOCALES) expect(isLocale(l)).toBe(true);
+    for (const other of ["zh", "zh-cn", "en-US", "fr", "", null, undefined, 1]) expect(isLocale(other)).toBe(false);
+  });
+});
+
+describe("translate", () => {
+  it("translates in the requested locale", () => {
+    expect(translate("zh-CN", "app.name")).toBe(zhCN.app.name);
+    expect(translate("en", "app.name")).toBe(en.app.name);
+    expect(translate("en", "app.name")).not.toBe(translate("zh-CN", "app.name"));
+  });
+
+  it("falls back to zh-CN for an unknown locale", () => {
+    expect(translate("fr", "app.name")).toBe(zhCN.app.name);
+    expect(translate("", "auth.signIn")).toBe(zhCN.auth.signIn);
+    expect(DEFAULT_LOCALE).toBe("zh-CN");
+  });
+
+  it("interpolates variables without HTML escaping", () => {
+    expect(translate("en", "auth.codeSent", { to: "a<b>@example.com" })).toBe(
+      en.auth.codeSent.replace("{{to}}", "a<b>@example.com"),
+    );
+    expect(translate("zh-CN", "auth.codeMessage", { code: "012345", minutes: 10 })).toContain("012345");
+  });
+
+  it("picks English plural forms by count", () => {
+    expect(translate("en", "shop.sold", { count: 1 })).toBe(en.shop.sold_one.replace("{{count}}", "1"));
+    expect(translate("en", "shop.sold", { count: 5 })).toBe(en.shop.sold_other.replace("{{count}}", "5"));
+    expect(translate("zh-CN", "shop.sold", { count: 1 })).toBe(zhCN.shop.sold_other.replace("{{count}}", "1"));
+  });
+
+  it("returns the key for a key that exists nowhere", () => {
+    expect(translate("en", "no.such.key")).toBe("no.such.key");
+  });
+
+  it("reuses one i18next instance per locale, set to that language", () => {
+    expect(getI18n("en")).toBe(getI18n("en"));
+    expect(getI18n("en").language).toBe("en");
+    expect(getI18n("zh-CN").language).toBe("zh-CN");
+    expect(Object.keys(resources)).toEqual([...LOCALES]);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Shared pieces of the browser journeys:
+ * - `test`: Playwright's test with a console guard. Any console error or uncaught page error in
+ *   any page of the test's context fails the test, unless the test allowed that exact message
+ *   with `consoleGuard.allow(...)` (used for the 403/400 pages a test deliberately opens).
+ * - `signInWithPhone`: the phone-code sign-in a person does, reading the code from /dev/outbox.
+ * - `expectNoSeriousA11yViolations`: axe-core, failing on serious/critical findings.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+
+/** Chromium logs this for every document or resource answered with that status. */
+export const RESOURCE_STATUS = (status: number) =>
+  new RegExp(`^Failed to load resource: the server responded with a status of ${status} \\(`);
+
+export class ConsoleGuard {
+  readonly problems: string[] = [];
+  private readonly allowed: RegExp[] = [];
+
+  /** Allows console errors matching `pattern` (only those the test itself provokes). */
+  allow(pattern: RegExp) {
+    this.allowed.push(pattern);
+  }
+
+  /** Watches every page (present and future) of a context. */
+  watch(context: BrowserContext) {
+    context.on("console", (msg) => {
+      if (msg.type() !== "error") return;
+      const text = msg.text();
+      if (this.allowed.some((re) => re.test(text))) return;
+      const where = msg.page()?.url() ?? "?";
+      this.problems.push(`console.error on ${where}: ${text}`);
+    });
+    context.on("weberror", (err) => {
+      const where = err.page()?.url() ?? "?";
+      this.problems.push(`uncaught error on ${where}: ${err.error().stack ?? err.error().message}`);
+    });
+  }
+
+  assertClean() {
+    expect(this.problems, "browser console errors").toEqual([]);
+  }
+}
+
+export const test = base.extend<{ consoleGuard: ConsoleGuard }>({
+  consoleGuard: async ({ context }, use) => {
+    const guard = new ConsoleGuard();
+    guard.watch(context);
+    await use(guard);
+    guard.assertClean();
+  },
+  // Every test that uses `page` gets the guard, even without naming it.
+  page: async ({ page, consoleGuard }, use) => {
+    void consoleGuard;
+    await use(page);
+  },
+});
+
+export { expect };
+
+/** Demo accounts (scripts/seed.ts). One phone per test: codes are limited to one per minute. */
+export const DEMO = {
+  admin: { phone: "13800000000", email: "admin@demo.tuangou.test", password: "demo-pass-2026", name: "平台管理员" },
+  merchantFruit: { phone: "13800000011", name: "李鲜果", store: "鲜果坊" },
+  merchantBaby: { phone: "13800000012", name: "王宝宝", store: "宝宝优选" },
+  leaderSunshine: { phone: "13800000021", name: "张团长", point: "阳光花园便利店", open: "08:00", close: "21:00" },
+  leaderLakeside: { phone: "13800000022", name: "刘团长", point: "翠湖小区驿站" },
+  shopper: (n: number) => ({ phone: `138000001${String(n).padStart(2, "0")}` }),
+} as const;
+
+/** The newest code sent to `phone`, read from the dev outbox in a second tab of the same context. */
+export async function readCodeFromOutbox(context: BrowserContext, phone: string): Promise<string> {
+  const outbox = await context.newPage();
+  try {
+    let code: string | undefined;
+    await expect(async () => {
+      await outbox.goto("/dev/outbox");
+      const message = outbox.locator(`li[data-testid="outbox-message"][data-recipient="${phone}"]`).first();
+      const text = await message.textContent({ timeout: 1_000 });
+      code = /验证码是\s*(\d{6})|code is\s*(\d{6})/i.exec(text ?? "")?.slice(1).find(Boolean);
+      expect(code, `a code for ${phone} in the outbox`).toBeTruthy();
+    }).toPass({ timeout: 10_000 });
+    return code!;
+  } finally {
+    await outbox.close();
+  }
+}
+
+/** Asks for a code on the open /login page (phone tab), reads it from the outbox and signs in. */
+export async function completePhoneSignIn(page: Page, phone: string) {
+  await page.getByLabel("手机号").fill(phone);
+  await page.getByRole("button", { name: "获取验证码" }).click();
+  const codeField = page.getByLabel("验证码");
+  await expect(codeField).toBeVisible();
+  const code = await readCodeFromOutbox(page.context(), phone);
+  await codeField.fill(code);
+  await page.getByRole("button", { name: "登录", exact: true }).click();
+}
+
+/** Opens /login and signs in with a phone code; the caller asserts where it lands. */
+export async function signInWithPhone(page: Page, phone: string) {
+  await page.goto("/login");
+  await expect(page.getByRole("heading", { name: "登录邻里团" })).toBeVisible();
+  await completePhoneSignIn(page, phone);
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
+/** Opens `path` expecting the 403 page ("没有权限"), and allows the console line Chromium logs for it. */
+export async function expectForbidden(page: Page, guard: ConsoleGuard, path: string) {
+  guard.allow(RESOURCE_STATUS(403));
+  const response = await page.goto(path);
+  expect(response?.status(), `${path} status`).toBe(403);
+  await expect(page.getByRole("heading", { level: 1, name: "没有权限" })).toBeVisible();
+}
+
+/** Opens `path` expecting a normal 200 page. */
+export async function expectOk(page: Page, path: string) {
+  const response = await page.goto(path);
+  expect(response?.status(), `${path} status`).toBe(200);
+}
+
+/** axe-core (WCAG 2.x A/AA rules) on the current page: no serious or critical violations. */
+export async function expectNoSeriousA11yViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const summary = serious.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n  ")}`);
+  expect(summary, `serious/critical axe violations on ${page.url()}`).toEqual([]);
+}

@@ -1,0 +1,195 @@
+/**
+ * Integration harness: the built Worker (build/index.js) in Miniflare with real D1 (migrations
+ * applied), Durable Objects (SQLite), Queues (+ dead-letter queue), R2 and static assets.
+ * Anything the Worker writes to stderr (console.error, uncaught errors) is collected, and
+ * `expectNoServerErrors()` fails the test on it.
+ */
+import { drizzle } from "drizzle-orm/d1";
+import { Miniflare } from "miniflare";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import * as schema from "../../app/db/schema";
+import { seedDemoWorld } from "../../app/modules/demo/seed.server";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export const TEST_SECRETS = {
+  DATA_KEYS: "k1:dGVzdC1kYXRhLWtleS0xLXRoaXJ0eS10d28tYnl0ZXM=,k0:b2xkLXRlc3Qta2V5LXJvdGF0ZWQtb3V0LXRoaXJ0eTI=",
+  DATA_KEY_ID: "k1",
+  LOOKUP_KEY: "dGVzdC1sb29rdXAta2V5LXRoaXJ0eS10d28tYnl0ZXM=",
+};
+
+export function migrationStatements(): string[] {
+  const dir = path.join(root, "migrations");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(path.join(dir, f), "utf8")
+        .split("--> statement-breakpoint")
+        .map((s) => s.replace(/^\s*--.*$/gm, "").trim())
+        .filter(Boolean),
+    );
+}
+
+export interface StartOptions {
+  vars?: Record<string, string>;
+  seed?: boolean;
+  /** Origin the Worker sees, e.g. https://shop.example to exercise Secure/__Host- cookies. */
+  origin?: string;
+}
+
+export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
+
+export async function startWorker(options: StartOptions = {}) {
+  const stderr: string[] = [];
+  const stdout: string[] = [];
+  const collect = (stream: Readable, into: string[]) => {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      for (const line of chunk.split("\n")) if (line.trim()) into.push(line);
+    });
+  };
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
+    compatibilityDate: "2026-04-20",
+    bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", ...TEST_SECRETS, ...options.vars },
+    d1Databases: { DB: "test-db" },
+    r2Buckets: ["IMAGES"],
+    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
+    queueProducers: { SETTLEMENT_QUEUE: "settlement" },
+    queueConsumers: {
+      settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },
+      "settlement-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
+    },
+    assets: { directory: path.join(root, "public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
+    cf: false,
+    handleRuntimeStdio(out: Readable, err: Readable) {
+      collect(out, stdout);
+      collect(err, stderr);
+    },
+  });
+  await mf.ready;
+  const d1 = (await mf.getD1Database("DB")) as unknown as D1Database;
+  const images = (await mf.getR2Bucket("IMAGES")) as unknown as R2Bucket;
+  await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
+  const db = drizzle(d1, { schema });
+  if (options.seed !== false) {
+    await seedDemoWorld({ db, env: { ...TEST_SECRETS, IMAGES: images } });
+  }
+  const origin = options.origin ?? "http://localhost";
+  const worker = await mf.getWorker();
+
+  async function fetchRaw(pathOrUrl: string, init?: RequestInit): Promise<Response> {
+    const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${origin}${pathOrUrl}`;
+    return (await mf.dispatchFetch(url, { redirect: "manual", ...init } as never)) as unknown as Response;
+  }
+
+  return {
+    mf,
+    d1,
+    db,
+    images,
+    origin,
+    stderr,
+    stdout,
+    fetch: fetchRaw,
+    client: (opts: { ip?: string } = {}) => new Client(fetchRaw, origin, opts.ip ?? "203.0.113.10"),
+    async scheduled(cron: string, scheduledTime = Date.now()) {
+      return worker.scheduled({ cron, scheduledTime: new Date(scheduledTime) });
+    },
+    async queueProducer() {
+      return mf.getQueueProducer("SETTLEMENT_QUEUE");
+    },
+    /** Latest 6-digit code sent to a phone/email (what a person reads in the dev outbox). */
+    async latestCode(recipient: string): Promise<string> {
+      const row = await d1
+        .prepare("SELECT body FROM outbox_messages WHERE recipient = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+        .bind(recipient)
+        .first<{ body: string }>();
+      const code = row?.body.match(/\b(\d{6})\b/)?.[1];
+      if (!code) throw new Error(`No code in the outbox for ${recipient}`);
+      return code;
+    },
+    expectNoServerErrors(allow: RegExp[] = []) {
+      const unexpected = stderr.filter((l) => !allow.some((re) => re.test(l)));
+      stderr.length = 0;
+      if (unexpected.length) throw new Error(`The Worker logged errors:\n${unexpected.join("\n")}`);
+    },
+    async dispose() {
+      await mf.dispose();
+    },
+  };
+}
+
+/** A browser-like client: a cookie jar, same-origin Origin on writes, a fixed client IP. */
+export class Client {
+  readonly cookies = new Map<string, string>();
+  constructor(
+    private readonly raw: (path: string, init?: RequestInit) => Promise<Response>,
+    readonly origin: string,
+    readonly ip: string,
+  ) {}
+
+  private absorb(res: Response) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair = ""] = c.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (/max-age=0/i.test(c) || /expires=Thu, 01 Jan 1970/i.test(c) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async request(path: string, init: Omit<RequestInit, "headers"> & { headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = {
+      // Miniflare forwards dispatchFetch through a loopback socket, so the Host header the Worker
+      // sees is that socket's; tell Remix's action check the public host, as Cloudflare's edge would.
+      "X-Forwarded-Host": new URL(this.origin).host,
+      "CF-Connecting-IP": this.ip,
+      "Accept-Language": "zh-CN",
+      ...init.headers,
+    };
+    const cookie = this.cookieHeader();
+    if (cookie && !("Cookie" in headers)) headers.Cookie = cookie;
+    const res = await this.raw(path, { ...init, headers });
+    this.absorb(res);
+    return res;
+  }
+
+  get(path: string, headers: Record<string, string> = {}) {
+    return this.request(path, { method: "GET", headers });
+  }
+
+  /** A form POST as a browser sends it (Origin = this site). */
+  post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+    return this.request(path, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      headers: { Origin: this.origin, "Content-Type": "application/x-www-form-urlencoded", ...headers },
+    });
+  }
+
+  /** Remix single-fetch action call (what the browser does with JS on): the .data endpoint. */
+  json(path: string, body: unknown, headers: Record<string, string> = {}) {
+    return this.request(path, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", ...headers },
+    });
+  }
+
+  /** Signs in with a phone code read from the outbox, like a person with the dev outbox open. */
+  async signInWithPhone(worker: { latestCode(r: string): Promise<string> }, phone: string): Promise<Response> {
+    const sent = await this.post("/login", { intent: "request-code", channel: "sms", phone });
+    if (sent.status !== 200) throw new Error(`code request failed: ${sent.status}`);
+    const code = await worker.latestCode(phone);
+    return this.post("/login", { intent: "verify-code", channel: "sms", phone, code });
+  }
+}
