@@ -32,13 +32,23 @@ export function errorResponse(error: ApiError, locale: string): Response {
   });
 }
 
-/** valibot issues → `{ "phone": ["phone_invalid"] }`. */
+/**
+ * valibot issues → `{ "phone": ["phone_invalid"] }`. Our schemas carry i18n codes as messages;
+ * valibot's own sentences become `required` (missing), `invalid_type` (e.g. a number for a
+ * string) or `invalid`.
+ */
 export function fieldsFromIssues(issues: readonly v.BaseIssue<unknown>[]): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of issues) {
-    const path = v.getDotPath(issue) ?? "";
-    const key = path || "body";
-    (fields[key] ??= []).push(issue.message.includes(" ") ? "invalid" : issue.message);
+    const key = v.getDotPath(issue) || "body";
+    let code = issue.message;
+    if (issue.kind === "schema" && issue.input !== undefined && issue.type !== "picklist" && issue.type !== "literal" && issue.type !== "variant") {
+      code = "invalid_type";
+    } else if (code.includes(" ")) {
+      code = issue.input === undefined ? "required" : "invalid";
+    }
+    const list = (fields[key] ??= []);
+    if (!list.includes(code)) list.push(code);
   }
   return fields;
 }

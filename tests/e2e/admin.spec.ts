@@ -14,7 +14,7 @@ test("admin: lands on the dashboard, finds a shopper by phone, grants and remove
 
   await page.getByRole("searchbox", { name: "搜索用户" }).fill(target.phone);
   await page.getByRole("button", { name: "搜索" }).click();
-  await expect(page).toHaveURL(`/admin/users?q=${target.phone}&role=`);
+  await expect(page).toHaveURL(new RegExp(`/admin/users\\?q=${target.phone}`));
   const rows = page.locator("tbody tr");
   await expect(rows).toHaveCount(1);
   const row = rows.first();

@@ -22,6 +22,11 @@ function messages(schema: v.GenericSchema, input: unknown): string[] {
   return result.success ? [] : result.issues.map((i) => i.message);
 }
 
+/** The first issue's message: what a form shows for an empty field (later pipe steps may add more). */
+function firstMessage(schema: v.GenericSchema, input: unknown): string | undefined {
+  return messages(schema, input)[0];
+}
+
 const mobile = fc.stringMatching(/^1[3-9]\d{9}$/);
 
 describe("Phone", () => {
@@ -40,8 +45,8 @@ describe("Phone", () => {
   );
 
   it("requires a value", () => {
-    expect(messages(Phone, "")).toEqual(["phone_required"]);
-    expect(messages(Phone, "   ")).toEqual(["phone_required"]);
+    expect(firstMessage(Phone, "")).toBe("phone_required");
+    expect(firstMessage(Phone, "   ")).toBe("phone_required");
     expect(messages(Phone, undefined)).toEqual(["phone_required"]);
     expect(messages(Phone, 13800138000)).toEqual(["phone_required"]);
   });
@@ -98,12 +103,12 @@ describe("Email / normaliseEmail", () => {
   });
 
   it("requires a value", () => {
-    expect(messages(Email, "")).toEqual(["email_required"]);
+    expect(firstMessage(Email, "")).toBe("email_required");
     expect(messages(Email, null)).toEqual(["email_required"]);
   });
 
   it("rejects addresses over 254 characters", () => {
-    const long = `${"a".repeat(60)}@${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.com`;
+    const long = `${"a".repeat(60)}@${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.${"e".repeat(20)}.com`;
     expect(long.length).toBeGreaterThan(254);
     expect(messages(Email, long)).toContain("email_invalid");
   });
@@ -125,7 +130,7 @@ describe("OneTimeCode", () => {
   });
 
   it("requires a value", () => {
-    expect(messages(OneTimeCode, "")).toEqual(["code_required"]);
+    expect(firstMessage(OneTimeCode, "")).toBe("code_required");
     expect(messages(OneTimeCode, 123456)).toEqual(["code_required"]);
   });
 
@@ -140,7 +145,7 @@ describe("OneTimeCode", () => {
 
 describe("Password / DisplayName / Channel", () => {
   it("Password: 8 to 128 characters", () => {
-    expect(messages(Password, "")).toEqual(["password_required"]);
+    expect(firstMessage(Password, "")).toBe("password_required");
     expect(messages(Password, "1234567")).toEqual(["password_too_short"]);
     expect(messages(Password, "12345678")).toEqual([]);
     expect(messages(Password, "x".repeat(128))).toEqual([]);
@@ -182,8 +187,17 @@ describe("RequestCodeInput", () => {
   });
 
   it("requires the field that belongs to the channel", () => {
-    expect(messages(RequestCodeInput, { channel: "sms", email: "a@example.com" })).toEqual(["phone_required"]);
-    expect(messages(RequestCodeInput, { channel: "email", phone: "13800138000" })).toEqual(["email_required"]);
+    const sms = v.safeParse(RequestCodeInput, { channel: "sms", email: "a@example.com" });
+    expect(sms.success).toBe(false);
+    expect(sms.issues?.map((i) => v.getDotPath(i))).toEqual(["phone"]);
+    const email = v.safeParse(RequestCodeInput, { channel: "email", phone: "13800138000" });
+    expect(email.success).toBe(false);
+    expect(email.issues?.map((i) => v.getDotPath(i))).toEqual(["email"]);
+  });
+
+  it("reports an empty phone as phone_required", () => {
+    expect(firstMessage(RequestCodeInput, { channel: "sms", phone: "" })).toBe("phone_required");
+    expect(firstMessage(RequestCodeInput, { channel: "email", email: " " })).toBe("email_required");
   });
 
   it("rejects an unknown or missing channel", () => {
@@ -214,7 +228,10 @@ describe("CodeSignInInput", () => {
   });
 
   it("requires the code", () => {
-    expect(messages(CodeSignInInput, { channel: "email", email: "a@example.com" })).toEqual(["code_required"]);
+    const missing = v.safeParse(CodeSignInInput, { channel: "email", email: "a@example.com" });
+    expect(missing.success).toBe(false);
+    expect(missing.issues?.map((i) => v.getDotPath(i))).toEqual(["code"]);
+    expect(firstMessage(CodeSignInInput, { channel: "email", email: "a@example.com", code: "" })).toBe("code_required");
   });
 });
 

@@ -1,0 +1,58 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { forbidden, safeRedirectPath } from "./guards.server";
+
+describe("safeRedirectPath", () => {
+  it.each(["/", "/a", "/orders/123?tab=open#top", "/leader", "/search?q=%2F%2Fevil.com", "/a//b"])("keeps the local path %s", (path) => {
+    expect(safeRedirectPath(path)).toBe(path);
+  });
+
+  it.each([
+    ["protocol-relative", "//evil.com"],
+    ["protocol-relative with path", "//evil.com/login"],
+    ["backslash trick", "/\\evil.com"],
+    ["absolute https", "https://x"],
+    ["absolute http", "http://evil.com/"],
+    ["javascript", "javascript:alert(1)"],
+    ["relative", "orders"],
+    ["empty", ""],
+  ])("falls back for %s (%s)", (_name, path) => {
+    expect(safeRedirectPath(path)).toBe("/");
+    expect(safeRedirectPath(path, "/leader")).toBe("/leader");
+  });
+
+  it("falls back for null and undefined", () => {
+    expect(safeRedirectPath(null)).toBe("/");
+    expect(safeRedirectPath(undefined, "/admin")).toBe("/admin");
+  });
+
+  it("never yields a URL that leaves the site (property)", () => {
+    const base = "https://shop.example.cn";
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.webUrl(),
+          fc.webPath(),
+          fc.string().map((s) => `/${s}`),
+          fc.string().map((s) => `//${s}`),
+        ),
+        (input) => {
+          const result = safeRedirectPath(input, "/fallback");
+          expect(result.startsWith("/")).toBe(true);
+          // Browsers treat "\" like "/" in special URLs; WHATWG URL does too.
+          expect(new URL(result, base).origin).toBe(base);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("forbidden", () => {
+  it("is a plain 403", async () => {
+    const res = forbidden();
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe("Forbidden");
+  });
+});

@@ -1,0 +1,35 @@
+import { DEMO, expect, signInWithPhone, test } from "./fixtures";
+
+test("pwa: the storefront links its manifest and works offline through the service worker", async ({ page, context, request }) => {
+  await page.goto("/");
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
+  const manifest = await request.get("/manifest.webmanifest");
+  expect(manifest.ok()).toBe(true);
+  expect(await manifest.json()).toMatchObject({ start_url: "/?source=pwa", display: "standalone" });
+
+  // The page registers /sw.js; wait until it is active.
+  const scriptURL = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+  expect(scriptURL).toMatch(/\/sw\.js$/);
+
+  // Offline, a page never opened before falls back to the offline page from the SW's cache.
+  await context.setOffline(true);
+  await page.goto("/signup");
+  await expect(page.getByRole("heading", { name: "网络连接已断开" })).toBeVisible();
+  await expect(page).toHaveTitle(/离线/);
+  await context.setOffline(false);
+});
+
+test("pwa: leader pages link the leader manifest", async ({ page, request }) => {
+  const leader = DEMO.leaderLakeside;
+  await signInWithPhone(page, leader.phone);
+  await expect(page).toHaveURL("/leader");
+  await expect(page.getByRole("region", { name: "自提点概况" })).toContainText(leader.point);
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/leader.webmanifest");
+  const manifest = await request.get("/leader.webmanifest");
+  expect(manifest.ok()).toBe(true);
+  expect(await manifest.json()).toMatchObject({ start_url: "/leader?source=pwa" });
+
+  // Leaving the leader area switches back to the storefront manifest.
+  await page.goto("/me");
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
+});
