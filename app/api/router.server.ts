@@ -78,7 +78,12 @@ export async function dispatch(endpoints: readonly Endpoint[], ctx: AppContext, 
     }
     let body: unknown = undefined;
     if (e.body) {
-      const parsed = v.safeParse(e.body, await readJson(request));
+      const json = await readJson(request);
+      // Every body is a JSON object; say so plainly rather than listing each missing key.
+      if (json === null || typeof json !== "object" || Array.isArray(json)) {
+        throw new ApiError(400, "validation_failed", { body: ["invalid_type"] });
+      }
+      const parsed = v.safeParse(e.body, json);
       if (!parsed.success) throw new ApiError(400, "validation_failed", fieldsFromIssues(parsed.issues));
       body = parsed.output;
     }
