@@ -19,9 +19,12 @@ startTransition(() => {
 });
 
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
-  window.addEventListener("load", () => {
+  const registerServiceWorker = () => {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
       /* offline support is a progressive enhancement */
     });
-  });
+  };
+  // This module is loaded by a dynamic import, usually after "load" has fired already.
+  if (document.readyState === "complete") registerServiceWorker();
+  else window.addEventListener("load", registerServiceWorker, { once: true });
 }

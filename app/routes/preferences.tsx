@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/cloudflare";
 import * as v from "valibot";
 import { parseWithValibot } from "@conform-to/valibot";
 import { safeRedirectPath } from "~/auth/guards.server";
@@ -20,7 +20,9 @@ export async function loader(_: LoaderFunctionArgs) {
 /** Language and large-text mode: cookies, so the server renders the right page before any JS runs. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithValibot(await request.formData(), { schema: PreferencesInput });
-  if (submission.status !== "success") return data(submission.reply(), { status: 400 });
+  if (submission.status !== "success") {
+    return Response.json({ error: { code: "validation_failed", fields: submission.reply().error } }, { status: 400 });
+  }
   const { locale, textSize, returnTo } = submission.value;
   const secure = context.request!.secure;
   const headers = new Headers();

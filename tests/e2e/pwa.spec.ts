@@ -8,7 +8,12 @@ test("pwa: the storefront links its manifest and works offline through the servi
   expect(await manifest.json()).toMatchObject({ start_url: "/?source=pwa", display: "standalone" });
 
   // The page registers /sw.js; wait until it is active.
-  const scriptURL = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+  const scriptURL = await page.evaluate(() =>
+    Promise.race([
+      navigator.serviceWorker.ready.then((registration) => registration.active?.scriptURL),
+      new Promise<string>((resolve) => setTimeout(() => resolve("the page registered no service worker within 10 s"), 10_000)),
+    ]),
+  );
   expect(scriptURL).toMatch(/\/sw\.js$/);
 
   // Offline, a page never opened before falls back to the offline page from the SW's cache.

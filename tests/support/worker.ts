@@ -63,7 +63,12 @@ export async function startWorker(options: StartOptions = {}) {
       settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },
       "settlement-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
     },
-    assets: { directory: path.join(root, "public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
+    assets: {
+      directory: path.join(root, "public"),
+      binding: "ASSETS",
+      routerConfig: { has_user_worker: true },
+      assetConfig: { html_handling: "none" },
+    },
     cf: false,
     handleRuntimeStdio(out: Readable, err: Readable) {
       collect(out, stdout);
