@@ -1,4 +1,4 @@
-/** Remix classic compiler building one Cloudflare Worker (see docs/decisions/001-classic-compiler.md). */
+/** Remix classic compiler building one Cloudflare Worker (see docs/decisions/001-remix-classic-compiler.md). */
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {
   ignoredRouteFiles: ["**/.*", "**/*.test.{ts,tsx}"],

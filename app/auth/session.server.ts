@@ -1,5 +1,5 @@
 /**
- * Sessions, behind one module so the session library can be replaced (docs/decisions/002-lucia.md).
+ * Sessions, behind one module so the session library can be replaced (docs/decisions/002-sessions-lucia.md).
  *
  * Lucia v3 creates tokens (25 bytes of CSPRNG entropy), validates, renews at half-life and builds
  * cookies. Our adapter stores SHA-256(token) as the row id, so a leaked database cannot be replayed
