@@ -1,18 +1,13 @@
 import * as v from "valibot";
 
-/** Bindings and settings the Worker receives. Secrets come from `wrangler secret put` (prod) or .dev.vars (local). */
-export interface Env {
-  DB: D1Database;
-  IMAGES: R2Bucket;
-  ASSETS: Fetcher;
+/**
+ * Bindings and settings the Worker receives. `Cloudflare.Env` is generated from wrangler.toml and
+ * .dev.vars by `npm run typegen` (worker-configuration.d.ts; `npm run typecheck` fails when it is
+ * stale); this adds the optional secrets and narrows the Durable Object namespace.
+ * Secrets come from `wrangler secret put` (production) or .dev.vars (local).
+ */
+export interface Env extends Cloudflare.Env {
   RATE_LIMITER: DurableObjectNamespace<import("./durable-objects/rate-limiter").RateLimiter>;
-  SETTLEMENT_QUEUE: Queue<unknown>;
-  APP_ENV: string;
-  DATA_KEYS: string;
-  DATA_KEY_ID: string;
-  LOOKUP_KEY: string;
-  SMS_PROVIDER?: string;
-  EMAIL_PROVIDER?: string;
   SMS_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_URL?: string;
   MESSAGE_WEBHOOK_SECRET?: string;
@@ -56,9 +51,9 @@ export function assertEnv(env: Env): Env {
   if (!env.DATA_KEYS.split(",").some((p) => p.trim().split(":")[0] === env.DATA_KEY_ID)) {
     throw new Error("Invalid Worker configuration: DATA_KEY_ID names no key in DATA_KEYS");
   }
-  if (env.APP_ENV === "production" && (env.SMS_PROVIDER ?? "outbox") === "outbox") {
+  if (env.APP_ENV === "production" && ((env.SMS_PROVIDER ?? "outbox") === "outbox" || (env.EMAIL_PROVIDER ?? "outbox") === "outbox")) {
     // Production must deliver real messages; the outbox is a development tool.
-    throw new Error("Invalid Worker configuration: SMS_PROVIDER=outbox is not allowed in production");
+    throw new Error("Invalid Worker configuration: the outbox message provider is not allowed in production");
   }
   checked.add(env);
   return env;

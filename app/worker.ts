@@ -34,7 +34,14 @@ export default {
     if (isForbiddenCrossSite(request, url)) {
       return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
     }
-    const context = createRequestContext(request, env, exec, nonce);
+    let context;
+    try {
+      context = createRequestContext(request, env, exec, nonce);
+    } catch (error) {
+      // A misconfigured deployment says so in the logs and answers 503, never a half-working app.
+      console.error(error instanceof Error ? error.message : error);
+      return applySecurityHeaders(new Response("Service unavailable: configuration error", { status: 503 }), { nonce, secure });
+    }
     let response = await handleRemix(request, context);
     const cookies = context.request?.outgoingCookies ?? [];
     if (cookies.length) {

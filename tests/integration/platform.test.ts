@@ -146,7 +146,27 @@ describe("progressive web app and static assets", () => {
     expect(html).toMatch(/<script nonce="[A-Za-z0-9+/=]+"/);
   });
 
-  it("shows the dev outbox only outside production", async () => {
+  it("shows the dev outbox only outside production, and production refuses the outbox provider", async () => {
     expect((await worker.fetch("/dev/outbox")).status).toBe(200);
+    const prod = await startWorker({
+      seed: false,
+      origin: "https://shop.example",
+      vars: { APP_ENV: "production", SMS_PROVIDER: "webhook", EMAIL_PROVIDER: "webhook", SMS_WEBHOOK_URL: "https://sms.invalid/hook", MESSAGE_WEBHOOK_SECRET: "s" },
+    });
+    try {
+      expect((await prod.fetch("/dev/outbox")).status).toBe(404);
+      prod.expectNoServerErrors();
+    } finally {
+      await prod.dispose();
+    }
+    const misconfigured = await startWorker({ seed: false, vars: { APP_ENV: "production", SMS_PROVIDER: "outbox" } });
+    try {
+      expect((await misconfigured.fetch("/")).status).toBe(503);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...misconfigured.stderr, ...misconfigured.stdout].join("\n")).toContain("outbox message provider is not allowed in production");
+      misconfigured.expectNoServerErrors([/.*/]);
+    } finally {
+      await misconfigured.dispose();
+    }
   });
 });
