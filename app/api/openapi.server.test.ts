@@ -7,7 +7,7 @@ import { ApiErrorBody } from "./errors";
 import { buildOpenApi } from "./openapi.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking a generated JSON document
+/** Loose typing for walking the generated JSON document. */
 type Json = Record<string, any>;
 
 const SERVER = "http://localhost/api/v1";

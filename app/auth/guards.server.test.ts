@@ -58,3 +58,15 @@ describe("forbidden", () => {
     expect(await res.text()).toBe("Forbidden");
   });
 });
+
+describe("safeRedirectPath refuses paths that URL parsers turn into another host", () => {
+  for (const evil of ["/\t/evil.com", "/\t\\evil.com", "/\n/evil.com", "/\\evil.com", "/%0a", "//evil.com", "/\r\n/evil.com"]) {
+    it(JSON.stringify(evil), () => {
+      const out = safeRedirectPath(evil, "/fallback");
+      expect(new URL(out, "https://shop.example").origin).toBe("https://shop.example");
+    });
+  }
+  it("keeps the query and fragment of a same-site path", () => {
+    expect(safeRedirectPath("/admin/users?q=1#top")).toBe("/admin/users?q=1#top");
+  });
+});

@@ -7,8 +7,16 @@ import { getSession, type SessionUser } from "./session.server";
 
 /** A relative path on this site to come back to after sign-in (never an open redirect). */
 export function safeRedirectPath(to: string | null | undefined, fallback = "/"): string {
-  if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  // Control characters and backslashes are refused outright: URL parsers drop tabs and read "\\"
+  // as "/", which would turn "/\t/evil.com" into "//evil.com".
+  if (!to || !to.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
+  const base = "http://same-origin.invalid";
+  try {
+    const url = new URL(to, base);
+    return url.origin === base ? url.pathname + url.search + url.hash : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 function signInRedirect(request: Request): Response {

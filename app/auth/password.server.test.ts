@@ -113,3 +113,13 @@ describe("needsRehash", () => {
     expect(needsRehash("")).toBe(true);
   });
 });
+
+describe("corrupt stored hashes", () => {
+  it("verify to false instead of throwing", async () => {
+    await expect(verifyPassword("pbkdf2-sha256$1000$!!!$AAAA", "password1")).resolves.toBe(false);
+    await expect(verifyPassword("pbkdf2-sha256$1000$A$AAAA", "password1")).resolves.toBe(false);
+  });
+  it("with a non-numeric iteration count need a rehash", () => {
+    expect(needsRehash("pbkdf2-sha256$abc$x$y")).toBe(true);
+  });
+});

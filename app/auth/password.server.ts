@@ -30,14 +30,19 @@ export async function verifyPassword(stored: string, password: string): Promise<
   if (scheme !== "pbkdf2-sha256" || !iter || !saltB64 || !hashB64) return false;
   const iterations = Number(iter);
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > PASSWORD_ITERATIONS) return false;
-  const hash = await derive(password, fromBase64(saltB64), iterations);
-  return timingSafeEqual(toBase64(hash), hashB64);
+  try {
+    const hash = await derive(password, fromBase64(saltB64), iterations);
+    return timingSafeEqual(toBase64(hash), hashB64);
+  } catch {
+    return false; // a corrupt stored hash (e.g. bad base64) verifies nothing
+  }
 }
 
 /** True when the stored hash uses weaker parameters than today's and should be replaced at sign-in. */
 export function needsRehash(stored: string): boolean {
   const [scheme, iter] = stored.split("$");
-  return scheme !== "pbkdf2-sha256" || Number(iter) < PASSWORD_ITERATIONS;
+  const iterations = Number(iter);
+  return scheme !== "pbkdf2-sha256" || !Number.isInteger(iterations) || iterations < PASSWORD_ITERATIONS;
 }
 
 /** A hash to verify against when the account does not exist, so timing does not reveal it. */

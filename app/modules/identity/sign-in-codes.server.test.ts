@@ -15,10 +15,11 @@ const CHI_SQUARE_LIMIT_DF9 = 40;
 
 /** Makes crypto.getRandomValues write the given 32-bit words, one per call. */
 function feedRandomWords(...words: number[]): MockInstance {
-  return vi.spyOn(crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(array: T) => {
+  const fake = <T extends ArrayBufferView>(array: T): T => {
     (array as unknown as Uint32Array)[0] = words.shift()!;
     return array;
-  });
+  };
+  return vi.spyOn(crypto, "getRandomValues").mockImplementation(fake as typeof crypto.getRandomValues);
 }
 
 describe("generateCode", () => {
