@@ -1,11 +1,16 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useLoaderData } from "@remix-run/react";
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithValibot } from "@conform-to/valibot";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
+import { blankSessionCookie, startSession } from "~/auth/session.server";
+import { Field, FormErrors } from "~/components/ui/field";
 import { LanguageSwitch, TextSizeSwitch } from "~/components/ui/preferences";
 import { RoleSwitcher } from "~/components/ui/role-switcher";
 import { translate } from "~/i18n/i18n";
-import { getUserProfile } from "~/modules/identity/users.server";
+import { ChangePasswordInput } from "~/modules/identity/schemas";
+import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -19,9 +24,70 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { profile };
 }
 
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context, request);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  if (intent === "sign-out-everywhere") {
+    await signOutEverywhere(context, user.id);
+    return redirect("/login", { headers: { "Set-Cookie": blankSessionCookie(context), "Clear-Site-Data": '"cache", "storage"' } });
+  }
+  const submission = parseWithValibot(formData, { schema: ChangePasswordInput });
+  if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }) }, { status: 400 });
+  const changed = await changePassword(context, user.id, submission.value, { ip: context.request!.ip });
+  if (!changed.ok) {
+    return data(
+      { result: submission.reply({ fieldErrors: { [changed.error.field ?? "currentPassword"]: [changed.error.code] }, hideFields: ["currentPassword", "newPassword"] }) },
+      { status: changed.error.code === "rate_limited" ? 429 : 400 },
+    );
+  }
+  // Every other device is signed out; this one continues on a fresh session.
+  const { cookie } = await startSession(context, user.id, "cookie");
+  return redirect("/me?password=changed", { headers: { "Set-Cookie": cookie } });
+}
+
+function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasEmail: boolean }) {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({
+    id: "change-password",
+    lastResult: actionData?.result,
+    onValidate: ({ formData }) => parseWithValibot(formData, { schema: ChangePasswordInput }),
+    shouldValidate: "onBlur",
+  });
+  return (
+    <section className="card space-y-4" aria-labelledby="security-title">
+      <h2 id="security-title" className="font-semibold">
+        {t("me.security")}
+      </h2>
+      {hasEmail ? (
+        <Form method="post" {...getFormProps(form)} className="space-y-3">
+          <input type="hidden" name="intent" value="change-password" />
+          <FormErrors id={form.errorId} errors={form.errors} />
+          {hasPassword ? <Field meta={fields.currentPassword} label={t("me.currentPassword")} type="password" autoComplete="current-password" /> : null}
+          <Field meta={fields.newPassword} label={t("me.newPassword")} type="password" autoComplete="new-password" hint={t("me.passwordChangeHint")} />
+          <button type="submit" className="btn-secondary w-full" disabled={navigation.state === "submitting"}>
+            {hasPassword ? t("me.changePassword") : t("me.setPassword")}
+          </button>
+        </Form>
+      ) : (
+        <p className="text-sm text-muted">{t("me.passwordNeedsEmail")}</p>
+      )}
+      <Form method="post">
+        <input type="hidden" name="intent" value="sign-out-everywhere" />
+        <button type="submit" className="btn-secondary w-full">
+          {t("me.signOutEverywhere")}
+        </button>
+      </Form>
+    </section>
+  );
+}
+
 export default function Me() {
   const { t } = useTranslation();
   const { profile } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
       <section className="card flex items-center gap-4" aria-labelledby="me-name">
@@ -46,6 +112,12 @@ export default function Me() {
         </div>
         <TextSizeSwitch />
       </section>
+      {params.get("password") === "changed" ? (
+        <p role="status" className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800">
+          {t("me.passwordChanged")}
+        </p>
+      ) : null}
+      <SecuritySection hasPassword={profile.hasPassword} hasEmail={profile.email !== null} />
       <Form method="post" action="/logout">
         <button type="submit" className="btn-secondary w-full">
           {t("auth.signOut")}

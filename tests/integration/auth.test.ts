@@ -283,6 +283,43 @@ describe("sessions", () => {
   });
 });
 
+describe("password change and signing out everywhere", () => {
+  it("changing the password signs out every other device at once; this one continues", async () => {
+    const phone = worker.client({ ip: "198.51.100.80" });
+    await phone.post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: "demo-pass-2026" });
+    const laptop = worker.client({ ip: "198.51.100.81" });
+    await laptop.post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: "demo-pass-2026" });
+    const wrong = await laptop.post("/me", { intent: "change-password", currentPassword: "not-it-at-all", newPassword: "brand-new-pass-1" });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("邮箱或密码不正确");
+    const short = await laptop.post("/me", { intent: "change-password", currentPassword: "demo-pass-2026", newPassword: "short" });
+    expect(short.status).toBe(400);
+    expect((await phone.get("/me")).status).toBe(200);
+    const changed = await laptop.post("/me", { intent: "change-password", currentPassword: "demo-pass-2026", newPassword: "brand-new-pass-1" });
+    expect(changed.status).toBe(302);
+    expect(changed.headers.get("location")).toBe("/me?password=changed");
+    expect((await laptop.get("/me")).status).toBe(200);
+    expect((await phone.get("/me")).status).toBe(302);
+    const old = await worker.client({ ip: "198.51.100.82" }).post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: "demo-pass-2026" });
+    expect(old.status).toBe(400);
+    const fresh = await worker.client({ ip: "198.51.100.82" }).post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: "brand-new-pass-1" });
+    expect(fresh.status).toBe(302);
+  });
+
+  it("signs out on all devices", async () => {
+    const a = worker.client({ ip: "198.51.100.83" });
+    await a.post("/login", { intent: "password", email: "baby@demo.tuangou.test", password: "demo-pass-2026" });
+    const b = worker.client({ ip: "198.51.100.84" });
+    await b.post("/login", { intent: "password", email: "baby@demo.tuangou.test", password: "demo-pass-2026" });
+    const res = await a.post("/me", { intent: "sign-out-everywhere" });
+    expect(res.status).toBe(302);
+    expect((await a.get("/me")).status).toBe(302);
+    expect((await b.get("/me")).status).toBe(302);
+    const n = await worker.d1.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = 'usr_demomerchant02000000'").first<{ n: number }>();
+    expect(n!.n).toBe(0);
+  });
+});
+
 describe("cross-site request refusal", () => {
   it("refuses a cookie-authenticated form post from another origin or without Origin", async () => {
     const client = worker.client({ ip: "198.51.100.70" });

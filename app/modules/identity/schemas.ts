@@ -69,3 +69,9 @@ export type PasswordSignInInput = v.InferOutput<typeof PasswordSignInInput>;
 
 export const SignUpInput = v.object({ displayName: DisplayName, email: Email, password: Password });
 export type SignUpInput = v.InferOutput<typeof SignUpInput>;
+
+export const ChangePasswordInput = v.object({
+  intent: v.literal("change-password"),
+  currentPassword: v.optional(v.pipe(v.string(), v.maxLength(128, "password_too_long"))),
+  newPassword: Password,
+});

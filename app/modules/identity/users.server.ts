@@ -2,8 +2,7 @@ import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
 import { hitAll, RATE_LIMITS } from "~/auth/rate-limits.server";
-import { endAllSessions } from "~/auth/session.server";
-import { oauthAccounts, ROLES, userRoles, users, type Role } from "~/db/schema";
+import { oauthAccounts, ROLES, sessions, userRoles, users, type Role } from "~/db/schema";
 import { decryptField, encryptField, lookupHash, maskEmail, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -115,10 +114,42 @@ export async function signInWithPassword(
   return ok({ userId: user.id });
 }
 
-/** Changing the password ends every session of the user (the caller starts a new one). */
-export async function changePassword(ctx: AppContext, userId: string, newPassword: string): Promise<void> {
-  await ctx.db.update(users).set({ passwordHash: await hashPassword(newPassword), updatedAt: Date.now() }).where(eq(users.id, userId));
-  await endAllSessions(ctx, userId);
+export type ChangePasswordError = "credentials_invalid" | "rate_limited" | "password_needs_email";
+
+/**
+ * Sets a new password after checking the current one (when there is one). The new hash and the
+ * end of every session of the user are one batch: other devices are signed out at once; the
+ * caller starts a fresh session for this device.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  userId: string,
+  input: { currentPassword?: string; newPassword: string },
+  opts: { ip: string },
+): Promise<Result<null, ChangePasswordError>> {
+  const limit = await hitAll(ctx, [[`password-change:${userId}`, RATE_LIMITS.signInPerTarget]]);
+  if (!limit.allowed) return fail("rate_limited", "currentPassword", limit.retryAfterMs);
+  const user = await ctx.db.query.users.findFirst({ where: eq(users.id, userId), columns: { passwordHash: true, email: true } });
+  if (!user) return fail("credentials_invalid", "currentPassword");
+  if (!user.email) return fail("password_needs_email", "newPassword");
+  if (user.passwordHash && !(await verifyPassword(user.passwordHash, input.currentPassword ?? ""))) {
+    return fail("credentials_invalid", "currentPassword");
+  }
+  const now = Date.now();
+  await ctx.db.batch([
+    ctx.db.update(users).set({ passwordHash: await hashPassword(input.newPassword), updatedAt: now }).where(eq(users.id, userId)),
+    ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
+    auditStatement(ctx, { actorUserId: userId, action: "user.password.change", entityType: "user", entityId: userId }),
+  ]);
+  return ok(null);
+}
+
+/** Ends every session of the user, on every device, and records it. */
+export async function signOutEverywhere(ctx: AppContext, userId: string): Promise<void> {
+  await ctx.db.batch([
+    ctx.db.delete(sessions).where(eq(sessions.userId, userId)),
+    auditStatement(ctx, { actorUserId: userId, action: "user.sessions.end-all", entityType: "user", entityId: userId }),
+  ]);
 }
 
 export async function findOrCreateUserForOAuth(
@@ -161,6 +192,7 @@ export async function findOrCreateUserForOAuth(
 
 export interface UserProfile {
   id: string;
+  hasPassword: boolean;
   displayName: string;
   email: string | null;
   emailMasked: string | null;
@@ -177,6 +209,7 @@ export async function getUserProfile(ctx: AppContext, userId: string): Promise<U
   const roles = await ctx.db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId));
   return {
     id: user.id,
+    hasPassword: user.passwordHash !== null,
     displayName: user.displayName,
     email: user.email,
     emailMasked: user.email ? maskEmail(user.email) : null,
