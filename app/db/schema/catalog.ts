@@ -38,6 +38,7 @@ export const products = sqliteTable(
     index("products_merchant_idx").on(t.merchantId, t.status),
     index("products_category_idx").on(t.categoryId, t.status, t.soldCount),
     index("products_status_idx").on(t.status, t.updatedAt),
+    index("products_shelf_idx").on(t.status, t.soldCount),
   ],
 );
 

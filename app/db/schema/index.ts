@@ -3,3 +3,4 @@ export * from "./pickup";
 export * from "./merchants";
 export * from "./catalog";
 export * from "./platform";
+export * from "./shop";

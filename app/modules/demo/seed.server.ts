@@ -1,4 +1,6 @@
+import { inArray } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
+import { productSearchDocument } from "~/modules/catalog/search.server";
 import { hashPassword } from "~/auth/password.server";
 import {
   categories,
@@ -8,11 +10,13 @@ import {
   productImages,
   products,
   settings,
+  skuPriceHistory,
   skus,
   userRoles,
   users,
 } from "~/db/schema";
 import { chunkRows } from "~/db/chunk";
+import { productSearch } from "~/db/search-table";
 import { encryptField, lookupHash } from "~/lib/field-crypto.server";
 import {
   DEMO_ADMIN,
@@ -136,6 +140,33 @@ export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; 
     ...chunkRows(settings, settingRows).map((rows) => db.insert(settings).values(rows).onConflictDoNothing()),
   ];
   await db.batch([first!, ...rest]);
+  // Search index (FTS5 has no upsert: replace each product's row) and a price history that makes
+  // some struck prices true: those products cost more for most of the last month. History is
+  // written once per SKU, so reseeding never rewrites the past.
+  const day = 24 * 60 * 60 * 1000;
+  const withHistory = new Set(
+    (await db.select({ skuId: skuPriceHistory.skuId }).from(skuPriceHistory).where(inArray(skuPriceHistory.skuId, skuRows.map((s) => s.id)))).map((r) => r.skuId),
+  );
+  const historyRows = skuRows
+    .filter((s) => !withHistory.has(s.id))
+    .flatMap((s) => {
+      const was = s.sort === 0 ? DEMO_PRODUCTS.find((p) => p.id === s.productId)!.wasPriceFen : undefined;
+      return was
+        ? [
+            { skuId: s.id, priceFen: was, effectiveAt: now - 40 * day },
+            { skuId: s.id, priceFen: s.priceFen, effectiveAt: now - 3 * day },
+          ]
+        : [{ skuId: s.id, priceFen: s.priceFen, effectiveAt: now - 60 * day }];
+    });
+  const categoryBySlug = new Map(DEMO_CATEGORIES.map((c) => [c.slug, c]));
+  await db.batch([
+    db.delete(productSearch).where(inArray(productSearch.productId, DEMO_PRODUCTS.map((p) => p.id))),
+    ...chunkRows(
+      productSearch,
+      DEMO_PRODUCTS.map((p) => ({ productId: p.id, ...productSearchDocument({ ...p, category: categoryBySlug.get(p.category)! }) })),
+    ).map((rows) => db.insert(productSearch).values(rows)),
+    ...chunkRows(skuPriceHistory, historyRows).map((rows) => db.insert(skuPriceHistory).values(rows).onConflictDoNothing()),
+  ]);
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
   }

@@ -122,19 +122,21 @@ export interface DemoProduct {
   sold: number;
   colour: string;
   skus: Sku[];
+  /** The first SKU's price for most of the last 30 days (a true "original" price), if any. */
+  wasPriceFen?: number;
 }
 
 export const DEMO_PRODUCTS: DemoProduct[] = [
-  { id: "prd_demostrawberry000000", merchant: 0, category: "fresh", titleZh: "丹东 99 红颜草莓", titleEn: "Dandong Hongyan strawberries", unit: "盒", sold: 1234, colour: "#e11d48", skus: [{ specZh: "约 500g", specEn: "about 500 g", priceFen: 3990, stock: 200 }, { specZh: "约 1kg 礼盒", specEn: "about 1 kg gift box", priceFen: 6990, stock: 80 }] },
+  { id: "prd_demostrawberry000000", merchant: 0, category: "fresh", titleZh: "丹东 99 红颜草莓", titleEn: "Dandong Hongyan strawberries", unit: "盒", sold: 1234, colour: "#e11d48", wasPriceFen: 4990, skus: [{ specZh: "约 500g", specEn: "about 500 g", priceFen: 3990, stock: 200 }, { specZh: "约 1kg 礼盒", specEn: "about 1 kg gift box", priceFen: 6990, stock: 80 }] },
   { id: "prd_demoeggs000000000000", merchant: 0, category: "fresh", titleZh: "农家散养土鸡蛋 30 枚", titleEn: "Free-range eggs, 30", unit: "盒", sold: 3560, colour: "#f59e0b", skus: [{ specZh: "30 枚装", specEn: "30 eggs", priceFen: 2980, stock: 500 }] },
   { id: "prd_demotomato0000000000", merchant: 0, category: "fresh", titleZh: "普罗旺斯西红柿", titleEn: "Provence tomatoes", unit: "份", sold: 890, colour: "#dc2626", skus: [{ specZh: "约 1.5kg", specEn: "about 1.5 kg", priceFen: 1590, stock: 300 }] },
   { id: "prd_demogreens0000000000", merchant: 0, category: "fresh", titleZh: "上海青 新鲜现摘", titleEn: "Shanghai bok choy, freshly picked", unit: "份", sold: 2011, colour: "#16a34a", skus: [{ specZh: "约 500g", specEn: "about 500 g", priceFen: 390, stock: 600 }] },
   { id: "prd_demoapple00000000000", merchant: 0, category: "fresh", titleZh: "烟台红富士苹果", titleEn: "Yantai Fuji apples", unit: "箱", sold: 760, colour: "#b91c1c", skus: [{ specZh: "5 斤装", specEn: "2.5 kg box", priceFen: 2990, stock: 150 }, { specZh: "10 斤装", specEn: "5 kg box", priceFen: 5490, stock: 60 }] },
   { id: "prd_demopork000000000000", merchant: 0, category: "fresh", titleZh: "黑猪前腿肉", titleEn: "Black pork shoulder", unit: "份", sold: 432, colour: "#be123c", skus: [{ specZh: "500g", specEn: "500 g", priceFen: 3290, stock: 0 }] },
-  { id: "prd_demorice000000000000", merchant: 1, category: "grocery", titleZh: "五常稻花香大米", titleEn: "Wuchang fragrant rice", unit: "袋", sold: 1580, colour: "#ca8a04", skus: [{ specZh: "5kg", specEn: "5 kg", priceFen: 6990, stock: 120 }] },
+  { id: "prd_demorice000000000000", merchant: 1, category: "grocery", titleZh: "五常稻花香大米", titleEn: "Wuchang fragrant rice", unit: "袋", sold: 1580, colour: "#ca8a04", wasPriceFen: 7990, skus: [{ specZh: "5kg", specEn: "5 kg", priceFen: 6990, stock: 120 }] },
   { id: "prd_demooil0000000000000", merchant: 1, category: "grocery", titleZh: "压榨花生油", titleEn: "Pressed peanut oil", unit: "桶", sold: 640, colour: "#eab308", skus: [{ specZh: "5L", specEn: "5 L", priceFen: 8990, stock: 90 }] },
   { id: "prd_demonoodles000000000", merchant: 1, category: "grocery", titleZh: "手工龙须挂面", titleEn: "Hand-made thin noodles", unit: "袋", sold: 980, colour: "#d97706", skus: [{ specZh: "1kg", specEn: "1 kg", priceFen: 1290, stock: 400 }] },
-  { id: "prd_demodiapers000000000", merchant: 1, category: "baby", titleZh: "婴儿纸尿裤 L 码", titleEn: "Baby diapers, size L", unit: "包", sold: 2200, colour: "#0ea5e9", skus: [{ specZh: "L 码 54 片", specEn: "Size L, 54", priceFen: 8900, stock: 150 }, { specZh: "XL 码 46 片", specEn: "Size XL, 46", priceFen: 8900, stock: 120 }] },
+  { id: "prd_demodiapers000000000", merchant: 1, category: "baby", titleZh: "婴儿纸尿裤 L 码", titleEn: "Baby diapers, size L", unit: "包", sold: 2200, colour: "#0ea5e9", wasPriceFen: 9900, skus: [{ specZh: "L 码 54 片", specEn: "Size L, 54", priceFen: 8900, stock: 150 }, { specZh: "XL 码 46 片", specEn: "Size XL, 46", priceFen: 8900, stock: 120 }] },
   { id: "prd_demopuffs00000000000", merchant: 1, category: "baby", titleZh: "宝宝米饼 无添加糖", titleEn: "Baby rice puffs, no added sugar", unit: "盒", sold: 1320, colour: "#f472b6", skus: [{ specZh: "50g × 3", specEn: "3 × 50 g", priceFen: 3590, stock: 260 }] },
   { id: "prd_demowipes00000000000", merchant: 1, category: "baby", titleZh: "婴儿手口湿巾", titleEn: "Baby hand & mouth wipes", unit: "包", sold: 1730, colour: "#38bdf8", skus: [{ specZh: "80 抽 × 6 包", specEn: "6 × 80 wipes", priceFen: 3990, stock: 300 }] },
   { id: "prd_demotissue0000000000", merchant: 1, category: "household", titleZh: "原木抽纸 24 包", titleEn: "Facial tissues, 24 packs", unit: "箱", sold: 4100, colour: "#64748b", skus: [{ specZh: "24 包整箱", specEn: "Box of 24", priceFen: 4590, stock: 500 }] },
