@@ -4,7 +4,7 @@
  *   is shown when neither the network nor a copy is available.
  * - Everything else (API, form posts, images) goes to the network untouched.
  */
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `shell-${VERSION}`;
 const PAGE_CACHE = `pages-${VERSION}`;
 const SHELL = ["/offline.html", "/favicon.ico", "/icons/icon-192.png", "/manifest.webmanifest", "/leader.webmanifest"];
@@ -35,7 +35,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
 
-  if (url.pathname.startsWith("/build/") || url.pathname.startsWith("/icons/")) {
+  if (url.pathname.startsWith("/build/") || url.pathname.startsWith("/icons/") || SHELL.includes(url.pathname)) {
     event.respondWith(
       caches.match(request).then(
         (hit) =>

@@ -8,7 +8,8 @@ import { openLocalBindings, readDevVars } from "./local-bindings";
 ensureDevVars();
 
 const vars = readDevVars();
-const { mf, DB, IMAGES } = await openLocalBindings();
+// PERSIST_TO picks another local state folder (the e2e server seeds its own, separate one).
+const { mf, DB, IMAGES } = await openLocalBindings(process.env.PERSIST_TO || undefined);
 try {
   const started = Date.now();
   const result = await seedDemoWorld({

@@ -6,6 +6,8 @@ import { eq } from "drizzle-orm";
 import { ROLE_HOME } from "./permissions";
 import { safeRedirectPath } from "./guards.server";
 import { endSession, getSession, startSession } from "./session.server";
+import { readPickupCookie } from "~/lib/pickup-cookie.server";
+import { choosePickupPoint, getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 /** Where a user lands after sign-in when no page asked: the one working role they hold, else the store. */
 export function homeForRoles(roles: Role[]): string {
@@ -22,6 +24,9 @@ export async function completeWebSignIn(
 ): Promise<Response> {
   const previous = await getSession(ctx, request);
   if (previous) await endSession(ctx, previous.sessionId);
+  // A pickup point chosen before signing in becomes the account's, unless it already has one.
+  const guestPoint = readPickupCookie(request);
+  if (guestPoint && !(await getChosenPickupPointId(ctx, userId))) await choosePickupPoint(ctx, userId, guestPoint);
   const { cookie } = await startSession(ctx, userId, "cookie");
   const roles = (await ctx.db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role);
   const target = safeRedirectPath(redirectTo, homeForRoles(roles));

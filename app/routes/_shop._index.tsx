@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
-import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { listShelfProducts, listTopCategories } from "~/modules/catalog/queries.server";
 
@@ -23,54 +23,29 @@ export default function ShopHome() {
   const { categories, products } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4 p-4">
-      <section aria-labelledby="categories-title">
-        <h2 id="categories-title" className="sr-only">
-          {t("shop.categories")}
-        </h2>
+      <h1 className="sr-only">
+        {t("app.name")} · {t("shop.tagline")}
+      </h1>
+      <nav aria-label={t("shop.categories")}>
         <ul className="grid grid-cols-5 gap-2">
           {categories.map((c) => (
-            <li key={c.id} className="flex flex-col items-center gap-1 text-center text-xs">
-              <span aria-hidden className="flex size-12 items-center justify-center rounded-full bg-brand-50 text-lg font-bold text-brand-700">
-                {c.name.slice(0, 1)}
-              </span>
-              <span>{c.name}</span>
+            <li key={c.id}>
+              <Link to={`/categories?c=${c.slug}`} className="flex flex-col items-center gap-1 text-center text-xs">
+                <span aria-hidden className="flex size-12 items-center justify-center rounded-full bg-brand-50 text-lg font-bold text-brand-700">
+                  {c.name.slice(0, 1)}
+                </span>
+                <span>{c.name}</span>
+              </Link>
             </li>
           ))}
         </ul>
-      </section>
+      </nav>
       <section aria-labelledby="feed-title">
         <h2 id="feed-title" className="mb-2 text-lg font-bold">
           {t("shop.todayPicks")}
         </h2>
-        {products.length === 0 ? (
-          <p className="card text-muted">{t("shop.empty")}</p>
-        ) : (
-          <ul className="grid grid-cols-2 gap-3">
-            {products.map((p) => (
-              <li key={p.id} className="overflow-hidden rounded-2xl bg-white shadow-sm">
-                {p.imageUrl ? (
-                  <img src={p.imageUrl} alt="" width={240} height={240} loading="lazy" decoding="async" className="aspect-square w-full object-cover" />
-                ) : (
-                  <div className="aspect-square w-full bg-brand-50" />
-                )}
-                <div className="space-y-1 p-3">
-                  <h3 className="line-clamp-2 min-h-[2.5rem] text-sm font-medium">{p.title}</h3>
-                  <p className="flex items-baseline justify-between">
-                    <span className="tabular text-lg font-bold text-price">{formatFen(p.priceFen)}</span>
-                    <span className="text-xs text-muted">{t("shop.sold", { count: p.soldCount })}</span>
-                  </p>
-                  {!p.inStock ? <p className="text-xs text-danger">{t("shop.soldOut")}</p> : null}
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+        {products.length === 0 ? <p className="card text-muted">{t("shop.empty")}</p> : <ProductGrid products={products} />}
       </section>
-      <p className="text-center text-sm">
-        <Link to="/me" className="link">
-          {t("shop.account")}
-        </Link>
-      </p>
     </div>
   );
 }

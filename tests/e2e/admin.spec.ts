@@ -13,7 +13,7 @@ test("admin: lands on the dashboard, finds a shopper by phone, grants and remove
   await expect(page.getByRole("heading", { level: 1, name: "用户管理" })).toBeVisible();
 
   await page.getByRole("searchbox", { name: "搜索用户" }).fill(target.phone);
-  await page.getByRole("button", { name: "搜索" }).click();
+  await page.getByRole("button", { name: "搜索", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/admin/users\\?q=${target.phone}`));
   const rows = page.locator("tbody tr");
   await expect(rows).toHaveCount(1);
@@ -25,7 +25,7 @@ test("admin: lands on the dashboard, finds a shopper by phone, grants and remove
   await expect(roles).toHaveText(["顾客"]);
 
   await row.getByLabel(`给${target.name}分配角色`).selectOption({ label: "团长" });
-  await row.getByRole("button", { name: "授予" }).click();
+  await row.getByRole("button", { name: "授予", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText("已授予「团长」角色。");
   await expect(roles).toHaveText(["顾客", "团长"].map((r) => new RegExp(`^${r}`)));
 

@@ -16,7 +16,7 @@ test("leader: lands on the pickup point, an invalid closing time is refused, a v
 
   // An impossible time: the error is shown under the field and tied to it; nothing is saved.
   await close.fill("25:00");
-  await page.getByRole("button", { name: "保存" }).click();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
   const closeError = page.locator(`#${await close.getAttribute("aria-describedby")}`);
   await expect(closeError).toHaveText("时间格式为 HH:MM，例如 08:00。");
   await expect(close).toHaveAttribute("aria-invalid", "true");
@@ -27,7 +27,7 @@ test("leader: lands on the pickup point, an invalid closing time is refused, a v
 
   // A valid change is saved and shown in the summary.
   await page.getByLabel("关门时间").fill("20:30");
-  await page.getByRole("button", { name: "保存" }).click();
+  await page.getByRole("button", { name: "保存", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "已保存。" })).toBeVisible();
   await expect(summary).toContainText(`${leader.open}–20:30`);
   await page.reload();

@@ -33,7 +33,7 @@ test("shopper: signs in with a phone code, sets language and large text, signs o
   await expect(page.locator("html")).toHaveClass(/\btext-large\b/);
   await expect(page.getByRole("button", { name: /Large text/ })).toHaveAttribute("aria-pressed", "true");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL("/");
   await page.goto("/me");
   await expect(page).toHaveURL("/login?redirectTo=%2Fme");

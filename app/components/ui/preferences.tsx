@@ -12,8 +12,8 @@ export function LanguageSwitch({ className = "" }: { className?: string }) {
     <Form method="post" action="/preferences" className={className}>
       <input type="hidden" name="locale" value={next} />
       <input type="hidden" name="returnTo" value={location.pathname + location.search} />
-      <button type="submit" className="btn-secondary min-h-11 px-3 text-sm" lang={next} aria-label={t("prefs.switchLanguage")}>
-        {next === "en" ? "English" : "中文"}
+      <button type="submit" className="btn-secondary min-h-11 px-3 text-sm" title={t("prefs.switchLanguage")}>
+        <span lang={next}>{next === "en" ? "English" : "中文"}</span>
       </button>
     </Form>
   );

@@ -1,0 +1,63 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { categories, merchants, productImages, products, skuPriceHistory, skus } from "~/db/schema";
+import { imageUrl } from "./queries.server";
+import { referencePriceFen } from "./reference-price";
+
+export interface ProductDetailView {
+  id: string;
+  title: string;
+  description: string;
+  unit: string;
+  soldCount: number;
+  category: { slug: string; name: string };
+  merchant: { id: string; name: string };
+  images: Array<{ url: string; width: number | null; height: number | null }>;
+  skus: Array<{ id: string; spec: string; priceFen: number; wasPriceFen: number | null; stock: number; inStock: boolean }>;
+}
+
+/**
+ * An on-shelf product with its SKUs, images, merchant, category and price history:
+ * one db.batch, so one D1 round trip.
+ */
+export async function getProductDetail(ctx: AppContext, id: string, locale: string, now = Date.now()): Promise<ProductDetailView | null> {
+  const en = locale === "en";
+  const [productRows, skuRows, imageRows, historyRows] = await ctx.db.batch([
+    ctx.db
+      .select({ product: products, merchantName: merchants.name, category: categories })
+      .from(products)
+      .innerJoin(merchants, eq(merchants.id, products.merchantId))
+      .innerJoin(categories, eq(categories.id, products.categoryId))
+      .where(and(eq(products.id, id), eq(products.status, "on_shelf"))),
+    ctx.db.select().from(skus).where(and(eq(skus.productId, id), eq(skus.status, "active"))).orderBy(asc(skus.sort)),
+    ctx.db.select().from(productImages).where(eq(productImages.productId, id)).orderBy(asc(productImages.sort)),
+    ctx.db
+      .select()
+      .from(skuPriceHistory)
+      .where(inArray(skuPriceHistory.skuId, ctx.db.select({ id: skus.id }).from(skus).where(eq(skus.productId, id)))),
+  ]);
+  const row = productRows[0];
+  if (!row || skuRows.length === 0) return null;
+  return {
+    id: row.product.id,
+    title: en ? row.product.titleEn : row.product.titleZh,
+    description: en ? row.product.descriptionEn : row.product.descriptionZh,
+    unit: row.product.unit,
+    soldCount: row.product.soldCount,
+    category: { slug: row.category.slug, name: en ? row.category.nameEn : row.category.nameZh },
+    merchant: { id: row.product.merchantId, name: row.merchantName },
+    images: imageRows.map((i) => ({ url: imageUrl(i.r2Key)!, width: i.width, height: i.height })),
+    skus: skuRows.map((s) => ({
+      id: s.id,
+      spec: en ? s.specEn : s.specZh,
+      priceFen: s.priceFen,
+      wasPriceFen: referencePriceFen(
+        historyRows.filter((h) => h.skuId === s.id),
+        s.priceFen,
+        now,
+      ),
+      stock: s.stock,
+      inStock: s.stock > 0,
+    })),
+  };
+}

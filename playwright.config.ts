@@ -1,0 +1,62 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Browser journeys against the built Worker under `wrangler dev` (real D1, Durable Objects, R2,
+ * static assets, the service worker). `npm test` builds first; `npm run test:e2e` alone expects
+ * build/ to exist. The server gets a fresh, separately seeded state folder on every run.
+ *
+ * Chromium is the system one (Debian's /usr/bin/chromium, or CHROME_PATH): Playwright's own
+ * browser download is never used.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 8789);
+const baseURL = `http://127.0.0.1:${PORT}`;
+const executablePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  // One journey per file; files run in parallel. Two workers fit two cores next to wrangler dev.
+  fullyParallel: false,
+  workers: 2,
+  // Sign-in codes are rate limited (one per phone per minute), so a retry would be refused
+  // anyway; every run starts from a freshly seeded state instead.
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: "list",
+  timeout: 45_000,
+  expect: { timeout: 7_000 },
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    {
+      name: "mobile-zh",
+      use: {
+        browserName: "chromium",
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        locale: "zh-CN",
+        timezoneId: "Asia/Shanghai",
+      },
+    },
+  ],
+  webServer: {
+    command: "node scripts/e2e-server.mjs",
+    url: `${baseURL}/manifest.webmanifest`,
+    env: { E2E_PORT: String(PORT) },
+    reuseExistingServer: false,
+    // Migrations + seeding + wrangler start take ~10 s on two cores.
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 8_000 },
+  },
+});

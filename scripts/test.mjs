@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite, in order, stopping at the first failing phase.
+//   typecheck → unit → build (once, production) → integration (reuses the build) → browser → e2e
+// Each phase prints its wall time; a summary line closes the run. Exit code: 0 only if all passed.
+//
+// `node scripts/test.mjs unit e2e` runs only the named phases (build is not implied).
+// The browser phase finds Chromium (CHROME_PATH, else /usr/bin/chromium); as root with apt-get it
+// installs Debian's chromium when missing. It never downloads Playwright's browsers.
+import { spawn, spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = (name) => path.join(root, "node_modules/.bin", name);
+
+let current = null; // the running child, so Ctrl-C stops it too
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    current?.kill(signal);
+    process.exit(130);
+  });
+}
+
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    current = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    current.on("error", (error) => {
+      console.error(`[test] cannot start ${cmd}: ${error.message}`);
+      resolve(1);
+    });
+    current.on("exit", (code, signal) => {
+      current = null;
+      resolve(signal ? 1 : (code ?? 1));
+    });
+  });
+}
+
+function isExecutable(file) {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const hasCommand = (name) => spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
+
+let chromePath = process.env.CHROME_PATH || "/usr/bin/chromium";
+
+async function ensureChromium() {
+  if (isExecutable(chromePath)) return 0;
+  const isRoot = process.getuid?.() === 0;
+  if (!process.env.CHROME_PATH && isRoot && hasCommand("apt-get")) {
+    console.log("[test] Chromium not found: installing Debian's chromium with apt-get …");
+    const code = await run("sh", ["-c", "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"]);
+    if (code === 0 && isExecutable(chromePath)) return 0;
+  }
+  console.error(
+    `[test] Chromium not found at ${chromePath}: install it (as root: apt-get update && apt-get install -y chromium) or set CHROME_PATH to a Chromium/Chrome binary.`,
+  );
+  return 1;
+}
+
+const PHASES = [
+  // Generated binding types must match wrangler.toml (npm run typegen), then the whole tree type-checks.
+  {
+    name: "typecheck",
+    run: async () =>
+      (await run("node", ["scripts/wrangler.mjs", "types", "--include-runtime=false", "--strict-vars=false", "--check"])) ||
+      run(bin("tsc"), []),
+  },
+  { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
+  { name: "build", run: () => run(bin("remix"), ["build"], { NODE_ENV: "production" }) },
+  // The integration global setup would build again; the build phase above already did.
+  { name: "integration", run: () => run(bin("vitest"), ["run", "--project", "integration"], { SKIP_BUILD: "1" }) },
+  { name: "browser", run: ensureChromium },
+  { name: "e2e", run: () => run(bin("playwright"), ["test"], { CHROME_PATH: chromePath }) },
+];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !PHASES.some((p) => p.name === w));
+if (unknown.length) {
+  console.error(`[test] unknown phase(s): ${unknown.join(", ")}; phases: ${PHASES.map((p) => p.name).join(", ")}`);
+  process.exit(2);
+}
+const phases = wanted.length ? PHASES.filter((p) => wanted.includes(p.name) || (p.name === "browser" && wanted.includes("e2e"))) : PHASES;
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const results = [];
+const started = Date.now();
+let failed = null;
+
+for (const phase of phases) {
+  console.log(`\n[test] ▶ ${phase.name}`);
+  const t0 = Date.now();
+  const code = await phase.run();
+  const ms = Date.now() - t0;
+  results.push({ name: phase.name, ms, ok: code === 0 });
+  console.log(`[test] ${code === 0 ? "✔" : "✘"} ${phase.name} ${code === 0 ? "passed" : `failed (exit ${code})`} in ${seconds(ms)}`);
+  if (code !== 0) {
+    failed = phase.name;
+    break;
+  }
+}
+
+const skipped = phases.slice(results.length).map((p) => p.name);
+const parts = results.map((r) => `${r.name} ${seconds(r.ms)}${r.ok ? "" : " ✘"}`);
+console.log(
+  `\n[test] ${failed ? `FAILED at ${failed}` : "ALL PASSED"} in ${seconds(Date.now() - started)} — ${parts.join(", ")}` +
+    (skipped.length ? ` (not run: ${skipped.join(", ")})` : ""),
+);
+process.exit(failed ? 1 : 0);
