@@ -28,6 +28,10 @@ afterEach(() => worker.expectNoServerErrors());
 // Every page of each role tree, and who may open it (GET). Anonymous users are sent to sign in.
 const PAGES: Array<{ path: string; allowed: string[]; public?: boolean }> = [
   { path: "/", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
+  { path: "/categories", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
+  { path: "/search?q=%E8%8D%89%E8%8E%93", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
+  { path: "/pickup", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
+  { path: "/products/prd_demostrawberry000000", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/me", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
   { path: "/leader", allowed: ["leader", "otherLeader"] },
   { path: "/merchant", allowed: ["merchant", "otherMerchant"] },

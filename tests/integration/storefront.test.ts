@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startWorker, type TestWorker } from "../support/worker";
+
+let worker: TestWorker;
+beforeAll(async () => {
+  worker = await startWorker();
+});
+afterAll(() => worker?.dispose());
+afterEach(() => worker.expectNoServerErrors());
+
+const page = async (path: string, headers: Record<string, string> = {}) => {
+  const res = await worker.client().get(path, headers);
+  return { status: res.status, html: await res.text() };
+};
+
+describe("search", () => {
+  it("finds Chinese products without spaces, ranked by title", async () => {
+    const { html } = await page("/search?q=%E8%8D%89%E8%8E%93"); // 草莓
+    expect(html).toContain("丹东 99 红颜草莓");
+    expect(html).toContain("找到 1 件商品");
+  });
+
+  it("finds by a single character and by category words", async () => {
+    expect((await page("/search?q=%E9%9D%A2")).html).toContain("手工龙须挂面"); // 面
+    const baby = (await page("/search?q=%E6%AF%8D%E5%A9%B4")).html; // 母婴
+    expect(baby).toContain("婴儿纸尿裤 L 码");
+    expect(baby).toContain("宝宝米饼");
+  });
+
+  it("finds English titles by word prefix, case-insensitively", async () => {
+    const { html } = await page("/search?q=STRAWBERR", { "Accept-Language": "en" });
+    expect(html).toContain("Dandong Hongyan strawberries");
+  });
+
+  it("shows a helpful empty state, and treats FTS syntax as plain text", async () => {
+    const none = await page("/search?q=%E9%A3%9E%E6%9C%BA"); // 飞机
+    expect(none.status).toBe(200);
+    expect(none.html).toContain("没有找到");
+    const syntax = await page(`/search?q=${encodeURIComponent('" OR * NEAR( -x')}`);
+    expect(syntax.status).toBe(200);
+  });
+
+  it("refuses an oversized query or bad page with a 400, not a 500", async () => {
+    expect((await page(`/search?q=${"a".repeat(101)}`)).status).toBe(400);
+    expect((await page("/search?q=egg&page=0")).status).toBe(400);
+    expect((await page("/search?q=egg&page=abc")).status).toBe(400);
+  });
+
+  it("uses the FTS index and the shelf index, not full scans", async () => {
+    const plan = await worker.d1
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM products WHERE status = 'on_shelf' ORDER BY sold_count DESC, id LIMIT 40")
+      .all<{ detail: string }>();
+    expect(plan.results.map((r) => r.detail).join(" | ")).toMatch(/USING INDEX products_shelf_idx/);
+    const cat = await worker.d1
+      .prepare("EXPLAIN QUERY PLAN SELECT id FROM products WHERE status = 'on_shelf' AND category_id = 'x' ORDER BY sold_count DESC LIMIT 40")
+      .all<{ detail: string }>();
+    expect(cat.results.map((r) => r.detail).join(" | ")).toMatch(/USING INDEX products_category_idx/);
+  });
+});
+
+describe("catalogue pages", () => {
+  it("shows a struck price only when it is the real recent price", async () => {
+    const { html } = await page("/products/prd_demostrawberry000000");
+    expect(html).toContain("¥39.90");
+    expect(html).toMatch(/<s [^>]*>¥49\.90<\/s>/);
+    const eggs = (await page("/products/prd_demoeggs000000000000")).html;
+    expect(eggs).not.toMatch(/<s[ >]/);
+  });
+
+  it("shows SKUs with stock status and the merchant", async () => {
+    const { html } = await page("/products/prd_demopork000000000000");
+    expect(html).toContain("已售罄");
+    expect(html).toContain("鲜果坊");
+  });
+
+  it("404s for unknown or malformed products and categories", async () => {
+    expect((await page("/products/prd_00000000000000000000")).status).toBe(404);
+    expect((await page("/products/%27%20OR%201%3D1")).status).toBe(404);
+    expect((await page("/categories?c=nope")).status).toBe(404);
+  });
+
+  it("lists a category's products from the rail", async () => {
+    const { html } = await page("/categories?c=baby");
+    expect(html).toContain("婴儿手口湿巾");
+    expect(html).not.toContain("上海青");
+  });
+});
+
+describe("pickup point choice", () => {
+  it("orders points by distance from the browser's location", async () => {
+    // Near Xuhui (翠湖小区驿站 at 31.1885, 121.4516).
+    const { html } = await page("/pickup?lat=31.19&lng=121.45");
+    const order = ["翠湖小区驿站", "幸福里社区团购点", "阳光花园便利店"].map((n) => html.indexOf(n));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(html).toMatch(/\d+ 米|\d+\.\d 公里/);
+  });
+
+  it("searches by name or area and masks the street address", async () => {
+    const { html } = await page(`/pickup?q=${encodeURIComponent("静安")}`);
+    expect(html).toContain("幸福里社区团购点");
+    expect(html).not.toContain("阳光花园便利店");
+    expect(html).not.toContain("延平路 99 弄 5 号");
+    expect(html).toContain("上海市静安区****");
+  });
+
+  it("remembers a guest's choice in a cookie and carries it into the account at sign-in", async () => {
+    const client = worker.client({ ip: "203.0.113.90" });
+    const chose = await client.post("/pickup", { pickupPointId: "pkp_demolakeside00000000", returnTo: "/categories" });
+    expect(chose.status).toBe(302);
+    expect(chose.headers.get("location")).toBe("/categories");
+    expect(await (await client.get("/")).text()).toContain("翠湖小区驿站");
+    await client.post("/login", { intent: "password", email: "shopper1@demo.tuangou.test", password: "demo-pass-2026" });
+    const row = await worker.d1.prepare("SELECT pickup_point_id FROM user_pickup_points WHERE user_id = 'usr_demoshopper010000000'").first<{ pickup_point_id: string }>();
+    expect(row!.pickup_point_id).toBe("pkp_demolakeside00000000");
+  });
+
+  it("a signed-in user's choice is stored per user and can be changed", async () => {
+    const client = worker.client({ ip: "203.0.113.91" });
+    await client.post("/login", { intent: "password", email: "leader3@demo.tuangou.test", password: "demo-pass-2026" });
+    await client.post("/pickup", { pickupPointId: "pkp_demosunshine00000000" });
+    await client.post("/pickup", { pickupPointId: "pkp_demohappylane0000000" });
+    const rows = await worker.d1.prepare("SELECT pickup_point_id FROM user_pickup_points WHERE user_id = 'usr_demoleader0300000000'").all<{ pickup_point_id: string }>();
+    expect(rows.results).toEqual([{ pickup_point_id: "pkp_demohappylane0000000" }]);
+  });
+
+  it("refuses unknown points and bad input with field errors", async () => {
+    const client = worker.client();
+    expect((await client.post("/pickup", { pickupPointId: "pkp_00000000000000000000" })).status).toBe(404);
+    const bad = await client.post("/pickup", { pickupPointId: "'; DROP TABLE pickup_points; --" });
+    expect(bad.status).toBe(400);
+    expect((await page("/pickup?lat=999&lng=121")).status).toBe(400);
+  });
+});
