@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing phase.
-//   typecheck → unit → build (once, production) → integration (reuses the build) → browser → e2e
+//   build (once, production) → typecheck → unit → integration (reuses the build) → browser → e2e
 // Each phase prints its wall time; a summary line closes the run. Exit code: 0 only if all passed.
 //
 // `node scripts/test.mjs unit e2e` runs only the named phases (build is not implied).
@@ -64,15 +64,16 @@ async function ensureChromium() {
 }
 
 const PHASES = [
-  // Generated binding types must match wrangler.toml (npm run typegen), then the whole tree type-checks.
+  { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
+  { name: "build", run: () => run(bin("remix"), ["build"], { NODE_ENV: "production" }) },
+  // Generated binding types must match wrangler.toml (npm run typegen; they name the built Worker's
+  // classes, so this runs after the build), then the whole tree type-checks.
   {
     name: "typecheck",
     run: async () =>
       (await run("node", ["scripts/wrangler.mjs", "types", "--include-runtime=false", "--strict-vars=false", "--check"])) ||
       run(bin("tsc"), []),
   },
-  { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
-  { name: "build", run: () => run(bin("remix"), ["build"], { NODE_ENV: "production" }) },
   // The integration global setup would build again; the build phase above already did.
   { name: "integration", run: () => run(bin("vitest"), ["run", "--project", "integration"], { SKIP_BUILD: "1" }) },
   { name: "browser", run: ensureChromium },

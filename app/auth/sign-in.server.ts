@@ -6,7 +6,9 @@ import { eq } from "drizzle-orm";
 import { ROLE_HOME } from "./permissions";
 import { safeRedirectPath } from "./guards.server";
 import { endSession, getSession, startSession } from "./session.server";
+import { guestCartCookie, readGuestCart } from "~/lib/guest-cart.server";
 import { readPickupCookie } from "~/lib/pickup-cookie.server";
+import { mergeGuestCart } from "~/modules/cart/cart.server";
 import { choosePickupPoint, getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 /** Where a user lands after sign-in when no page asked: the one working role they hold, else the store. */
@@ -27,8 +29,13 @@ export async function completeWebSignIn(
   // A pickup point chosen before signing in becomes the account's, unless it already has one.
   const guestPoint = readPickupCookie(request);
   if (guestPoint && !(await getChosenPickupPointId(ctx, userId))) await choosePickupPoint(ctx, userId, guestPoint);
+  // A guest cart joins the account's cart.
+  const guestCart = readGuestCart(request);
+  if (guestCart.length) await mergeGuestCart(ctx, userId, guestCart);
   const { cookie } = await startSession(ctx, userId, "cookie");
   const roles = (await ctx.db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role);
   const target = safeRedirectPath(redirectTo, homeForRoles(roles));
-  return redirect(target, { headers: { "Set-Cookie": cookie } });
+  const headers = new Headers({ "Set-Cookie": cookie });
+  if (guestCart.length) headers.append("Set-Cookie", guestCartCookie([], ctx.request?.secure ?? true));
+  return redirect(target, { headers });
 }

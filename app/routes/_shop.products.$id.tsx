@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Store } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { translate } from "~/i18n/i18n";
+import { AddToCartForm } from "~/components/shop/add-to-cart";
 import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
@@ -69,12 +70,13 @@ export default function ProductPage() {
           {product.skus.map((s) => (
             <li key={s.id} className="flex items-center justify-between rounded-xl border border-line px-3 py-2">
               <span>{s.spec}</span>
-              <span className="flex items-baseline gap-2">
+              <span className="flex items-center gap-2">
                 <span className="tabular font-semibold text-price">{formatFen(s.priceFen)}</span>
                 {s.wasPriceFen !== null ? <s className="tabular text-xs text-muted">{formatFen(s.wasPriceFen)}</s> : null}
                 <span className={`text-xs ${s.inStock ? "text-muted" : "text-danger"}`}>
                   {s.inStock ? (s.stock <= 10 ? t("product.fewLeft", { count: s.stock }) : t("product.inStock")) : t("shop.soldOut")}
                 </span>
+                <AddToCartForm skuId={s.id} returnTo={`/products/${product.id}`} label={t("cart.addLabel", { title: `${product.title} ${s.spec}` })} compact disabled={!s.inStock} />
               </span>
             </li>
           ))}

@@ -1,22 +1,29 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { House, LayoutGrid, MapPin, Search, User } from "lucide-react";
+import { House, LayoutGrid, MapPin, Search, ShoppingCart, User } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { TabBar } from "~/components/ui/tab-bar";
 import { readPickupCookie } from "~/lib/pickup-cookie.server";
+import { cartQuantitiesFor } from "~/modules/cart/cart-context.server";
 import { getChosenPickupPointId, getPickupPointSummary } from "~/modules/pickup/choose.server";
 
 /** The storefront shell. Public (browsing needs no account); pages that need one guard themselves. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getOptionalUser(context, request);
-  const chosenId = await getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request));
-  return { pickupPoint: chosenId ? await getPickupPointSummary(context, chosenId) : null };
+  const [chosenId, cart] = await Promise.all([
+    getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request)),
+    cartQuantitiesFor(context, request, user),
+  ]);
+  return {
+    pickupPoint: chosenId ? await getPickupPointSummary(context, chosenId) : null,
+    cartCount: cart.reduce((sum, line) => sum + line.quantity, 0),
+  };
 }
 
 export default function ShopLayout() {
   const { t } = useTranslation();
-  const { pickupPoint } = useLoaderData<typeof loader>();
+  const { pickupPoint, cartCount } = useLoaderData<typeof loader>();
   const location = useLocation();
   const here = location.pathname + location.search;
   return (
@@ -59,6 +66,7 @@ export default function ShopLayout() {
         tabs={[
           { to: "/", label: t("nav.home"), icon: House, end: true },
           { to: "/categories", label: t("nav.categories"), icon: LayoutGrid },
+          { to: "/cart", label: t("nav.cart"), icon: ShoppingCart, badge: cartCount },
           { to: "/me", label: t("nav.me"), icon: User },
         ]}
       />

@@ -32,6 +32,7 @@ const PAGES: Array<{ path: string; allowed: string[]; public?: boolean }> = [
   { path: "/search?q=%E8%8D%89%E8%8E%93", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/pickup", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/products/prd_demostrawberry000000", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
+  { path: "/cart", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/me", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
   { path: "/leader", allowed: ["leader", "otherLeader"] },
   { path: "/merchant", allowed: ["merchant", "otherMerchant"] },

@@ -132,3 +132,60 @@ describe("pickup point choice", () => {
     expect((await page("/pickup?lat=999&lng=121")).status).toBe(400);
   });
 });
+
+describe("cart", () => {
+  const STRAWBERRY = "sku_demostrawberry000001";
+  const EGGS = "sku_demoeggs000000000001";
+
+  it("keeps a guest cart in a cookie and merges it into the account at sign-in", async () => {
+    const client = worker.client({ ip: "203.0.113.100" });
+    const added = await client.post("/cart", { intent: "add", skuId: STRAWBERRY, quantity: "2", returnTo: "/products/prd_demostrawberry000000" });
+    expect(added.status).toBe(302);
+    expect(added.headers.get("location")).toBe("/products/prd_demostrawberry000000");
+    expect(client.cookies.get("tg_cart")).toBe(`${STRAWBERRY}:2`);
+    await client.post("/cart", { intent: "add", skuId: EGGS, quantity: "1" });
+    const cart = await (await client.get("/cart")).text();
+    expect(cart).toContain("丹东 99 红颜草莓");
+    expect(cart).toContain("¥109.60"); // 2 × 39.90 + 29.80
+    await client.post("/login", { intent: "password", email: "leader1@demo.tuangou.test", password: "demo-pass-2026" });
+    expect(client.cookies.has("tg_cart")).toBe(false);
+    const rows = await worker.d1.prepare("SELECT sku_id, quantity FROM cart_items WHERE user_id = 'usr_demoleader0100000000' ORDER BY sku_id").all();
+    expect(rows.results).toEqual([
+      { sku_id: EGGS, quantity: 1 },
+      { sku_id: STRAWBERRY, quantity: 2 },
+    ]);
+  });
+
+  it("adds, sets and removes lines for a signed-in user; quantities cap at 99", async () => {
+    const client = worker.client({ ip: "203.0.113.101" });
+    await client.post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: "demo-pass-2026" });
+    await client.post("/cart", { intent: "add", skuId: EGGS, quantity: "60" });
+    await client.post("/cart", { intent: "add", skuId: EGGS, quantity: "60" });
+    const q = () => worker.d1.prepare("SELECT quantity FROM cart_items WHERE user_id = 'usr_demoleader0200000000' AND sku_id = ?").bind(EGGS).first<{ quantity: number }>();
+    expect((await q())!.quantity).toBe(99);
+    await client.post("/cart", { intent: "set", skuId: EGGS, quantity: "3" });
+    expect((await q())!.quantity).toBe(3);
+    await client.post("/cart", { intent: "set", skuId: EGGS, quantity: "0" });
+    expect(await q()).toBeNull();
+  });
+
+  it("refuses sold-off or unknown SKUs and bad quantities, writing nothing", async () => {
+    const client = worker.client({ ip: "203.0.113.102" });
+    await client.post("/login", { intent: "password", email: "leader3@demo.tuangou.test", password: "demo-pass-2026" });
+    expect((await client.post("/cart", { intent: "add", skuId: "sku_00000000000000000000", quantity: "1" })).status).toBe(404);
+    for (const quantity of ["-1", "1000", "1.5", "abc", "0"]) {
+      expect((await client.post("/cart", { intent: "add", skuId: EGGS, quantity })).status, quantity).toBe(400);
+    }
+    expect((await client.post("/cart", { intent: "explode", skuId: EGGS, quantity: "1" })).status).toBe(400);
+    const n = await worker.d1.prepare("SELECT count(*) AS n FROM cart_items WHERE user_id = 'usr_demoleader0300000000'").first<{ n: number }>();
+    expect(n!.n).toBe(0);
+  });
+
+  it("ignores a tampered guest cookie instead of failing", async () => {
+    const res = await worker.client().get("/cart", { Cookie: `tg_cart=sku_x:5,${EGGS}:9999,garbage,${STRAWBERRY}:1` });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("丹东 99 红颜草莓");
+    expect(html).not.toContain("农家散养土鸡蛋");
+  });
+});

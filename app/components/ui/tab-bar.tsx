@@ -7,6 +7,8 @@ export interface Tab {
   icon: LucideIcon;
   end?: boolean;
   primary?: boolean;
+  /** A count shown on the icon (e.g. items in the cart); hidden when 0. */
+  badge?: number;
 }
 
 /** Bottom navigation for the mobile shells (shopper, leader). Targets are ≥ 48 px tall. */
@@ -24,8 +26,18 @@ export function TabBar({ tabs, label }: { tabs: Tab[]; label: string }) {
                 `flex min-h-14 flex-col items-center justify-center gap-0.5 text-xs ${isActive ? "font-semibold text-brand-700" : "text-muted"}`
               }
             >
-              <tab.icon aria-hidden className={tab.primary ? "size-7" : "size-6"} />
-              <span>{tab.label}</span>
+              <span className="relative">
+                <tab.icon aria-hidden className={tab.primary ? "size-7" : "size-6"} />
+                {tab.badge ? (
+                  <span className="tabular absolute -top-1.5 -right-2.5 min-w-5 rounded-full bg-price px-1 text-center text-[0.7rem] leading-5 font-bold text-white">
+                    {tab.badge > 99 ? "99+" : tab.badge}
+                  </span>
+                ) : null}
+              </span>
+              <span>
+                {tab.label}
+                {tab.badge ? <span className="sr-only">{` (${tab.badge})`}</span> : null}
+              </span>
             </NavLink>
           </li>
         ))}
