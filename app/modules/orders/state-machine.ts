@@ -1,0 +1,73 @@
+/**
+ * The order state machine: every status, and the only transitions allowed between them.
+ * Every change goes through `transition()` and appends an `order_events` row (see orders.server).
+ *
+ *   pending_payment ──pay──▶ paid ──cut-off──▶ confirmed ──ship──▶ shipped ──arrive──▶ ready_for_pickup
+ *        │                   │  │                  │                                       │
+ *      cancel/expire       cancel refund-request   refund-request                       pick-up
+ *        ▼                   ▼  ▼                  ▼                                       ▼
+ *    cancelled          cancelled refunding ◀──────┴──── (after-sales) ◀──────────── picked_up ──window──▶ completed
+ *                                   │
+ *                       refund-approve/reject
+ *                             ▼          ▼
+ *                          refunded   (back to the status it came from)
+ */
+export const ORDER_STATUSES = [
+  "pending_payment",
+  "paid",
+  "confirmed",
+  "shipped",
+  "ready_for_pickup",
+  "picked_up",
+  "completed",
+  "cancelled",
+  "refunding",
+  "refunded",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const ORDER_EVENTS = [
+  "pay",
+  "cancel",
+  "expire",
+  "cut_off",
+  "ship",
+  "arrive",
+  "pick_up",
+  "complete",
+  "request_refund",
+  "approve_refund",
+  "reject_refund",
+  "refund_succeeded",
+] as const;
+export type OrderEvent = (typeof ORDER_EVENTS)[number];
+
+/** from → event → to. A missing entry is a refused transition. */
+export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>>> = {
+  pending_payment: { pay: "paid", cancel: "cancelled", expire: "cancelled" },
+  paid: { cancel: "cancelled", cut_off: "confirmed", request_refund: "refunding" },
+  confirmed: { ship: "shipped", request_refund: "refunding" },
+  shipped: { arrive: "ready_for_pickup", request_refund: "refunding" },
+  ready_for_pickup: { pick_up: "picked_up", request_refund: "refunding" },
+  picked_up: { complete: "completed", request_refund: "refunding" },
+  completed: {},
+  cancelled: {},
+  refunding: { approve_refund: "refunding", refund_succeeded: "refunded" },
+  refunded: {},
+};
+
+/** Statuses in which the shopper may still cancel by themselves (before the goods ship). */
+export const CANCELLABLE: ReadonlySet<OrderStatus> = new Set(["pending_payment", "paid"]);
+export const TERMINAL: ReadonlySet<OrderStatus> = new Set(["completed", "cancelled", "refunded"]);
+
+export type TransitionResult = { ok: true; to: OrderStatus } | { ok: false; error: { code: "transition_refused"; from: OrderStatus; event: OrderEvent } };
+
+export function transition(from: OrderStatus, event: OrderEvent): TransitionResult {
+  const to = TRANSITIONS[from][event];
+  return to ? { ok: true, to } : { ok: false, error: { code: "transition_refused", from, event } };
+}
+
+/** For a rejected refund: where the order goes back to (stored on the refund request). */
+export function canRequestRefund(status: OrderStatus): boolean {
+  return TRANSITIONS[status].request_refund !== undefined;
+}
