@@ -4,3 +4,5 @@ export * from "./merchants";
 export * from "./catalog";
 export * from "./platform";
 export * from "./shop";
+export * from "./marketing";
+export * from "./orders";

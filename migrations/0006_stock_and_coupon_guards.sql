@@ -1,0 +1,16 @@
+-- Stock can never go below zero: an order's stock decrements run in the same db.batch as the
+-- order rows, and this trigger aborts the whole batch when any SKU would be oversold.
+CREATE TRIGGER skus_stock_never_negative BEFORE UPDATE OF stock ON skus
+WHEN NEW.stock < 0
+BEGIN
+  SELECT RAISE(ABORT, 'insufficient_stock');
+END;
+--> statement-breakpoint
+-- A coupon backs at most one live order (a cancelled order releases it).
+CREATE UNIQUE INDEX orders_live_coupon_uq ON orders (user_coupon_id) WHERE user_coupon_id IS NOT NULL AND status NOT IN ('cancelled');
+--> statement-breakpoint
+-- Order events are the timeline: append-only.
+CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events
+BEGIN
+  SELECT RAISE(ABORT, 'order_events is append-only');
+END;
