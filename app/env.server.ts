@@ -19,6 +19,18 @@ export interface Env extends Cloudflare.Env {
   WECHAT_APP_SECRET?: string;
   WECHAT_OPEN_BASE?: string;
   WECHAT_API_BASE?: string;
+  WECHATPAY_MCH_ID?: string;
+  WECHATPAY_APP_ID?: string;
+  WECHATPAY_MCH_SERIAL?: string;
+  WECHATPAY_PRIVATE_KEY?: string;
+  WECHATPAY_API_V3_KEY?: string;
+  WECHATPAY_PLATFORM_CERTS?: string;
+  WECHATPAY_BASE_URL?: string;
+  ALIPAY_APP_ID?: string;
+  ALIPAY_PRIVATE_KEY?: string;
+  ALIPAY_PUBLIC_KEY?: string;
+  ALIPAY_SELLER_ID?: string;
+  ALIPAY_GATEWAY?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));

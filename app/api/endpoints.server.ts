@@ -4,6 +4,7 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { requestSignInCode, verifySignInCode } from "~/modules/identity/sign-in-codes.server";
 import { findOrCreateUserForTarget, getUserProfile, signInWithPassword } from "~/modules/identity/users.server";
 import { ApiError, ApiErrorBody } from "./errors";
+import { handlePaymentNotification } from "~/modules/payments/payments.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -31,6 +32,27 @@ async function userBody(ctx: AppContext, userId: string) {
 }
 
 export const endpoints: Endpoint[] = [
+  defineEndpoint({
+    method: "POST",
+    path: "/payments/notify/{provider}",
+    operationId: "paymentNotify",
+    summary: "Payment provider notification (WeChat Pay v3, Alipay, sandbox): verified by the provider's signature, idempotent",
+    tags: ["payments"],
+    auth: "none",
+    providerCallback: true,
+    responses: {
+      200: { description: "Alipay: text `success` when accepted, `fail` when refused" },
+      204: { description: "Accepted (WeChat Pay, sandbox)" },
+      400: { description: "Sandbox: refused (bad signature, stale timestamp, unknown payment or amount mismatch)" },
+      404: { description: "Unknown or unconfigured provider", schema: ApiErrorBody },
+    },
+    async handler({ ctx, request, params }) {
+      const provider = params.provider;
+      if (provider !== "sandbox" && provider !== "wechat" && provider !== "alipay") throw new ApiError(404, "not_found");
+      const { response } = await handlePaymentNotification(ctx, provider, { headers: request.headers, body: await request.text() });
+      return new Response(response.body || null, { status: response.status, headers: response.headers });
+    },
+  }),
   defineEndpoint({
     method: "POST",
     path: "/auth/code",

@@ -63,6 +63,8 @@ describe("buildOpenApi with the real endpoint registry", () => {
 
   it("documents every 4xx and 5xx response with the error body { error: { code, message } }", () => {
     for (const { path, method, op } of operations(doc)) {
+      // Provider callbacks answer in the provider's own format (Alipay "fail", WeChat {code:"FAIL"}).
+      if (op["x-provider-callback"]) continue;
       const errors = Object.entries(op.responses as Json).filter(([status]) => /^[45]\d\d$/.test(status));
       expect(errors.map(([s]) => s), `${method} ${path}`).toContain("500");
       for (const [status, response] of errors) {

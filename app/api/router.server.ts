@@ -28,6 +28,11 @@ export interface Endpoint<B extends AnySchema | undefined = AnySchema | undefine
   summary: string;
   tags: string[];
   auth: "none" | "user";
+  /**
+   * A payment provider's callback: authenticated by the provider's signature, answered in the
+   * provider's own acknowledgement format (documented as `x-provider-callback` in OpenAPI).
+   */
+  providerCallback?: true;
   body?: B;
   responses: Record<number, EndpointResponseDoc>;
   handler: (args: HandlerArgs<B extends AnySchema ? v.InferOutput<B> : undefined>) => Promise<Response>;

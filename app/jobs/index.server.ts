@@ -2,6 +2,7 @@ import { lt, or, isNotNull, and } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { deleteExpiredSessions } from "~/auth/session.server";
 import { signInCodes } from "~/db/schema";
+import { expireUnpaidOrders } from "~/modules/orders/orders.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -15,6 +16,9 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
   switch (cron) {
     case "*/5 * * * *":
       await housekeeping(ctx, scheduledTime);
+      break;
+    case "* * * * *":
+      await expireUnpaidOrders(ctx, scheduledTime);
       break;
     default:
       console.warn(`No job for cron "${cron}"`);

@@ -84,7 +84,7 @@ function QuantityStepper({ skuId, quantity, max, title }: { skuId: string; quant
 
 export default function CartPage() {
   const { t } = useTranslation();
-  const { lines, goodsFen, count } = useLoaderData<typeof loader>();
+  const { lines, goodsFen, count, signedIn } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-3 p-4">
       <h1 className="text-2xl font-bold">{t("cart.title")}</h1>
@@ -124,6 +124,9 @@ export default function CartPage() {
             </span>
           </section>
           <p className="text-sm text-muted">{t("cart.discountsAtCheckout")}</p>
+          <Link to={signedIn ? "/checkout" : "/login?redirectTo=%2Fcheckout"} className="btn-primary min-h-12 w-full">
+            {signedIn ? t("checkout.checkout") : t("checkout.signInToCheckout")}
+          </Link>
         </>
       )}
     </div>

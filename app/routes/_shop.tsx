@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { House, LayoutGrid, MapPin, Search, ShoppingCart, User } from "lucide-react";
+import { ClipboardList, House, LayoutGrid, MapPin, Search, ShoppingCart, User } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { TabBar } from "~/components/ui/tab-bar";
@@ -67,6 +67,7 @@ export default function ShopLayout() {
           { to: "/", label: t("nav.home"), icon: House, end: true },
           { to: "/categories", label: t("nav.categories"), icon: LayoutGrid },
           { to: "/cart", label: t("nav.cart"), icon: ShoppingCart, badge: cartCount },
+          { to: "/orders", label: t("nav.orders"), icon: ClipboardList },
           { to: "/me", label: t("nav.me"), icon: User },
         ]}
       />

@@ -34,6 +34,7 @@ const PAGES: Array<{ path: string; allowed: string[]; public?: boolean }> = [
   { path: "/products/prd_demostrawberry000000", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/cart", allowed: ["anonymous", "shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"], public: true },
   { path: "/me", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
+  { path: "/orders", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
   { path: "/leader", allowed: ["leader", "otherLeader"] },
   { path: "/merchant", allowed: ["merchant", "otherMerchant"] },
   { path: "/admin", allowed: ["admin"] },

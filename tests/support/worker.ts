@@ -20,6 +20,8 @@ export const TEST_SECRETS = {
   LOOKUP_KEY: "dGVzdC1sb29rdXAta2V5LXRoaXJ0eS10d28tYnl0ZXM=",
 };
 
+export const TEST_SANDBOX_SECRET = "test-sandbox-secret";
+
 export function migrationStatements(): string[] {
   const dir = path.join(root, "migrations");
   return readdirSync(dir)
@@ -54,7 +56,7 @@ export async function startWorker(options: StartOptions = {}) {
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
     compatibilityDate: "2026-04-20",
-    bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", ...TEST_SECRETS, ...options.vars },
+    bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET, ...TEST_SECRETS, ...options.vars },
     d1Databases: { DB: "test-db" },
     r2Buckets: ["IMAGES"],
     durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { categories, merchants, productImages, products, skuPriceHistory, skus } from "~/db/schema";
+import { productImages, products, skuPriceHistory, skus } from "~/db/schema";
 import { imageUrl } from "./queries.server";
 import { referencePriceFen } from "./reference-price";
 
@@ -24,10 +24,23 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
   const en = locale === "en";
   const [productRows, skuRows, imageRows, historyRows] = await ctx.db.batch([
     ctx.db
-      .select({ product: products, merchantName: merchants.name, category: categories })
+      // No joins inside a batch: D1 batch rows are keyed by column name, so a joined table's `id`
+      // or `name` would collide. Merchant and category come from correlated subqueries instead.
+      .select({
+        id: products.id,
+        titleZh: products.titleZh,
+        titleEn: products.titleEn,
+        descriptionZh: products.descriptionZh,
+        descriptionEn: products.descriptionEn,
+        unit: products.unit,
+        soldCount: products.soldCount,
+        merchantId: products.merchantId,
+        merchantName: sql<string>`(SELECT m.name FROM merchants m WHERE m.id = "products"."merchant_id")`,
+        categorySlug: sql<string>`(SELECT c.slug FROM categories c WHERE c.id = "products"."category_id")`,
+        categoryNameZh: sql<string>`(SELECT c.name_zh FROM categories c WHERE c.id = "products"."category_id")`,
+        categoryNameEn: sql<string>`(SELECT c.name_en FROM categories c WHERE c.id = "products"."category_id")`,
+      })
       .from(products)
-      .innerJoin(merchants, eq(merchants.id, products.merchantId))
-      .innerJoin(categories, eq(categories.id, products.categoryId))
       .where(and(eq(products.id, id), eq(products.status, "on_shelf"))),
     ctx.db.select().from(skus).where(and(eq(skus.productId, id), eq(skus.status, "active"))).orderBy(asc(skus.sort)),
     ctx.db.select().from(productImages).where(eq(productImages.productId, id)).orderBy(asc(productImages.sort)),
@@ -39,13 +52,13 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
   const row = productRows[0];
   if (!row || skuRows.length === 0) return null;
   return {
-    id: row.product.id,
-    title: en ? row.product.titleEn : row.product.titleZh,
-    description: en ? row.product.descriptionEn : row.product.descriptionZh,
-    unit: row.product.unit,
-    soldCount: row.product.soldCount,
-    category: { slug: row.category.slug, name: en ? row.category.nameEn : row.category.nameZh },
-    merchant: { id: row.product.merchantId, name: row.merchantName },
+    id: row.id,
+    title: en ? row.titleEn : row.titleZh,
+    description: en ? row.descriptionEn : row.descriptionZh,
+    unit: row.unit,
+    soldCount: row.soldCount,
+    category: { slug: row.categorySlug, name: en ? row.categoryNameEn : row.categoryNameZh },
+    merchant: { id: row.merchantId, name: row.merchantName },
     images: imageRows.map((i) => ({ url: imageUrl(i.r2Key)!, width: i.width, height: i.height })),
     skus: skuRows.map((s) => ({
       id: s.id,

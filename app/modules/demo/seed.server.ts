@@ -10,8 +10,11 @@ import {
   productImages,
   products,
   settings,
+  couponTemplates,
+  fullReductions,
   skuPriceHistory,
   skus,
+  userCoupons,
   userRoles,
   users,
 } from "~/db/schema";
@@ -21,6 +24,8 @@ import { encryptField, lookupHash } from "~/lib/field-crypto.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
+  DEMO_COUPON_TEMPLATES,
+  DEMO_FULL_REDUCTION,
   DEMO_LEADERS,
   DEMO_MERCHANT_OWNERS,
   DEMO_MERCHANTS,
@@ -166,6 +171,32 @@ export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; 
       DEMO_PRODUCTS.map((p) => ({ productId: p.id, ...productSearchDocument({ ...p, category: categoryBySlug.get(p.category)! }) })),
     ).map((rows) => db.insert(productSearch).values(rows)),
     ...chunkRows(skuPriceHistory, historyRows).map((rows) => db.insert(skuPriceHistory).values(rows).onConflictDoNothing()),
+  ]);
+  // Marketing: one platform spend-and-save promotion, coupon templates, and one of each coupon
+  // for every shopper (fixed ids: reseeding never hands out more).
+  const year = 365 * day;
+  const holders = [...DEMO_SHOPPERS, ...DEMO_LEADERS, ...DEMO_MERCHANT_OWNERS, DEMO_ADMIN];
+  const couponRows = holders.flatMap((u) =>
+    DEMO_COUPON_TEMPLATES.map((t) => ({
+      id: `ucp_${u.id.slice(8, 18)}${t.id.slice(8, 18)}`,
+      templateId: t.id,
+      userId: u.id,
+      status: "available" as const,
+      validFrom: now - day,
+      validUntil: now + 90 * day,
+      claimedAt: now,
+    })),
+  );
+  await db.batch([
+    db
+      .insert(fullReductions)
+      .values({ ...DEMO_FULL_REDUCTION, funding: "platform", tiers: JSON.stringify(DEMO_FULL_REDUCTION.tiers), startsAt: now - day, endsAt: now + year, createdAt: now })
+      .onConflictDoNothing(),
+    ...chunkRows(
+      couponTemplates,
+      DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, issuedCount: holders.length, createdAt: now })),
+    ).map((rows) => db.insert(couponTemplates).values(rows).onConflictDoNothing()),
+    ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });

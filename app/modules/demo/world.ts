@@ -166,3 +166,21 @@ export function productSvg(p: DemoProduct): string {
 <text x="240" y="400" font-family="PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif" font-size="36" font-weight="700" text-anchor="middle" fill="#1f2937">${esc(p.titleZh.slice(0, 10))}</text>
 </svg>`;
 }
+
+/** SPEC §10: coupons and a spend-and-save promotion, valid for a year from seeding. */
+export const DEMO_FULL_REDUCTION = {
+  id: "frd_demospendsave000000",
+  nameZh: "全场满减",
+  nameEn: "Spend and save",
+  tiers: [
+    { thresholdFen: 10_000, reductionFen: 2_000 },
+    { thresholdFen: 20_000, reductionFen: 5_000 },
+  ],
+};
+
+export const DEMO_COUPON_TEMPLATES = [
+  { id: "cpt_demofive000000000000", nameZh: "无门槛 5 元券", nameEn: "¥5 off, no minimum", funding: "platform", merchantId: null, kind: "fixed", amountFen: 500, thresholdFen: null, discountBp: null, maxDiscountFen: null },
+  { id: "cpt_demofifty00000000000", nameZh: "满 50 减 10", nameEn: "¥10 off ¥50", funding: "platform", merchantId: null, kind: "threshold", amountFen: 1_000, thresholdFen: 5_000, discountBp: null, maxDiscountFen: null },
+  { id: "cpt_demoninety0000000000", nameZh: "9 折券（最高减 20 元）", nameEn: "10% off (up to ¥20)", funding: "platform", merchantId: null, kind: "percentage", amountFen: null, thresholdFen: null, discountBp: 1_000, maxDiscountFen: 2_000 },
+  { id: "cpt_demofruit00000000000", nameZh: "鲜果坊满 80 减 15", nameEn: "Fresh Fruit: ¥15 off ¥80", funding: "merchant", merchantId: "mch_demofruit00000000000", kind: "threshold", amountFen: 1_500, thresholdFen: 8_000, discountBp: null, maxDiscountFen: null },
+] as const;

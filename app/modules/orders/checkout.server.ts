@@ -1,0 +1,190 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { cartItems, orderEvents, orderLines, orders, skus, userCoupons } from "~/db/schema";
+import { encryptField, lookupHash } from "~/lib/field-crypto.server";
+import { newId } from "~/lib/ids";
+import { fail, ok, type Result } from "~/lib/result";
+import { describeCart, getCartQuantities, type CartLine } from "~/modules/cart/cart.server";
+import { pickBestCoupon, priceCart, type CartLineInput, type PriceBreakdown } from "~/modules/pricing";
+import { getSettings } from "~/modules/settings/settings.server";
+import { loadPromotions, type OwnedCoupon } from "./promotions.server";
+
+export interface CheckoutQuote {
+  lines: CartLine[];
+  breakdown: PriceBreakdown;
+  coupons: Array<{ userCouponId: string; name: string; validUntil: number; result: PriceBreakdown["couponResult"]; savesFen: number }>;
+  selectedCouponId: string | null;
+  problems: Array<{ skuId: string; code: "unavailable" | "insufficient_stock"; stock: number }>;
+}
+
+function engineLines(lines: CartLine[]): CartLineInput[] {
+  return lines.map((l) => ({
+    lineId: l.skuId,
+    skuId: l.skuId,
+    productId: l.productId,
+    merchantId: l.merchantId,
+    categoryId: l.categoryId,
+    quantity: l.quantity,
+    unitPriceFen: l.unitPriceFen,
+  }));
+}
+
+/**
+ * Prices the signed-in user's cart on the server: current catalogue prices, active promotions,
+ * and a coupon — the one asked for, none ("none"), or the best one (undefined).
+ */
+export async function quoteCheckout(
+  ctx: AppContext,
+  userId: string,
+  input: { couponChoice?: string; locale: string; now?: number },
+): Promise<CheckoutQuote> {
+  const now = input.now ?? Date.now();
+  const all = await describeCart(ctx, await getCartQuantities(ctx, userId), input.locale);
+  const problems = all.flatMap((l): CheckoutQuote["problems"] =>
+    !l.available ? [{ skuId: l.skuId, code: "unavailable" as const, stock: l.stock }] : l.stock < l.quantity ? [{ skuId: l.skuId, code: "insufficient_stock" as const, stock: l.stock }] : [],
+  );
+  const lines = all.filter((l) => l.available);
+  const promos = await loadPromotions(ctx, { userId, merchantIds: [...new Set(lines.map((l) => l.merchantId))], now, locale: input.locale });
+  const base = { lines: engineLines(lines), fullReductions: promos.fullReductions, limitedTimeDiscounts: promos.limitedTimeDiscounts, member: promos.member, now };
+  let breakdown: PriceBreakdown;
+  let selected: OwnedCoupon | undefined;
+  if (input.couponChoice === "none") {
+    breakdown = priceCart(base);
+  } else if (input.couponChoice) {
+    selected = promos.coupons.find((c) => c.userCouponId === input.couponChoice);
+    breakdown = priceCart({ ...base, coupon: selected?.coupon });
+    if (breakdown.couponResult.status !== "applied") selected = undefined;
+  } else {
+    const best = pickBestCoupon(base, promos.coupons.map((c) => c.coupon));
+    breakdown = best.breakdown;
+    selected = promos.coupons.find((c) => c.coupon.id === best.coupon?.id);
+  }
+  const without = input.couponChoice === "none" || !selected ? breakdown : priceCart(base);
+  const coupons = promos.coupons.map((c) => {
+    const priced = priceCart({ ...base, coupon: c.coupon });
+    return {
+      userCouponId: c.userCouponId,
+      name: c.name,
+      validUntil: c.validUntil,
+      result: priced.couponResult,
+      savesFen: without.totals.payableFen - priced.totals.payableFen,
+    };
+  });
+  return { lines, breakdown, coupons, selectedCouponId: selected?.userCouponId ?? null, problems };
+}
+
+/** 8 random digits; unique per pickup point (enforced by a unique index on its keyed hash). */
+function pickupCode(): string {
+  const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 100_000_000;
+  return String(n).padStart(8, "0");
+}
+
+export type PlaceOrderError =
+  | "cart_empty"
+  | "pickup_point_required"
+  | "item_unavailable"
+  | "insufficient_stock"
+  | "coupon_invalid"
+  | "price_changed";
+
+/**
+ * Places the cart as one order in one db.batch: stock decremented (a trigger aborts the batch
+ * rather than oversell), order + lines + first timeline event written, the coupon locked, the
+ * cart emptied. Honours an idempotency key: the same key returns the same order.
+ */
+export async function placeOrder(
+  ctx: AppContext,
+  userId: string,
+  input: { couponChoice?: string; expectedPayableFen?: number; note?: string; idempotencyKey?: string; locale: string },
+): Promise<Result<{ orderId: string; payableFen: number; replayed: boolean }, PlaceOrderError>> {
+  if (input.idempotencyKey) {
+    const existing = await ctx.db.query.orders.findFirst({
+      where: and(eq(orders.userId, userId), eq(orders.idempotencyKey, input.idempotencyKey)),
+      columns: { id: true, payableFen: true },
+    });
+    if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, replayed: true });
+  }
+  const now = Date.now();
+  const [pointRow] = await ctx.db.all<{ id: string }>(
+    sql`SELECT p.id FROM user_pickup_points u JOIN pickup_points p ON p.id = u.pickup_point_id WHERE u.user_id = ${userId} AND p.status = 'active'`,
+  );
+  if (!pointRow) return fail("pickup_point_required", "pickupPointId");
+  const quote = await quoteCheckout(ctx, userId, { couponChoice: input.couponChoice ?? "none", locale: input.locale, now });
+  if (quote.lines.length === 0) return fail("cart_empty");
+  if (quote.problems.some((p) => p.code === "unavailable")) return fail("item_unavailable");
+  if (quote.problems.length) return fail("insufficient_stock");
+  if (input.couponChoice && input.couponChoice !== "none" && quote.selectedCouponId !== input.couponChoice) return fail("coupon_invalid", "couponId");
+  const { breakdown } = quote;
+  if (input.expectedPayableFen !== undefined && input.expectedPayableFen !== breakdown.totals.payableFen) return fail("price_changed");
+
+  const settings = await getSettings(ctx, ["order.unpaid_timeout_minutes", "fee.platform_rate_bp", "commission.leader_rate_bp"]);
+  const orderId = newId("ord");
+  const byLine = new Map(breakdown.lines.map((l) => [l.lineId, l]));
+  const cartLines = quote.lines;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const code = pickupCode();
+    const statements = [
+      ...cartLines.map((l) => ctx.db.update(skus).set({ stock: sql`${skus.stock} - ${l.quantity}`, updatedAt: now }).where(eq(skus.id, l.skuId))),
+      ctx.db.insert(orders).values({
+        id: orderId,
+        userId,
+        pickupPointId: pointRow.id,
+        status: "pending_payment",
+        goodsFen: breakdown.totals.goodsFen,
+        discountFen: breakdown.totals.discountFen,
+        payableFen: breakdown.totals.payableFen,
+        userCouponId: quote.selectedCouponId,
+        pricing: JSON.stringify(breakdown),
+        pricingVersion: breakdown.rulesVersion,
+        rates: JSON.stringify({ platformFeeBp: settings["fee.platform_rate_bp"], leaderCommissionBp: settings["commission.leader_rate_bp"] }),
+        pickupCodeEnc: await encryptField(ctx.env, "pickup_code", code),
+        pickupCodeHash: await lookupHash(ctx.env, `pickup:${pointRow.id}`, code),
+        note: input.note ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        payBy: now + settings["order.unpaid_timeout_minutes"] * 60_000,
+        createdAt: now,
+        updatedAt: now,
+      }),
+      ...cartLines.map((l) => {
+        const priced = byLine.get(l.skuId)!;
+        return ctx.db.insert(orderLines).values({
+          id: newId("oli"),
+          orderId,
+          skuId: l.skuId,
+          productId: l.productId,
+          merchantId: l.merchantId,
+          categoryId: l.categoryId,
+          title: l.title,
+          spec: l.spec,
+          imageKey: l.imageUrl?.replace(/^\/images\//, "") ?? null,
+          quantity: l.quantity,
+          unitPriceFen: l.unitPriceFen,
+          baseFen: priced.baseFen,
+          discountFen: priced.discountFen,
+          payableFen: priced.payableFen,
+        });
+      }),
+      ctx.db.insert(orderEvents).values({ id: newId("oev"), orderId, event: "place", fromStatus: null, toStatus: "pending_payment", actorType: "user", actorId: userId, createdAt: now }),
+      ...(quote.selectedCouponId
+        ? [ctx.db.update(userCoupons).set({ status: "locked", orderId }).where(and(eq(userCoupons.id, quote.selectedCouponId), eq(userCoupons.status, "available")))]
+        : []),
+      ctx.db.delete(cartItems).where(and(eq(cartItems.userId, userId), inArray(cartItems.skuId, cartLines.map((l) => l.skuId)))),
+    ];
+    try {
+      await ctx.db.batch(statements as unknown as Parameters<typeof ctx.db.batch>[0]);
+      return ok({ orderId, payableFen: breakdown.totals.payableFen, replayed: false });
+    } catch (error) {
+      const message = String((error as Error)?.message ?? error) + String((error as { cause?: unknown })?.cause ?? "");
+      if (message.includes("insufficient_stock")) return fail("insufficient_stock");
+      if (message.includes("orders_live_coupon_uq") || message.includes("orders.user_coupon_id")) return fail("coupon_invalid", "couponId");
+      if (message.includes("orders.user_id, orders.idempotency_key") && input.idempotencyKey) {
+        const existing = await ctx.db.query.orders.findFirst({ where: and(eq(orders.userId, userId), eq(orders.idempotencyKey, input.idempotencyKey)) });
+        if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, replayed: true });
+      }
+      if (message.includes("orders.pickup_point_id, orders.pickup_code_hash")) continue; // code collision: draw again
+      throw error;
+    }
+  }
+  throw new Error("Could not allocate a unique pickup code");
+}
+
