@@ -5,6 +5,7 @@ import { requestSignInCode, verifySignInCode } from "~/modules/identity/sign-in-
 import { findOrCreateUserForTarget, getUserProfile, signInWithPassword } from "~/modules/identity/users.server";
 import { ApiError, ApiErrorBody } from "./errors";
 import { handlePaymentNotification } from "~/modules/payments/payments.server";
+import { shopEndpoints } from "./shop-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -32,6 +33,7 @@ async function userBody(ctx: AppContext, userId: string) {
 }
 
 export const endpoints: Endpoint[] = [
+  ...shopEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

