@@ -34,6 +34,19 @@ export default {
     if (isForbiddenCrossSite(request, url)) {
       return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
     }
+    // Page actions take HTML forms only; anything else would make request.formData() throw (a 500).
+    if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !url.pathname.startsWith("/api/")) {
+      const type = (request.headers.get("Content-Type") ?? "").toLowerCase();
+      if (!type.startsWith("application/x-www-form-urlencoded") && !type.startsWith("multipart/form-data")) {
+        return applySecurityHeaders(
+          new Response("415 Unsupported Media Type: send an HTML form (application/x-www-form-urlencoded or multipart/form-data)", {
+            status: 415,
+            headers: { "Content-Type": "text/plain; charset=utf-8" },
+          }),
+          { nonce, secure },
+        );
+      }
+    }
     let context;
     try {
       context = createRequestContext(request, env, exec, nonce);

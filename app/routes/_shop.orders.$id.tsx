@@ -11,7 +11,8 @@ import { formatDateTime, formatFen } from "~/lib/format";
 import { qrSvg } from "~/lib/qr.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { cancelOrder, getOrderForOwner } from "~/modules/orders/orders.server";
-import { CANCELLABLE } from "~/modules/orders/state-machine";
+import { AFTER_SALES_REASONS, MAX_PHOTOS, requestAfterSales } from "~/modules/orders/after-sales.server";
+import { CANCELLABLE, canRequestRefund } from "~/modules/orders/state-machine";
 import { configuredProviders } from "~/modules/payments/providers";
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
 
@@ -19,6 +20,11 @@ export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
   return [{ title: `${translate(locale, "orders.detailTitle")} · ${translate(locale, "app.name")}` }];
 };
+
+const AfterSalesInput = v.object({
+  reason: v.picklist(AFTER_SALES_REASONS, "reason_required"),
+  note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "text_too_long"))),
+});
 
 const OrderAction = v.pipe(
   v.object({
@@ -55,7 +61,19 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const orderId = orderIdFrom(params);
-  const submission = parseWithValibot(await request.formData(), { schema: OrderAction });
+  const formData = await request.formData();
+  if (formData.get("intent") === "after-sales") {
+    const parsed = parseWithValibot(formData, { schema: AfterSalesInput });
+    if (parsed.status !== "success") return data({ result: parsed.reply(), afterSales: true }, { status: 400 });
+    const photos = formData.getAll("photos").filter((f): f is File => typeof f === "object" && f !== null && "arrayBuffer" in f);
+    const requested = await requestAfterSales(context, { userId: user.id, orderId, reason: parsed.value.reason, note: parsed.value.note ?? "", photos });
+    if (!requested.ok) {
+      const status = requested.error.code === "order_not_found" ? 404 : requested.error.code.startsWith("photo") || requested.error.code === "too_many_photos" ? 400 : 409;
+      return data({ result: parsed.reply({ fieldErrors: { [requested.error.field ?? ""]: [requested.error.code] } }), afterSales: true }, { status });
+    }
+    throw redirect(`/orders/${orderId}?after-sales=1`);
+  }
+  const submission = parseWithValibot(formData, { schema: OrderAction });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   if (submission.value.intent === "pay" && submission.value.provider) {
     const paying = await startPayment(context, { userId: user.id, orderId, provider: submission.value.provider, origin: context.request!.url.origin, clientIp: context.request!.ip });
@@ -190,6 +208,46 @@ export default function OrderPage() {
         </p>
       </section>
 
+      {params.get("after-sales") ? <p className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800" role="status">{t("afterSales.submitted")}</p> : null}
+      {canRequestRefund(order.status) && !CANCELLABLE.has(order.status) && order.paidFen > order.refundedFen && !order.refunds.some((r) => ["requested", "approved", "processing"].includes(r.status)) ? (
+        <details className="card" open={actionData && "afterSales" in actionData ? true : undefined}>
+          <summary className="min-h-11 cursor-pointer py-2 font-semibold">{t("afterSales.title")}</summary>
+          <Form method="post" encType="multipart/form-data" className="mt-2 space-y-3">
+            <input type="hidden" name="intent" value="after-sales" />
+            <FormErrors id="after-sales-errors" errors={actionData && "afterSales" in actionData ? (Object.values(actionData.result.error ?? {}).flat() as string[]) : undefined} />
+            <div>
+              <label htmlFor="as-reason" className="field-label">
+                {t("afterSales.reason")}
+              </label>
+              <select id="as-reason" name="reason" required className="field-input" defaultValue="">
+                <option value="" disabled>
+                  {t("afterSales.pickReason")}
+                </option>
+                {AFTER_SALES_REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {t(`afterSales.reasons.${r}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label htmlFor="as-note" className="field-label">
+                {t("afterSales.note")}
+              </label>
+              <textarea id="as-note" name="note" rows={3} maxLength={500} className="field-input py-2" />
+            </div>
+            <div>
+              <label htmlFor="as-photos" className="field-label">
+                {t("afterSales.photos", { count: MAX_PHOTOS })}
+              </label>
+              <input id="as-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple className="block w-full text-sm" />
+            </div>
+            <button type="submit" className="btn-primary w-full" disabled={busy}>
+              {t("afterSales.submit", { amount: formatFen(order.paidFen - order.refundedFen) })}
+            </button>
+          </Form>
+        </details>
+      ) : null}
       {CANCELLABLE.has(order.status) ? (
         <Form method="post">
           <input type="hidden" name="intent" value="cancel" />

@@ -187,6 +187,44 @@ describe("checkout, sandbox payment and the order page", () => {
     expect((await one<{ n: number }>("SELECT count(*) AS n FROM orders WHERE idempotency_key = ?", form.idempotencyKey)).n).toBe(0);
   });
 
+  it("takes an after-sales request with photos once the order is locked for delivery", async () => {
+    const c = await shopper("baby@demo.tuangou.test", "198.18.0.9");
+    await c.post("/cart", { intent: "add", skuId: EGGS, quantity: "1" });
+    const { paymentId, orderId } = await placeAndReachCashier(c, "?coupon=none");
+    await c.post(`/pay/sandbox/${paymentId}`, { outcome: "succeeded" });
+    const send = (fields: Record<string, string>, files: Array<[string, Uint8Array<ArrayBuffer>, string]>) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+      for (const [name, bytes, type] of files) fd.append("photos", new File([bytes], name, { type }));
+      // Serialise as a browser would (multipart with a boundary) before handing it to Miniflare.
+      const encoded = new Request("http://encode.local/", { method: "POST", body: fd });
+      return encoded.arrayBuffer().then((body) =>
+        c.request(`/orders/${orderId}`, { method: "POST", body, headers: { Origin: c.origin, "Content-Type": encoded.headers.get("Content-Type")! } }),
+      );
+    };
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    // While it can still be cancelled, the shopper cancels instead.
+    const early = await send({ intent: "after-sales", reason: "damaged" }, []);
+    expect(early.status).toBe(409);
+    // The cut-off locks it for delivery (the merchant issue's job; simulated on the timeline here).
+    await worker.d1.batch([
+      worker.d1.prepare("INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, created_at) VALUES ('oev_test_cutoff', ?, 'cut_off', 'paid', 'confirmed', 'system', ?)").bind(orderId, Date.now()),
+      worker.d1.prepare("UPDATE orders SET status = 'confirmed' WHERE id = ?").bind(orderId),
+    ]);
+    expect((await send({ intent: "after-sales", reason: "teleported" }, [])).status).toBe(400);
+    expect((await send({ intent: "after-sales", reason: "damaged" }, [["fake.png", new Uint8Array(new TextEncoder().encode("<html>not an image")), "image/png"]])).status).toBe(400);
+    const ok = await send({ intent: "after-sales", reason: "damaged", note: "蛋碎了两个" }, [["broken.png", png, "image/png"]]);
+    expect(ok.status).toBe(302);
+    const refund = await one<{ status: string; photos: string; return_status: string; amount_fen: number }>("SELECT status, photos, return_status, amount_fen FROM refunds WHERE order_id = ? AND kind = 'after_sales'", orderId);
+    expect(refund).toMatchObject({ status: "requested", return_status: "confirmed", amount_fen: 2980 });
+    const [key] = JSON.parse(refund.photos) as string[];
+    expect(await worker.images.head(key!)).not.toBeNull();
+    expect((await worker.fetch(`/images/${key}`)).status).toBe(404);
+    expect((await one<{ status: string }>("SELECT status FROM orders WHERE id = ?", orderId)).status).toBe("refunding");
+    expect((await send({ intent: "after-sales", reason: "damaged" }, [])).status).toBe(409);
+    expect(await (await c.get(`/orders/${orderId}`)).text()).toContain("退款申请 ¥29.80");
+  });
+
   it("keeps orders private: another shopper gets a 404, anonymous users sign in first", async () => {
     const { id } = await one<{ id: string }>("SELECT id FROM orders WHERE user_id = 'usr_demoshopper010000000' LIMIT 1");
     const other = await shopper("leader1@demo.tuangou.test", "198.18.0.8");

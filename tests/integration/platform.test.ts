@@ -91,6 +91,16 @@ describe("i18n", () => {
   });
 });
 
+describe("bad request bodies", () => {
+  it("answers a page action with a non-form body with 415, not a 500", async () => {
+    const client = worker.client();
+    for (const type of ["application/json", "text/plain", ""]) {
+      const res = await client.request("/login", { method: "POST", body: '{"intent":"password"}', headers: { Origin: client.origin, ...(type ? { "Content-Type": type } : {}) } });
+      expect(res.status, type).toBe(415);
+    }
+  });
+});
+
 describe("progressive web app and static assets", () => {
   it("serves the shopper and leader manifests with icons and start URLs", async () => {
     const shop = (await (await worker.fetch("/manifest.webmanifest")).json()) as { start_url: string; icons: Array<{ sizes: string; purpose: string }> };

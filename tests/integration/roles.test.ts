@@ -116,6 +116,8 @@ describe("role guards on every route tree", () => {
     expect(bad.status).toBe(400);
     const ok = await as.otherMerchant!.post("/merchant?index", { contactName: "王店长", contactPhone: "13800000012", description: "新介绍" });
     expect(ok.status).toBe(200);
+    // An empty optional field is fine (a cleared description).
+    expect((await as.otherMerchant!.post("/merchant?index", { contactName: "王店长", contactPhone: "13800000012", description: "" })).status).toBe(200);
     const rows = await worker.d1.prepare("SELECT id, contact_name FROM merchants ORDER BY id").all<{ id: string; contact_name: string }>();
     expect(rows.results).toEqual([
       { id: "mch_demobaby000000000000", contact_name: "王店长" },

@@ -8,7 +8,7 @@ import { normalisePhone, Phone } from "~/modules/identity/schemas";
 export const UpdateMerchantProfileInput = v.object({
   contactName: v.pipe(v.string("name_required"), v.trim(), v.nonEmpty("name_required"), v.maxLength(40, "name_too_long")),
   contactPhone: Phone,
-  description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "text_too_long")), ""),
+  description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "text_too_long"))),
 });
 export type UpdateMerchantProfileInput = v.InferOutput<typeof UpdateMerchantProfileInput>;
 
@@ -39,7 +39,7 @@ export async function updateMerchantProfile(ctx: AppContext, merchantId: string,
     .set({
       contactName: input.contactName,
       contactPhoneEnc: await encryptField(ctx.env, "contact_phone", normalisePhone(input.contactPhone)),
-      description: input.description,
+      description: input.description ?? "",
       updatedAt: Date.now(),
     })
     .where(eq(merchants.id, merchantId));
