@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { blankSessionCookie, startSession } from "~/auth/session.server";
@@ -101,6 +101,26 @@ export default function Me() {
           <p className="text-sm text-muted tabular">{profile.phoneMasked ?? profile.emailMasked}</p>
         </div>
       </section>
+      <section className="card flex items-center justify-between" aria-label={t("me.membership")}>
+        <div>
+          <p className="font-semibold">{t("me.level.normal")}</p>
+          <p className="text-sm text-muted">{t("me.points", { count: 0 })}</p>
+        </div>
+        <p className="text-sm text-muted">{t("me.levelHint")}</p>
+      </section>
+      <nav aria-label={t("me.sections")} className="card grid grid-cols-2 gap-2">
+        {[
+          ["/orders", "me.links.orders"],
+          ["/me/coupons", "me.links.coupons"],
+          ["/me/favourites", "me.links.favourites"],
+          ["/me/addresses", "me.links.addresses"],
+          ["/pickup", "me.links.pickup"],
+        ].map(([to, key]) => (
+          <Link key={to} to={to!} className="flex min-h-12 items-center justify-center rounded-xl border border-line text-sm font-medium">
+            {t(key!)}
+          </Link>
+        ))}
+      </nav>
       <RoleSwitcher roles={profile.roles} current="shopper" />
       <section className="card space-y-3" aria-labelledby="prefs-title">
         <h2 id="prefs-title" className="font-semibold">

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
-import { Store } from "lucide-react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Heart, Store } from "lucide-react";
 import { useTranslation } from "react-i18next";
+import { getOptionalUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
+import { isFavourite } from "~/modules/account/favourites.server";
 import { AddToCartForm } from "~/components/shop/add-to-cart";
 import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
@@ -21,14 +23,14 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
-  const product = await getProductDetail(context, id, resolveLocale(request));
+  const [product, user] = await Promise.all([getProductDetail(context, id, resolveLocale(request)), getOptionalUser(context, request)]);
   if (!product) throw new Response("Not Found", { status: 404 });
-  return { product };
+  return { product, favourite: user ? await isFavourite(context, user.id, id) : false, signedIn: user !== null };
 }
 
 export default function ProductPage() {
   const { t } = useTranslation();
-  const { product } = useLoaderData<typeof loader>();
+  const { product, favourite, signedIn } = useLoaderData<typeof loader>();
   const cheapest = product.skus.reduce((a, b) => (b.priceFen < a.priceFen ? b : a));
   return (
     <article className="space-y-3 pb-4">
@@ -56,9 +58,25 @@ export default function ProductPage() {
           ) : null}
           <span className="ml-auto text-sm text-muted">{t("shop.sold", { count: product.soldCount })}</span>
         </p>
-        <h1 id="product-title" className="text-lg font-semibold">
-          {product.title}
-        </h1>
+        <div className="flex items-start justify-between gap-2">
+          <h1 id="product-title" className="text-lg font-semibold">
+            {product.title}
+          </h1>
+          {signedIn ? (
+            <Form method="post" action="/me/favourites">
+              <input type="hidden" name="intent" value={favourite ? "remove" : "add"} />
+              <input type="hidden" name="productId" value={product.id} />
+              <input type="hidden" name="returnTo" value={`/products/${product.id}`} />
+              <button type="submit" className="flex size-11 items-center justify-center rounded-full border border-line" aria-pressed={favourite} aria-label={t("favourites.toggle")}>
+                <Heart aria-hidden className={`size-5 ${favourite ? "fill-price text-price" : ""}`} />
+              </button>
+            </Form>
+          ) : (
+            <Link to={`/login?redirectTo=${encodeURIComponent(`/products/${product.id}`)}`} className="flex size-11 items-center justify-center rounded-full border border-line" aria-label={t("favourites.signIn")}>
+              <Heart aria-hidden className="size-5" />
+            </Link>
+          )}
+        </div>
         {cheapest.wasPriceFen !== null ? <p className="text-xs text-muted">{t("product.wasPriceNote")}</p> : null}
         <p className="text-sm text-brand-800">{t("product.pickupTomorrow")}</p>
       </section>

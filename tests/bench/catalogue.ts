@@ -178,48 +178,57 @@ export function generateCatalogue(count: number, seed = 20_000): GeneratedProduc
   return out;
 }
 
-/** The minimal slice of D1 the seeder needs (Miniflare's proxied D1Database satisfies it). */
-export interface D1Like {
-  prepare(sql: string): { bind(...values: unknown[]): unknown };
-  batch(statements: unknown[]): Promise<unknown>;
+export interface Statement {
+  sql: string;
+  params: unknown[];
 }
 
 const MAX_PARAMS = 100;
 
-function multiRowInserts<T>(d1: D1Like, table: string, columns: string[], rows: T[], values: (row: T) => unknown[]) {
+function multiRowInserts<T>(table: string, columns: string[], rows: T[], values: (row: T) => unknown[]): Statement[] {
   const perStatement = Math.floor(MAX_PARAMS / columns.length);
-  const statements: unknown[] = [];
+  const tuple = `(${columns.map(() => "?").join(", ")})`;
+  const statements: Statement[] = [];
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const tuple = `(${columns.map(() => "?").join(", ")})`;
-    const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => tuple).join(", ")}`;
-    statements.push(d1.prepare(sql).bind(...chunk.flatMap(values)));
+    statements.push({
+      sql: `INSERT INTO ${table} (${columns.join(", ")}) VALUES ${chunk.map(() => tuple).join(", ")}`,
+      params: chunk.flatMap(values),
+    });
   }
   return statements;
 }
 
-/** Writes the catalogue; returns the number of statements run. */
-export async function seedCatalogue(d1: D1Like, products: GeneratedProduct[], statementsPerBatch = 250): Promise<number> {
+/**
+ * Writes the catalogue through `runBatch` (one D1 batch, i.e. one transaction, per call);
+ * returns the number of statements run.
+ */
+export async function seedCatalogue(
+  runBatch: (statements: Statement[]) => Promise<void>,
+  products: GeneratedProduct[],
+  statementsPerBatch = 250,
+): Promise<number> {
   const now = Date.now();
   const statements = [
     ...multiRowInserts(
-      d1,
       "products",
       ["id", "merchant_id", "category_id", "title_zh", "title_en", "unit", "status", "sold_count", "created_at", "updated_at"],
       products,
       (p) => [p.id, p.merchantId, p.categoryId, p.titleZh, p.titleEn, p.unit, p.status, p.soldCount, now, now],
     ),
     ...multiRowInserts(
-      d1,
       "skus",
       ["id", "product_id", "spec_zh", "spec_en", "price_fen", "stock", "created_at", "updated_at"],
       products,
       (p) => [p.skuId, p.id, p.specZh, p.specEn, p.priceFen, p.stock, now, now],
     ),
-    ...multiRowInserts(d1, "product_search", ["product_id", "title", "body"], products, (p) => [p.id, p.search.title, p.search.body]),
+    ...multiRowInserts("product_search", ["product_id", "title", "body"], products, (p) => [p.id, p.search.title, p.search.body]),
   ];
+  for (const s of statements) {
+    if (s.params.length > MAX_PARAMS) throw new Error(`${s.params.length} parameters in one statement`);
+  }
   for (let i = 0; i < statements.length; i += statementsPerBatch) {
-    await d1.batch(statements.slice(i, i + statementsPerBatch));
+    await runBatch(statements.slice(i, i + statementsPerBatch));
   }
   return statements.length;
 }

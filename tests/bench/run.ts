@@ -44,6 +44,7 @@ const CFG = {
   diagnostics: int("BENCH_DIAGNOSTICS", 1) === 1,
   port: int("BENCH_PORT", 0),
 };
+const UNLOADED_SAMPLES = 15;
 const TARGETS = { pageRatio: 0.6, searchP95Ms: 30, jsGzipBytes: 120_000, workerGzipBytes: 3 * 1024 * 1024 };
 // A shopper's browser, minus Accept-Encoding: compression happens at Cloudflare's edge, not in the
 // Worker, so the load generator reads identity bodies.
@@ -272,7 +273,10 @@ async function main() {
   const demo = await seedDemoWorld({ db: drizzle(d1, { schema }), env: { ...TEST_SECRETS, IMAGES: images } });
   let t0 = Date.now();
   const catalogue = generateCatalogue(CFG.products);
-  const statements = await seedCatalogue(d1, catalogue);
+  const statements = await seedCatalogue(async (batch) => {
+    const res = await fetch(new URL("/ref/batch", base), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ statements: batch }) });
+    if (res.status !== 200) throw new Error(`seeding batch → ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }, catalogue);
   const counts = await d1
     .prepare("SELECT (SELECT count(*) FROM products) AS products, (SELECT count(*) FROM products WHERE status = 'on_shelf') AS on_shelf, (SELECT count(*) FROM product_search) AS indexed")
     .first<{ products: number; on_shelf: number; indexed: number }>();
@@ -290,6 +294,19 @@ async function main() {
   }
   const pages = ["/", "/categories?c=fresh"];
   for (const p of pages) await expectOk(base, p, "html");
+
+  // Unloaded latency: one request in flight, so the cost of a request is seen without queueing.
+  const unloaded: Array<{ path: string; p50: number; max: number }> = [];
+  for (const p of ["/ref/products", ...pages, "/_root.data", "/categories.data?c=fresh"]) {
+    const times: number[] = [];
+    for (let i = 0; i < UNLOADED_SAMPLES; i++) {
+      const t = performance.now();
+      await expectOk(base, p, "any");
+      times.push(performance.now() - t);
+    }
+    unloaded.push({ path: p, p50: median(times), max: Math.max(...times) });
+  }
+  log(`unloaded latency (median of ${UNLOADED_SAMPLES}): ${unloaded.map((u) => `${u.path} ${ms(u.p50)}`).join(", ")}`);
 
   // JavaScript budget and Worker size (no load running).
   const js = await jsBudget(base);

@@ -174,7 +174,7 @@ test("shopper buys with a coupon and the sandbox cashier, then cancels a second 
 
   // 3. Cart → checkout: full reduction plus the best coupon, then switch to the ¥5 coupon.
   let breakdown = await checkOutFromCart(page, "¥119.70");
-  await expect(page.getByRole("region", { name: "自提点" })).toContainText(LAKESIDE);
+  await expect(page.getByRole("region", { name: "自提点", exact: true })).toContainText(LAKESIDE);
   await expect(moneyRow(breakdown, "商品金额")).toContainText("¥119.70");
   await expect(moneyRow(breakdown, "满减")).toContainText("−¥20.00");
   await expect(moneyRow(breakdown, "优惠券")).toContainText("鲜果坊满 80 减 15");
@@ -205,7 +205,7 @@ test("shopper buys with a coupon and the sandbox cashier, then cancels a second 
   const timeline = page.getByRole("region", { name: "订单进度" });
   await expect(timeline.getByText("提交订单", { exact: true })).toBeVisible();
   await expect(timeline.getByText("支付成功", { exact: true })).toBeVisible();
-  await expect(moneyRow(page.getByRole("region", { name: "商品" }), "实付")).toContainText("¥94.70");
+  await expect(moneyRow(page.getByRole("region", { name: "商品", exact: true }), "实付")).toContainText("¥94.70");
   await expectNoSeriousA11yViolations(page);
   // The cart was emptied by the order.
   await expect(tab("购物车")).toHaveAccessibleName(/^购物车$/);

@@ -189,3 +189,51 @@ describe("cart", () => {
     expect(html).not.toContain("农家散养土鸡蛋");
   });
 });
+
+describe("personal centre", () => {
+  it("favourites: add from the product page, list, remove; unknown products refused", async () => {
+    const c = worker.client({ ip: "203.0.113.120" });
+    await c.post("/login", { intent: "password", email: "fruit@demo.tuangou.test", password: "demo-pass-2026" });
+    const add = await c.post("/me/favourites", { intent: "add", productId: "prd_demorice000000000000", returnTo: "/products/prd_demorice000000000000" });
+    expect(add.headers.get("location")).toBe("/products/prd_demorice000000000000");
+    expect(await (await c.get("/products/prd_demorice000000000000")).text()).toContain('aria-pressed="true"');
+    expect(await (await c.get("/me/favourites")).text()).toContain("五常稻花香大米");
+    await c.post("/me/favourites", { intent: "remove", productId: "prd_demorice000000000000" });
+    expect(await (await c.get("/me/favourites")).text()).toContain("还没有收藏的商品");
+    expect((await c.post("/me/favourites", { intent: "add", productId: "prd_00000000000000000000" })).status).toBe(404);
+    expect((await c.post("/me/favourites", { intent: "add", productId: "x" })).status).toBe(400);
+  });
+
+  it("addresses: saved encrypted, shown to their owner, validated field by field", async () => {
+    const c = worker.client({ ip: "203.0.113.121" });
+    await c.post("/login", { intent: "password", email: "baby@demo.tuangou.test", password: "demo-pass-2026" });
+    const bad = await c.post("/me/addresses", { recipientName: "", phone: "123", region: "", detail: "" });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain("请填写名称");
+    expect(html).toContain("请输入 11 位中国大陆手机号");
+    const ok = await c.post("/me/addresses", { recipientName: "王女士", phone: "13900002222", region: "上海市 浦东新区", detail: "锦绣路 99 弄 8 号 502" });
+    expect(ok.status).toBe(302);
+    const row = await worker.d1.prepare("SELECT id, phone_enc, detail_enc, is_default FROM addresses WHERE user_id = 'usr_demomerchant02000000'").first<{ id: string; phone_enc: string; detail_enc: string; is_default: number }>();
+    expect(row!.detail_enc).not.toContain("锦绣路");
+    expect(row!.phone_enc).not.toContain("13900002222");
+    expect(row!.is_default).toBe(1);
+    const page = await (await c.get("/me/addresses")).text();
+    expect(page).toContain("锦绣路 99 弄 8 号 502");
+    expect(page).toContain("139****2222");
+    const stranger = worker.client({ ip: "203.0.113.122" });
+    await stranger.post("/login", { intent: "password", email: "fruit@demo.tuangou.test", password: "demo-pass-2026" });
+    expect((await stranger.post("/me/addresses", { intent: "delete", id: row!.id })).status).toBe(404);
+    expect((await stranger.post("/me/addresses", { id: row!.id, recipientName: "x", phone: "13900002222", region: "x", detail: "x" })).status).toBe(404);
+    expect((await c.post("/me/addresses", { intent: "delete", id: row!.id })).status).toBe(302);
+  });
+
+  it("coupons page lists the demo coupons as usable", async () => {
+    const c = worker.client({ ip: "203.0.113.123" });
+    await c.post("/login", { intent: "password", email: "fruit@demo.tuangou.test", password: "demo-pass-2026" });
+    const html = await (await c.get("/me/coupons")).text();
+    expect(html).toContain("无门槛 5 元券");
+    expect(html).toContain("9 折");
+    expect(html).toContain("满 ¥80.00 可用");
+  });
+});
