@@ -29,7 +29,7 @@ export default function Coupons() {
         {coupons.map((c) => (
           <li key={c.id} className={`card flex items-center gap-4 ${c.status === "available" ? "" : "opacity-60"}`}>
             <p className="tabular w-20 text-center text-2xl font-bold text-price">
-              {c.kind === "percentage" ? t("couponsPage.percentOff", { zhe: (10_000 - (c.discountBp ?? 0)) / 1000, pct: (c.discountBp ?? 0) / 100 }) : formatFen(c.amountFen ?? 0)}
+              {c.kind === "percentage" ? t("couponsPage.percentOff", { value: locale === "en" ? (c.discountBp ?? 0) / 100 : (10_000 - (c.discountBp ?? 0)) / 1000 }) : formatFen(c.amountFen ?? 0)}
             </p>
             <div className="flex-1">
               <p className="font-semibold">{c.name}</p>

@@ -366,7 +366,7 @@ const en = {
   couponsPage: {
     title: "My coupons",
     empty: "No coupons yet.",
-    percentOff: "{{pct}}% off",
+    percentOff: "{{value}}% off",
     minimum: "Spend {{amount}} or more",
     noMinimum: "No minimum",
     cap: "up to {{amount}} off",

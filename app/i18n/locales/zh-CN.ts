@@ -359,7 +359,7 @@ const zhCN = {
   couponsPage: {
     title: "我的优惠券",
     empty: "还没有优惠券。",
-    percentOff: "{{zhe}} 折",
+    percentOff: "{{value}} 折",
     minimum: "满 {{amount}} 可用",
     noMinimum: "无门槛",
     cap: "最高减 {{amount}}",
