@@ -1,3 +1,5 @@
+import { ORDER_STATUS_VALUES } from "~/db/schema/orders";
+
 /**
  * The order state machine: every status, and the only transitions allowed between them.
  * Every change goes through `transition()` and appends an `order_events` row (see orders.server).
@@ -12,18 +14,8 @@
  *                             ▼          ▼
  *                          refunded   (back to the status it came from)
  */
-export const ORDER_STATUSES = [
-  "pending_payment",
-  "paid",
-  "confirmed",
-  "shipped",
-  "ready_for_pickup",
-  "picked_up",
-  "completed",
-  "cancelled",
-  "refunding",
-  "refunded",
-] as const;
+/** The statuses are declared once, with the orders table (app/db/schema/orders.ts). */
+export const ORDER_STATUSES = ORDER_STATUS_VALUES;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_EVENTS = [
