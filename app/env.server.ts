@@ -31,6 +31,8 @@ export interface Env extends Cloudflare.Env {
   ALIPAY_PUBLIC_KEY?: string;
   ALIPAY_SELLER_ID?: string;
   ALIPAY_GATEWAY?: string;
+  /** "page" (default), "wap" or "qr". */
+  ALIPAY_PRODUCT?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));

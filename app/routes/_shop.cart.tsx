@@ -8,7 +8,8 @@ import { getOptionalUser, safeRedirectPath } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
-import { describeCart, Quantity, SkuId } from "~/modules/cart/cart.server";
+import { describeCart } from "~/modules/cart/cart.server";
+import { Quantity, SkuId } from "~/modules/cart/schemas";
 import { cartQuantitiesFor, changeCartFor } from "~/modules/cart/cart-context.server";
 
 export const meta: MetaFunction = ({ matches }) => {

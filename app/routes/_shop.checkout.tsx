@@ -1,6 +1,6 @@
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
@@ -84,11 +84,12 @@ export default function Checkout() {
   const { quote, pickupPoint, providers, idempotencyKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
+  const submit = useSubmit();
   const { breakdown } = quote;
   const totals = breakdown.totals;
   const blocked = !pickupPoint || quote.problems.length > 0;
   return (
-    <div className="space-y-3 p-4 pb-28">
+    <div className="space-y-3 p-4 pb-24">
       <h1 className="text-2xl font-bold">{t("checkout.title")}</h1>
       <section className="card" aria-labelledby="co-point">
         <h2 id="co-point" className="text-sm text-muted">
@@ -128,7 +129,7 @@ export default function Checkout() {
           })}
         </ul>
       </section>
-      <Form method="get" className="card space-y-2" aria-labelledby="co-coupons">
+      <Form method="get" className="card space-y-2" aria-labelledby="co-coupons" onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
         <h2 id="co-coupons" className="font-semibold">
           {t("checkout.coupons")}
         </h2>
@@ -211,7 +212,8 @@ export default function Checkout() {
           </label>
           <input id="co-note" name="note" maxLength={200} className="field-input" placeholder={t("checkout.notePlaceholder")} />
         </div>
-        <div className="fixed inset-x-0 bottom-0 z-40 border-t border-line bg-white p-3 pb-[calc(env(safe-area-inset-bottom)+0.75rem)]">
+        {/* Sits just above the bottom tab bar (3.5rem), so neither covers the other. */}
+        <div className="fixed inset-x-0 bottom-[calc(3.5rem+env(safe-area-inset-bottom))] z-40 border-t border-line bg-white p-3">
           <div className="mx-auto flex max-w-[28rem] items-center justify-between gap-3">
             <span>
               {t("checkout.payable")} <strong className="tabular text-xl text-price">{formatFen(totals.payableFen)}</strong>

@@ -7,7 +7,8 @@ import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
 import { Field, FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
-import { AddressInput, deleteAddress, listAddresses, saveAddress } from "~/modules/account/addresses.server";
+import { AddressInput } from "~/modules/account/address-schema";
+import { deleteAddress, listAddresses, saveAddress } from "~/modules/account/addresses.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

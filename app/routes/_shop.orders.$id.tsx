@@ -11,7 +11,8 @@ import { formatDateTime, formatFen } from "~/lib/format";
 import { qrSvg } from "~/lib/qr.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { cancelOrder, getOrderForOwner } from "~/modules/orders/orders.server";
-import { AFTER_SALES_REASONS, MAX_PHOTOS, requestAfterSales } from "~/modules/orders/after-sales.server";
+import { AFTER_SALES_REASONS, MAX_PHOTOS } from "~/modules/orders/after-sales";
+import { requestAfterSales } from "~/modules/orders/after-sales.server";
 import { CANCELLABLE, canRequestRefund } from "~/modules/orders/state-machine";
 import { configuredProviders } from "~/modules/payments/providers";
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
@@ -98,7 +99,11 @@ export default function OrderPage() {
     <div className="space-y-3 p-4">
       <h1 className="text-2xl font-bold">{t(`orders.status.${order.status}`)}</h1>
       {params.get("payment") === "failed" ? <p className="rounded-xl bg-danger-50 p-3 text-sm text-danger" role="alert">{t("orders.paymentFailed")}</p> : null}
-      {params.get("cancelled") ? <p className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800" role="status">{t("orders.cancelledNote")}</p> : null}
+      {params.get("cancelled") ? (
+        <p className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800" role="status">
+          {order.paidFen > 0 ? t("orders.cancelledPaidNote") : t("orders.cancelledNote")}
+        </p>
+      ) : null}
       <FormErrors id="order-errors" errors={actionData?.result.error?.[""] ?? undefined} />
 
       {order.status === "pending_payment" && order.payBy > now ? (

@@ -5,7 +5,8 @@ import { requireUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime, formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
-import { listOrders, ORDER_LIST_TABS, type OrderListTab } from "~/modules/orders/orders.server";
+import { listOrders } from "~/modules/orders/orders.server";
+import { ORDER_LIST_TABS, type OrderListTab } from "~/modules/orders/tabs";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -128,8 +128,9 @@ export default function ChoosePickupPoint() {
               <Form method="post">
                 <input type="hidden" name="pickupPointId" value={p.id} />
                 <input type="hidden" name="returnTo" value={returnTo} />
-                <button type="submit" className="btn-primary min-h-11 px-4 text-sm" disabled={navigation.state === "submitting"} aria-label={t("pickup.chooseLabel", { name: p.name })}>
+                <button type="submit" className="btn-primary min-h-11 px-4 text-sm" disabled={navigation.state === "submitting"}>
                   {t("pickup.choose")}
+                  <span className="sr-only">{`：${p.name}`}</span>
                 </button>
               </Form>
             </li>

@@ -6,7 +6,8 @@ import { useTranslation } from "react-i18next";
 import { requireOwnMerchant, requireRole } from "~/auth/guards.server";
 import { Field, FieldErrors, FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
-import { getMerchantProfile, updateMerchantProfile, UpdateMerchantProfileInput } from "~/modules/merchants/merchants.server";
+import { getMerchantProfile, updateMerchantProfile } from "~/modules/merchants/merchants.server";
+import { UpdateMerchantProfileInput } from "~/modules/merchants/schemas";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -50,7 +50,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     now,
   );
   await handlePaymentNotification(context, "sandbox", { headers: new Headers(signed.headers), body: signed.body }, now);
-  throw redirect(`/orders/${payment.orderId}`);
+  throw redirect(`/orders/${payment.orderId}${outcome.output === "failed" ? "?payment=failed" : ""}`);
 }
 
 export default function SandboxCashier() {

@@ -221,7 +221,11 @@ test("shopper buys with a coupon and the sandbox cashier, then cancels a second 
 
   // 6. A second order: eggs from the categories tab, no coupon, payment fails, then cancel.
   await tab("分类").click();
-  await page.getByRole("navigation", { name: "分类" }).getByRole("link", { name: "生鲜果蔬", exact: true }).click();
+  const fresh = page.getByRole("navigation", { name: "分类" }).getByRole("link", { name: "生鲜果蔬", exact: true });
+  await fresh.click();
+  // 生鲜果蔬 is also the default category: wait for its own page before tapping a product.
+  await expect(page).toHaveURL("/categories?c=fresh");
+  await expect(fresh).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("heading", { level: 1, name: "生鲜果蔬" })).toBeVisible();
   await page.getByRole("main").getByRole("link", { name: new RegExp(`^${EGGS}`) }).click();
   await expect(page.getByRole("heading", { level: 1, name: EGGS })).toBeVisible();

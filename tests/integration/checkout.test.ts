@@ -225,6 +225,27 @@ describe("checkout, sandbox payment and the order page", () => {
     expect(await (await c.get(`/orders/${orderId}`)).text()).toContain("退款申请 ¥29.80");
   });
 
+  it("a second payment for an already paid order is refunded on its own; cancelling refunds the payment that paid", async () => {
+    const c = await shopper("leader2@demo.tuangou.test", "198.18.0.10");
+    await c.post("/cart", { intent: "add", skuId: EGGS, quantity: "1" });
+    const { paymentId: first, orderId } = await placeAndReachCashier(c, "?coupon=none");
+    const again = await c.post(`/orders/${orderId}`, { intent: "pay", provider: "sandbox" });
+    const second = again.headers.get("location")!.split("/").pop()!;
+    expect(second).not.toBe(first);
+    await c.post(`/pay/sandbox/${first}`, { outcome: "succeeded" });
+    await c.post(`/pay/sandbox/${second}`, { outcome: "succeeded" });
+    const paid = await one<{ status: string; paid_fen: number; refunded_fen: number }>("SELECT status, paid_fen, refunded_fen FROM orders WHERE id = ?", orderId);
+    expect(paid).toEqual({ status: "paid", paid_fen: 2980, refunded_fen: 0 });
+    expect(await one("SELECT kind, status, payment_id FROM refunds WHERE order_id = ?", orderId)).toEqual({ kind: "duplicate_payment", status: "succeeded", payment_id: second });
+    await c.post(`/orders/${orderId}`, { intent: "cancel" });
+    const refunds = await worker.d1.prepare("SELECT kind, status, payment_id FROM refunds WHERE order_id = ? ORDER BY created_at, rowid").bind(orderId).all();
+    expect(refunds.results).toEqual([
+      { kind: "duplicate_payment", status: "succeeded", payment_id: second },
+      { kind: "cancellation", status: "succeeded", payment_id: first },
+    ]);
+    expect(await one("SELECT status, refunded_fen FROM orders WHERE id = ?", orderId)).toEqual({ status: "cancelled", refunded_fen: 2980 });
+  });
+
   it("keeps orders private: another shopper gets a 404, anonymous users sign in first", async () => {
     const { id } = await one<{ id: string }>("SELECT id FROM orders WHERE user_id = 'usr_demoshopper010000000' LIMIT 1");
     const other = await shopper("leader1@demo.tuangou.test", "198.18.0.8");

@@ -29,7 +29,7 @@ export function TabBar({ tabs, label }: { tabs: Tab[]; label: string }) {
               <span className="relative">
                 <tab.icon aria-hidden className={tab.primary ? "size-7" : "size-6"} />
                 {tab.badge ? (
-                  <span className="tabular absolute -top-1.5 -right-2.5 min-w-5 rounded-full bg-price px-1 text-center text-[0.7rem] leading-5 font-bold text-white">
+                  <span aria-hidden className="tabular absolute -top-1.5 -right-2.5 min-w-5 rounded-full bg-price px-1 text-center text-[0.7rem] leading-5 font-bold text-white">
                     {tab.badge > 99 ? "99+" : tab.badge}
                   </span>
                 ) : null}

@@ -138,7 +138,12 @@ export const refunds = sqliteTable(
     id: text("id").primaryKey(),
     orderId: text("order_id").notNull().references(() => orders.id),
     paymentId: text("payment_id"),
-    kind: text("kind", { enum: ["cancellation", "after_sales", "shortage", "late_payment"] }).notNull(),
+    /**
+     * late_payment / duplicate_payment return money that never paid for the order (it arrived
+     * after cancellation, or a second payment for an order already paid): they do not count in
+     * the order's refunded total.
+     */
+    kind: text("kind", { enum: ["cancellation", "after_sales", "shortage", "late_payment", "duplicate_payment"] }).notNull(),
     amountFen: integer("amount_fen").notNull(),
     reason: text("reason").notNull(),
     note: text("note"),

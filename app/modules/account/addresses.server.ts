@@ -1,22 +1,16 @@
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import * as v from "valibot";
 import type { AppContext } from "~/context.server";
 import { addresses } from "~/db/schema";
 import { decryptField, encryptField, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
-import { DisplayName, normalisePhone, Phone } from "~/modules/identity/schemas";
+import { normalisePhone } from "~/modules/identity/schemas";
+import { AddressInput } from "./address-schema";
+
+export { AddressInput };
 
 export const MAX_ADDRESSES = 20;
 
-export const AddressInput = v.object({
-  recipientName: DisplayName,
-  phone: Phone,
-  region: v.pipe(v.string("region_required"), v.trim(), v.nonEmpty("region_required"), v.maxLength(60, "area_too_long")),
-  detail: v.pipe(v.string("address_required"), v.trim(), v.nonEmpty("address_required"), v.maxLength(120, "address_too_long")),
-  isDefault: v.optional(v.picklist(["on", "true"])),
-});
-export type AddressInput = v.InferOutput<typeof AddressInput>;
 
 export interface AddressView {
   id: string;

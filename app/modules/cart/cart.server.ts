@@ -1,20 +1,12 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import * as v from "valibot";
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from "./schemas";
+
+export { MAX_CART_LINES, MAX_LINE_QUANTITY, Quantity, SkuId } from "./schemas";
 import type { AppContext } from "~/context.server";
 import { cartItems, merchants, productImages, products, skus } from "~/db/schema";
 import { fail, ok, type Result } from "~/lib/result";
 import { imageUrl } from "~/modules/catalog/queries.server";
 
-export const MAX_LINE_QUANTITY = 99;
-export const MAX_CART_LINES = 50;
-
-export const SkuId = v.pipe(v.string("sku_required"), v.regex(/^sku_[0-9a-z]{20}$/, "sku_invalid"));
-export const Quantity = v.pipe(
-  v.string("quantity_required"),
-  v.regex(/^\d{1,3}$/, "quantity_invalid"),
-  v.transform(Number),
-  v.maxValue(MAX_LINE_QUANTITY, "quantity_too_large"),
-);
 
 export interface CartLine {
   skuId: string;

@@ -1,16 +1,12 @@
 import { asc, eq } from "drizzle-orm";
-import * as v from "valibot";
 import type { AppContext } from "~/context.server";
 import { merchants, merchantStaff, users } from "~/db/schema";
 import { decryptField, encryptField, maskId } from "~/lib/field-crypto.server";
-import { normalisePhone, Phone } from "~/modules/identity/schemas";
+import { normalisePhone } from "~/modules/identity/schemas";
+import { UpdateMerchantProfileInput } from "./schemas";
 
-export const UpdateMerchantProfileInput = v.object({
-  contactName: v.pipe(v.string("name_required"), v.trim(), v.nonEmpty("name_required"), v.maxLength(40, "name_too_long")),
-  contactPhone: Phone,
-  description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500, "text_too_long"))),
-});
-export type UpdateMerchantProfileInput = v.InferOutput<typeof UpdateMerchantProfileInput>;
+export { UpdateMerchantProfileInput };
+
 
 /** The merchant's own profile: contact phone in full (their own), licence number masked (not needed day to day). */
 export async function getMerchantProfile(ctx: AppContext, merchant: typeof merchants.$inferSelect) {

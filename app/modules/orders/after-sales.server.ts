@@ -5,12 +5,10 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "./orders.server";
 import { CANCELLABLE, canRequestRefund } from "./state-machine";
+import { MAX_PHOTO_BYTES, MAX_PHOTOS, type AfterSalesReason } from "./after-sales";
 
-export const AFTER_SALES_REASONS = ["damaged", "wrong_item", "missing_item", "quality", "not_as_described", "other"] as const;
-export type AfterSalesReason = (typeof AFTER_SALES_REASONS)[number];
+export { AFTER_SALES_REASONS, MAX_PHOTOS, MAX_PHOTO_BYTES, type AfterSalesReason } from "./after-sales";
 
-export const MAX_PHOTOS = 3;
-export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
 /** Recognises JPEG, PNG and WebP by their first bytes (the declared type is not trusted). */
 export function sniffImage(bytes: Uint8Array): { type: "image/jpeg" | "image/png" | "image/webp"; ext: string } | null {

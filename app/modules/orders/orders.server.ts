@@ -1,11 +1,14 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { orderEvents, orderLines, orders, payments, pickupPoints, refunds, skus, userCoupons, users } from "~/db/schema";
+import { orderEvents, orderLines, orders, paymentNotifications, payments, pickupPoints, refunds, skus, userCoupons, users } from "~/db/schema";
 import { decryptField, maskAddress } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { parseHours } from "~/modules/pickup/pickup-points.server";
 import { CANCELLABLE, transition, type OrderEvent, type OrderStatus } from "./state-machine";
+import { ORDER_LIST_TABS, type OrderListTab } from "./tabs";
+
+export { ORDER_LIST_TABS, type OrderListTab };
 
 type Db = AppContext["db"];
 type Actor = { type: "user" | "system" | "leader" | "merchant" | "admin" | "provider"; id: string | null };
@@ -74,8 +77,17 @@ export async function cancelOrder(
   if (!step.ok || !CANCELLABLE.has(order.status)) return fail("not_cancellable", "orderId");
   const now = Date.now();
   const refundId = order.status === "paid" && order.paidFen > 0 ? newId("rfd") : null;
+  // The payment that paid the order: the one whose notification was applied as "paid" (a second,
+  // duplicate payment was refunded on its own and must not be chosen here).
   const payment = refundId
-    ? await ctx.db.query.payments.findFirst({ where: and(eq(payments.orderId, order.id), eq(payments.status, "succeeded")) })
+    ? (
+        await ctx.db
+          .select({ id: payments.id })
+          .from(payments)
+          .innerJoin(paymentNotifications, and(eq(paymentNotifications.paymentId, payments.id), eq(paymentNotifications.outcome, "paid")))
+          .where(and(eq(payments.orderId, order.id), eq(payments.status, "succeeded")))
+          .limit(1)
+      )[0]
     : undefined;
   try {
     await ctx.db.batch([
@@ -129,14 +141,6 @@ export async function expireUnpaidOrders(ctx: AppContext, now: number): Promise<
   return expired;
 }
 
-export const ORDER_LIST_TABS = {
-  all: null,
-  unpaid: ["pending_payment"],
-  active: ["paid", "confirmed", "shipped", "ready_for_pickup"],
-  done: ["picked_up", "completed"],
-  after_sales: ["refunding", "refunded"],
-} as const satisfies Record<string, readonly OrderStatus[] | null>;
-export type OrderListTab = keyof typeof ORDER_LIST_TABS;
 
 export async function listOrders(ctx: AppContext, userId: string, tab: OrderListTab, limit = 30) {
   const statuses = ORDER_LIST_TABS[tab];

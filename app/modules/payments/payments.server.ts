@@ -90,20 +90,22 @@ export async function handlePaymentNotification(
   const accepted = (outcome: NotificationOutcome) => ({ outcome, response: provider.ackResponse(true) });
   if (n.status === "pending") return accepted("pending");
 
-  const dedupe = ctx.db.insert(paymentNotifications).values({
-    dedupeKey: `${providerName}:${n.providerTradeNo}:${n.status}`,
-    paymentId: payment.id,
-    provider: providerName,
-    status: n.status,
-    amountFen: n.amountFen,
-    outcome: n.status === "succeeded" ? "paid" : "failed_recorded",
-    receivedAt: now,
-  });
+  /** The notification's record; its primary key makes a replay abort the batch it is in. */
+  const dedupeAs = (outcome: NotificationOutcome) =>
+    ctx.db.insert(paymentNotifications).values({
+      dedupeKey: `${providerName}:${n.providerTradeNo}:${n.status}`,
+      paymentId: payment.id,
+      provider: providerName,
+      status: n.status,
+      amountFen: n.amountFen,
+      outcome,
+      receivedAt: now,
+    });
   const isDuplicate = (error: unknown) => /UNIQUE constraint failed: payment_notifications/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
 
   if (n.status !== "succeeded") {
     try {
-      await ctx.db.batch([dedupe, ctx.db.update(payments).set({ status: n.status === "closed" ? "closed" : "failed" }).where(and(eq(payments.id, payment.id), eq(payments.status, "created")))]);
+      await ctx.db.batch([dedupeAs("failed_recorded"), ctx.db.update(payments).set({ status: n.status === "closed" ? "closed" : "failed" }).where(and(eq(payments.id, payment.id), eq(payments.status, "created")))]);
     } catch (error) {
       if (isDuplicate(error)) return accepted("duplicate");
       throw error;
@@ -119,7 +121,7 @@ export async function handlePaymentNotification(
   if (order.status === "pending_payment") {
     try {
       await ctx.db.batch([
-        dedupe,
+        dedupeAs("paid"),
         markPayment,
         ...transitionStatements(ctx.db, {
           orderId: order.id,
@@ -140,21 +142,23 @@ export async function handlePaymentNotification(
     }
   }
   const current = (await ctx.db.query.orders.findFirst({ where: eq(orders.id, payment.orderId) }))!;
-  const alreadyApplied = await ctx.db.query.payments.findFirst({ where: and(eq(payments.id, payment.id), eq(payments.status, "succeeded")) });
-  if (alreadyApplied && current.status !== "cancelled") return accepted("duplicate");
-  // Money arrived for an order that no longer wants it: record it and refund it in full.
+  const alreadyApplied = await ctx.db.query.paymentNotifications.findFirst({ where: and(eq(paymentNotifications.paymentId, payment.id), eq(paymentNotifications.outcome, "paid")) });
+  if (alreadyApplied) return accepted("duplicate");
+  // Money arrived for an order that no longer wants it (cancelled/expired), or a second payment for
+  // an order another payment already paid: record it and refund it in full.
+  const duplicate = current.status !== "cancelled";
   const refundId = newId("rfd");
   try {
     await ctx.db.batch([
-      dedupe,
+      dedupeAs("late_refunded"),
       markPayment,
       ctx.db.insert(refunds).values({
         id: refundId,
         orderId: current.id,
         paymentId: payment.id,
-        kind: "late_payment",
+        kind: duplicate ? "duplicate_payment" : "late_payment",
         amountFen: n.amountFen,
-        reason: "payment_after_cancellation",
+        reason: duplicate ? "order_already_paid" : "payment_after_cancellation",
         lines: "[]",
         status: "approved",
         createdAt: now,
@@ -202,8 +206,11 @@ export async function processRefunds(ctx: AppContext, refundIds: string[], origi
       .update(refunds)
       .set({ status: succeeded ? "succeeded" : "processing", providerRefundNo: result.providerRefundNo, updatedAt: now })
       .where(and(eq(refunds.id, refund.id), inArray(refunds.status, ["approved", "processing"])));
+    // Refunds of money that never paid for the order (late or duplicate payments) leave the
+    // order's refunded total alone.
+    const countsForOrder = refund.kind !== "late_payment" && refund.kind !== "duplicate_payment";
     await ctx.db.batch([
-      ...(succeeded
+      ...(succeeded && countsForOrder
         ? [
             ctx.db
               .update(orders)
