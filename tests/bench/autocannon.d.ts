@@ -1,6 +1,6 @@
 // The slice of autocannon's programmatic API the benchmark uses (the package ships no types).
 declare module "autocannon" {
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -11,7 +11,7 @@ declare module "autocannon" {
     p90: number;
     p99: number;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;
@@ -19,7 +19,7 @@ declare module "autocannon" {
     timeout?: number;
     headers?: Record<string, string>;
   }
-  interface Result {
+  export interface Result {
     requests: Histogram;
     latency: Histogram;
     throughput: Histogram;
@@ -29,6 +29,11 @@ declare module "autocannon" {
     "2xx": number;
     duration: number;
   }
-  function autocannon(options: Options): Promise<Result>;
+  export interface Instance {
+    on(event: "reqError", listener: (error: Error) => void): Instance;
+    on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance;
+    stop(): void;
+  }
+  function autocannon(options: Options, callback: (error: Error | null, result: Result) => void): Instance;
   export default autocannon;
 }
