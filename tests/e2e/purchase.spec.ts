@@ -243,7 +243,8 @@ test("shopper buys with a coupon and the sandbox cashier, then cancels a second 
 
   await submitToSandboxCashier(page, "¥29.80");
   await page.getByRole("button", { name: "模拟支付失败", exact: true }).click();
-  await expect(page).toHaveURL(/\/orders\/ord_[0-9a-z]{20}$/);
+  await expect(page).toHaveURL(/\/orders\/ord_[0-9a-z]{20}\?payment=failed$/);
+  await expect(page.getByRole("alert").filter({ hasText: "支付没有完成，可以再试一次。" })).toBeVisible();
   expect(page.url()).not.toBe(firstOrderUrl);
   await expect(page.getByRole("heading", { level: 1, name: "待付款" })).toBeVisible();
   await expect(page.getByRole("button", { name: "立即支付 ¥29.80", exact: true })).toBeVisible();
