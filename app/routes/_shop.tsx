@@ -53,6 +53,8 @@ export default function ShopLayout() {
             type="search"
             enterKeyHint="search"
             placeholder={t("search.placeholder")}
+            // Keyed by the query so the box shows the current search, and empties on other pages.
+            key={location.pathname === "/search" ? location.search : "no-search"}
             defaultValue={location.pathname === "/search" ? (new URLSearchParams(location.search).get("q") ?? "") : ""}
             className="block min-h-11 w-full rounded-full bg-white pr-3 pl-10 text-base text-ink placeholder:text-muted"
           />

@@ -29,9 +29,15 @@ export function AddToCartForm({ skuId, returnTo, label, compact = false, disable
       <input type="hidden" name="quantity" value="1" />
       <input type="hidden" name="returnTo" value={returnTo} />
       {compact ? (
-        <button type="submit" disabled={disabled} className="flex size-11 items-center justify-center rounded-full bg-brand-600 text-white disabled:opacity-40" aria-label={label}>
-          <Plus aria-hidden className="size-5" />
-        </button>
+        <>
+          <button type="submit" disabled={disabled} className="flex size-11 items-center justify-center rounded-full bg-brand-600 text-white disabled:opacity-40" aria-label={label}>
+            <Plus aria-hidden className={`size-5 transition-transform ${added ? "scale-125" : ""}`} />
+          </button>
+          {/* Announced to screen readers; the badge on the cart tab is the visual feedback. */}
+          <span className="sr-only" aria-live="polite">
+            {added ? t("cart.added") : ""}
+          </span>
+        </>
       ) : (
         <button type="submit" disabled={disabled} className="btn-primary min-h-12 w-full">
           <span aria-live="polite">{added ? t("cart.added") : label}</span>
