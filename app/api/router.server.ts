@@ -52,13 +52,30 @@ function compile(path: string): RegExp {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** Reads and discards what is left of a refused body (up to a cap), so the client is not reset mid-upload. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, cap = 2 * 1024 * 1024): Promise<void> {
+  let seen = 0;
+  while (seen <= cap) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    seen += value.byteLength;
+  }
+  await reader.cancel();
+}
+
 async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get("Content-Type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw new ApiError(415, "unsupported_media_type");
-  const length = Number(request.headers.get("Content-Length") ?? "0");
-  if (length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large");
-  // Count bytes, not characters, and stop reading as soon as the limit is passed.
   const reader = request.body?.getReader();
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    if (reader) await drain(reader);
+    throw new ApiError(415, "unsupported_media_type");
+  }
+  // Count bytes, not characters; past the limit, refuse (after draining a bounded remainder).
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) {
+    if (reader) await drain(reader);
+    throw new ApiError(413, "payload_too_large");
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (reader) {
@@ -66,7 +83,7 @@ async function readJson(request: Request): Promise<unknown> {
     if (done) break;
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
+      await drain(reader);
       throw new ApiError(413, "payload_too_large");
     }
     chunks.push(value);
