@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import type { OAuthEnv } from "./auth/oauth/index.server";
+import type { PaymentEnv } from "./modules/payments/providers";
 
 /**
  * Bindings and settings the Worker receives. `Cloudflare.Env` is generated from wrangler.toml and
@@ -6,33 +8,15 @@ import * as v from "valibot";
  * stale); this adds the optional secrets and narrows the Durable Object namespace.
  * Secrets come from `wrangler secret put` (production) or .dev.vars (local).
  */
-export interface Env extends Cloudflare.Env {
+export interface Env
+  extends Cloudflare.Env,
+    OAuthEnv,
+    // The payment and OAuth settings are declared once, by the modules that read them.
+    Omit<PaymentEnv, "APP_ENV" | "SANDBOX_PAY_SECRET"> {
   RATE_LIMITER: DurableObjectNamespace<import("./durable-objects/rate-limiter").RateLimiter>;
   SMS_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_URL?: string;
   MESSAGE_WEBHOOK_SECRET?: string;
-  OIDC_ISSUER?: string;
-  OIDC_CLIENT_ID?: string;
-  OIDC_CLIENT_SECRET?: string;
-  OIDC_ALLOW_INSECURE?: string;
-  WECHAT_APP_ID?: string;
-  WECHAT_APP_SECRET?: string;
-  WECHAT_OPEN_BASE?: string;
-  WECHAT_API_BASE?: string;
-  WECHATPAY_MCH_ID?: string;
-  WECHATPAY_APP_ID?: string;
-  WECHATPAY_MCH_SERIAL?: string;
-  WECHATPAY_PRIVATE_KEY?: string;
-  WECHATPAY_API_V3_KEY?: string;
-  WECHATPAY_PLATFORM_CERTS?: string;
-  WECHATPAY_BASE_URL?: string;
-  ALIPAY_APP_ID?: string;
-  ALIPAY_PRIVATE_KEY?: string;
-  ALIPAY_PUBLIC_KEY?: string;
-  ALIPAY_SELLER_ID?: string;
-  ALIPAY_GATEWAY?: string;
-  /** "page" (default), "wap" or "qr". */
-  ALIPAY_PRODUCT?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));
