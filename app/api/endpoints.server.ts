@@ -38,7 +38,8 @@ export const endpoints: Endpoint[] = [
     method: "POST",
     path: "/payments/notify/{provider}",
     operationId: "paymentNotify",
-    summary: "Payment provider notification (WeChat Pay v3, Alipay, sandbox): verified by the provider's signature, idempotent",
+    summary:
+      "Payment provider notification (WeChat Pay v3 payment and refund results, Alipay, sandbox): verified by the provider's signature, idempotent",
     tags: ["payments"],
     auth: "none",
     providerCallback: true,

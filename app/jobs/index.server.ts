@@ -3,6 +3,7 @@ import type { AppContext } from "~/context.server";
 import { deleteExpiredSessions } from "~/auth/session.server";
 import { signInCodes } from "~/db/schema";
 import { expireUnpaidOrders } from "~/modules/orders/orders.server";
+import { completeRefunds } from "~/modules/payments/payments.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -11,11 +12,19 @@ export async function housekeeping(ctx: AppContext, now: number): Promise<void> 
   await deleteExpiredSessions(ctx);
 }
 
+/** Runs every job, each whether or not an earlier one failed; then reports the first failure. */
+async function runAll(jobs: Array<() => Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(jobs.map((job) => job()));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
 /** Cron dispatch. Every job is idempotent: running it twice for one tick changes nothing more. */
 export async function runScheduled(ctx: AppContext, cron: string, scheduledTime: number): Promise<void> {
   switch (cron) {
     case "*/5 * * * *":
-      await housekeeping(ctx, scheduledTime);
+      // Housekeeping, and refunds left processing or failed (payments.server.ts completeRefunds).
+      await runAll([() => housekeeping(ctx, scheduledTime), () => completeRefunds(ctx, scheduledTime)]);
       break;
     case "* * * * *":
       await expireUnpaidOrders(ctx, scheduledTime);

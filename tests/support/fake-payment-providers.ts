@@ -9,15 +9,26 @@
  *   POST /v3/pay/transactions/native      → {code_url}, signed with the platform key
  *   POST /v3/refund/domestic/refunds      → {refund_id, status, …}, signed; status is `wechat.refundStatus`
  *                                           (SUCCESS, or PROCESSING as for a bank card); idempotent per
- *                                           out_refund_no, and never more than the transaction's total
+ *                                           out_refund_no (a repeat answers the refund's current status),
+ *                                           and never more than the transaction's total; while
+ *                                           `wechat.failRefunds` > 0 a new refund is refused (403 NOT_ENOUGH)
+ *   GET  /v3/refund/domestic/refunds/{out_refund_no}
+ *                                        → the refund as above (查询单笔退款), signed; 404 RESOURCE_NOT_EXISTS
+ *                                           for an unknown one. `wechat.setRefundStatus` moves a refund on.
  *   Every request must carry `Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,
  *   signature=…,timestamp=…,serial_no=…` that verifies with the merchant public key over
  *   `METHOD\n{request-line path}\n{timestamp}\n{nonce}\n{body}\n`; otherwise 401 SIGN_ERROR.
- *   Notifications are built by `wechat.notification()` exactly as WeChat Pay posts them.
+ *   Notifications are built by `wechat.notification()` (payments) and `wechat.refundNotification()`
+ *   (REFUND.SUCCESS / ABNORMAL / CLOSED) exactly as WeChat Pay posts them.
  *
  * Alipay (gateway `${url}/alipay/gateway.do`):
  *   POST alipay.trade.refund              → signed `alipay_trade_refund_response` (fund_change Y; a repeated
- *                                           out_request_no answers N); refuses more than the trade's total
+ *                                           out_request_no answers N); refuses more than the trade's total;
+ *                                           while `alipay.failRefunds` > 0 a new refund is refused (ACQ.SYSTEM_ERROR);
+ *                                           with `alipay.pendingRefunds` a new refund is carried out but
+ *                                           answered fund_change N (to be confirmed by a query)
+ *   POST alipay.trade.fastpay.refund.query → signed answer: refund_status REFUND_SUCCESS with refund_amount for
+ *                                           a refund carried out, no refund_status for an unknown one
  *   GET  (the page-pay redirect)          → 200 "cashier" page when the query's RSA2 sign verifies
  *   Requests must verify with the app public key over the sorted non-empty parameters except
  *   `sign`; otherwise an `error_response` 40002 isv.invalid-signature, as Alipay answers.
@@ -95,6 +106,17 @@ export interface WechatTransaction {
   refundedFen?: number;
 }
 
+export interface WechatRefund {
+  transactionId: string;
+  outTradeNo: string;
+  refundId: string;
+  refundFen: number;
+  totalFen: number;
+  status: "SUCCESS" | "PROCESSING" | "ABNORMAL" | "CLOSED";
+  createdAt: number;
+  successAt?: number;
+}
+
 export interface WechatNotificationOptions {
   /** Wechatpay-Timestamp, epoch seconds; default now. */
   timestamp?: number;
@@ -148,8 +170,19 @@ export interface FakePaymentProviders {
     merchant: RsaPair;
     platform: RsaPair;
     requests: WechatRequest[];
-    /** The status refunds are answered with: SUCCESS (default), or PROCESSING as for a bank card. */
+    /** The status new refunds get: SUCCESS (default), or PROCESSING as for a bank card. */
     refundStatus: "SUCCESS" | "PROCESSING";
+    /** How many of the next new refunds to refuse (403 NOT_ENOUGH, 基本账户余额不足); nothing is recorded for them. */
+    failRefunds: number;
+    /** Refunds taken (out_refund_no → refund). */
+    refunds: Map<string, WechatRefund>;
+    /** Moves a refund on, as the bank does (PROCESSING → SUCCESS / ABNORMAL / CLOSED). */
+    setRefundStatus(outRefundNo: string, status: WechatRefund["status"]): void;
+    /** A refund result notification (退款结果通知) as WeChat Pay posts it; default event from the refund's status. */
+    refundNotification(
+      refund: { outRefundNo: string; status?: "SUCCESS" | "ABNORMAL" | "CLOSED"; overrides?: Record<string, unknown> },
+      options?: WechatNotificationOptions
+    ): { headers: Record<string, string>; body: string };
     /** Transactions "created" by a paid notification (out_trade_no → transaction). */
     transactions: Map<string, WechatTransaction>;
     /** A notification body and headers as WeChat Pay posts them after a payment (TRADE SUCCESS). */
@@ -175,6 +208,10 @@ export interface FakePaymentProviders {
     alipay: RsaPair;
     requests: AlipayRequest[];
     trades: Map<string, { tradeNo: string; totalFen: number; refundedFen: number }>;
+    /** How many of the next new refunds to refuse (40004 ACQ.SYSTEM_ERROR); nothing is recorded for them. */
+    failRefunds: number;
+    /** New refunds are carried out but answered fund_change "N", as when Alipay has not settled the answer yet. */
+    pendingRefunds: boolean;
     /** An async notification form body as Alipay posts it. */
     notification(
       trade: {
@@ -227,8 +264,9 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
 
   const wechatRequests: WechatRequest[] = [];
   const wechatTransactions = new Map<string, WechatTransaction>();
-  const wechatRefunds = new Map<string, { transactionId: string; refundId: string }>();
-  const alipayRefunds = new Map<string, string>(); // out_trade_no + out_request_no → refund_fee at that time
+  const wechatRefunds = new Map<string, WechatRefund>();
+  // out_trade_no + out_request_no → the refund's amount and the trade's refund_fee after it
+  const alipayRefunds = new Map<string, { refundFen: number; refundFee: string; at: number }>();
   const alipayRequests: AlipayRequest[] = [];
   const alipayTrades = new Map<string, { tradeNo: string; totalFen: number; refundedFen: number }>();
   let seq = 0;
@@ -331,39 +369,62 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
           false
         );
       if (!previous) {
+        if (wechatApi.failRefunds > 0) {
+          wechatApi.failRefunds--;
+          return sendWechat(res, 403, { code: "NOT_ENOUGH", message: "基本账户余额不足，请充值后重新发起" }, false);
+        }
         if ((tx.refundedFen ?? 0) + j.amount.refund > tx.totalFen)
           return sendWechat(res, 403, { code: "NOT_ENOUGH", message: "申请退款金额超过订单可退金额" }, false);
         tx.refundedFen = (tx.refundedFen ?? 0) + j.amount.refund;
+        const now = Date.now();
         wechatRefunds.set(j.out_refund_no, {
           transactionId: tx.transactionId,
+          outTradeNo: tx.outTradeNo,
           refundId: `50000000${digits(21)}`,
+          refundFen: j.amount.refund,
+          totalFen: tx.totalFen,
+          status: wechatApi.refundStatus,
+          createdAt: now,
+          ...(wechatApi.refundStatus === "SUCCESS" ? { successAt: now } : {}),
         });
       }
-      const now = Date.now();
-      return sendWechat(res, 200, {
-        refund_id: wechatRefunds.get(j.out_refund_no)!.refundId,
-        out_refund_no: j.out_refund_no,
-        transaction_id: tx.transactionId,
-        out_trade_no: tx.outTradeNo,
-        channel: "ORIGINAL",
-        user_received_account: "招商银行信用卡0403",
-        success_time: shanghaiRfc3339(now),
-        create_time: shanghaiRfc3339(now),
-        status: wechatApi.refundStatus,
-        funds_account: "AVAILABLE",
-        amount: {
-          total: tx.totalFen,
-          refund: j.amount.refund,
-          payer_total: tx.totalFen,
-          payer_refund: j.amount.refund,
-          settlement_refund: j.amount.refund,
-          settlement_total: tx.totalFen,
-          discount_refund: 0,
-          currency: "CNY",
-        },
-      });
+      return sendWechat(res, 200, wechatRefundBody(j.out_refund_no, wechatRefunds.get(j.out_refund_no)!));
+    }
+
+    const queried = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/.exec(path);
+    if (req.method === "GET" && queried) {
+      const outRefundNo = decodeURIComponent(queried[1]!);
+      const refund = wechatRefunds.get(outRefundNo);
+      if (!refund) return sendWechat(res, 404, { code: "RESOURCE_NOT_EXISTS", message: "退款单不存在" }, false);
+      return sendWechat(res, 200, wechatRefundBody(outRefundNo, refund));
     }
     return sendWechat(res, 404, { code: "NOT_FOUND", message: `no such API ${req.method} ${path}` }, false);
+  }
+
+  /** A refund as 退款申请 and 查询单笔退款 answer it. */
+  function wechatRefundBody(outRefundNo: string, r: WechatRefund) {
+    return {
+      refund_id: r.refundId,
+      out_refund_no: outRefundNo,
+      transaction_id: r.transactionId,
+      out_trade_no: r.outTradeNo,
+      channel: "ORIGINAL",
+      user_received_account: "招商银行信用卡0403",
+      ...(r.successAt !== undefined ? { success_time: shanghaiRfc3339(r.successAt) } : {}),
+      create_time: shanghaiRfc3339(r.createdAt),
+      status: r.status,
+      funds_account: "AVAILABLE",
+      amount: {
+        total: r.totalFen,
+        refund: r.refundFen,
+        payer_total: r.totalFen,
+        payer_refund: r.refundFen,
+        settlement_refund: r.refundFen,
+        settlement_total: r.totalFen,
+        discount_refund: 0,
+        currency: "CNY",
+      },
+    };
   }
 
   function alipaySigned(node: string, value: Record<string, unknown>): string {
@@ -416,11 +477,15 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
       const requestKey = `${outTradeNo} ${String(biz?.out_request_no ?? "")}`;
       const repeated = alipayRefunds.has(requestKey);
       if (!repeated) {
+        if (alipayApi.failRefunds > 0) {
+          alipayApi.failRefunds--;
+          return fail("ACQ.SYSTEM_ERROR", "系统错误");
+        }
         if (!Number.isSafeInteger(refundFen) || refundFen < 1 || trade.refundedFen + refundFen > trade.totalFen) {
           return fail("ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", "退款金额超限");
         }
         trade.refundedFen += refundFen;
-        alipayRefunds.set(requestKey, yuan(trade.refundedFen));
+        alipayRefunds.set(requestKey, { refundFen, refundFee: yuan(trade.refundedFen), at: Date.now() });
       }
       return text(
         200,
@@ -429,12 +494,42 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
           msg: "Success",
           buyer_logon_id: "159****5620",
           buyer_user_id: "2088102177846875",
-          fund_change: repeated ? "N" : "Y",
+          fund_change: repeated || alipayApi.pendingRefunds ? "N" : "Y",
           gmt_refund_pay: shanghaiTime(Date.now()),
           out_trade_no: outTradeNo,
           refund_fee: yuan(trade.refundedFen),
           send_back_fee: "0.00",
           trade_no: trade.tradeNo,
+        })
+      );
+    }
+    if (params.method === "alipay.trade.fastpay.refund.query") {
+      const node = "alipay_trade_fastpay_refund_query_response";
+      const outTradeNo = String(biz?.out_trade_no ?? "");
+      const outRequestNo = String(biz?.out_request_no ?? "");
+      const trade = alipayTrades.get(outTradeNo);
+      if (!trade || !outRequestNo) {
+        return text(200, alipaySigned(node, { code: "40004", msg: "Business Failed", sub_code: "ACQ.TRADE_NOT_EXIST", sub_msg: "交易不存在" }));
+      }
+      const refund = alipayRefunds.get(`${outTradeNo} ${outRequestNo}`);
+      const options = Array.isArray(biz?.query_options) ? (biz.query_options as unknown[]) : [];
+      // Found: the refund's fields and refund_status REFUND_SUCCESS. Not found: the query worked, nothing more.
+      return text(
+        200,
+        alipaySigned(node, {
+          code: "10000",
+          msg: "Success",
+          trade_no: trade.tradeNo,
+          out_trade_no: outTradeNo,
+          out_request_no: outRequestNo,
+          ...(refund
+            ? {
+                total_amount: yuan(trade.totalFen),
+                refund_amount: yuan(refund.refundFen),
+                refund_status: "REFUND_SUCCESS",
+                ...(options.includes("gmt_refund_pay") ? { gmt_refund_pay: shanghaiTime(refund.at) } : {}),
+              }
+            : {}),
         })
       );
     }
@@ -532,6 +627,51 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
     };
   }
 
+  function wechatRefundNotification(
+    r: { outRefundNo: string; status?: "SUCCESS" | "ABNORMAL" | "CLOSED"; overrides?: Record<string, unknown> },
+    o: WechatNotificationOptions = {}
+  ) {
+    const refund = wechatRefunds.get(r.outRefundNo);
+    if (!refund) throw new Error(`stand-in: no refund ${r.outRefundNo}`);
+    const status = r.status ?? (refund.status === "PROCESSING" ? "SUCCESS" : refund.status);
+    const now = Date.now();
+    // 退款结果通知 (direct merchant): the decrypted resource carries no appid.
+    const resource = {
+      mchid: MCH_ID,
+      out_trade_no: refund.outTradeNo,
+      transaction_id: refund.transactionId,
+      out_refund_no: r.outRefundNo,
+      refund_id: refund.refundId,
+      refund_status: status,
+      ...(status === "SUCCESS" ? { success_time: shanghaiRfc3339(refund.successAt ?? now) } : {}),
+      user_received_account: "招商银行信用卡0403",
+      amount: { total: refund.totalFen, refund: refund.refundFen, payer_total: refund.totalFen, payer_refund: refund.refundFen },
+      ...r.overrides,
+    };
+    // AEAD_AES_256_GCM as for payments, with associated_data "refund".
+    const nonce = randomBytes(9).toString("base64url");
+    const aad = "refund";
+    const cipher = createCipheriv("aes-256-gcm", Buffer.from(o.apiV3Key ?? API_V3_KEY, "utf8"), Buffer.from(nonce, "utf8"));
+    cipher.setAAD(Buffer.from(aad, "utf8"));
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(resource), "utf8"), cipher.final(), cipher.getAuthTag()]);
+    if (o.tamperCiphertext) sealed[Math.floor(sealed.length / 2)]! ^= 0x01;
+    const body = JSON.stringify({
+      id: randomUUID(),
+      create_time: shanghaiRfc3339(now),
+      resource_type: "encrypt-resource",
+      event_type: o.eventType ?? `REFUND.${status}`,
+      summary: "退款状态变更",
+      resource: { original_type: "refund", algorithm: "AEAD_AES_256_GCM", ciphertext: sealed.toString("base64"), associated_data: aad, nonce },
+    });
+    const headers: Record<string, string> = {
+      ...signWechatResponse(body, { timestamp: o.timestamp, serial: o.serial, signKey: o.signKey }),
+      "Content-Type": "application/json",
+      "User-Agent": "Mozilla/4.0",
+    };
+    delete headers["Request-ID"];
+    return { headers, body: o.tamperBodyAfterSigning ? body.replace("退款状态变更", "退款成功") : body };
+  }
+
   function alipayNotification(
     trade: {
       outTradeNo: string;
@@ -595,26 +735,39 @@ export async function startFakePaymentProviders(): Promise<FakePaymentProviders>
     platform,
     requests: wechatRequests,
     refundStatus: "SUCCESS",
+    failRefunds: 0,
+    refunds: wechatRefunds,
+    setRefundStatus(outRefundNo, status) {
+      const refund = wechatRefunds.get(outRefundNo);
+      if (!refund) throw new Error(`stand-in: no refund ${outRefundNo}`);
+      refund.status = status;
+      if (status === "SUCCESS") refund.successAt = Date.now();
+    },
+    refundNotification: wechatRefundNotification,
     transactions: wechatTransactions,
     notification: wechatNotification,
     signResponse: signWechatResponse,
   };
 
+  const alipayApi = {
+    gateway: `${base}/alipay/gateway.do`,
+    appId: ALIPAY_APP_ID,
+    sellerId: SELLER_ID,
+    app,
+    alipay: alipayKeys,
+    requests: alipayRequests,
+    trades: alipayTrades,
+    failRefunds: 0,
+    pendingRefunds: false,
+    notification: alipayNotification,
+    verifyRequest: verifyAlipayRequest,
+  } satisfies FakePaymentProviders["alipay"];
+
   return {
     url: base,
     intruder,
     wechat: wechatApi,
-    alipay: {
-      gateway: `${base}/alipay/gateway.do`,
-      appId: ALIPAY_APP_ID,
-      sellerId: SELLER_ID,
-      app,
-      alipay: alipayKeys,
-      requests: alipayRequests,
-      trades: alipayTrades,
-      notification: alipayNotification,
-      verifyRequest: verifyAlipayRequest,
-    },
+    alipay: alipayApi,
     vars() {
       return {
         WECHATPAY_MCH_ID: MCH_ID,

@@ -1,10 +1,17 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { orders, paymentNotifications, payments, refunds, userCoupons } from "~/db/schema";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
-import { getPaymentProvider, type CreatePaymentResult, type NotificationResponse, type ProviderName } from "./providers";
+import {
+  getPaymentProvider,
+  type CreatePaymentResult,
+  type NotificationResponse,
+  type PaymentProvider,
+  type ProviderName,
+  type VerifiedRefundNotification,
+} from "./providers";
 
 export type StartPaymentError = "order_not_found" | "not_payable" | "provider_unavailable" | "provider_error";
 
@@ -55,13 +62,25 @@ export async function startPayment(
   }
 }
 
+/** The error a replayed notification's dedupe row raises (its batch is then rolled back). */
+const isDuplicate = (error: unknown) => /UNIQUE constraint failed: payment_notifications/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
+
 function couponUsedStatements(ctx: AppContext, order: typeof orders.$inferSelect, now: number) {
   return order.userCouponId
     ? [ctx.db.update(userCoupons).set({ status: "used", usedAt: now }).where(and(eq(userCoupons.id, order.userCouponId), eq(userCoupons.orderId, order.id)))]
     : [];
 }
 
-export type NotificationOutcome = "paid" | "duplicate" | "late_refunded" | "failed_recorded" | "pending" | "rejected";
+export type NotificationOutcome =
+  | "paid"
+  | "duplicate"
+  | "late_refunded"
+  | "failed_recorded"
+  | "pending"
+  | "rejected"
+  /** A refund result notification (WeChat Pay REFUND.*) that completed or failed one of our refunds. */
+  | "refund_succeeded"
+  | "refund_failed";
 
 /**
  * A provider's payment notification. Verified (signature, freshness, amount) before anything
@@ -83,6 +102,7 @@ export async function handlePaymentNotification(
   };
   const verified = await provider.verifyNotification(request, now);
   if (!verified.ok) return reject(verified.reason);
+  if ("refund" in verified) return handleRefundNotification(ctx, provider, verified.refund, reject, now);
   const n = verified.notification;
   const payment = await ctx.db.query.payments.findFirst({ where: and(eq(payments.id, n.paymentId), eq(payments.provider, providerName)) });
   if (!payment) return reject("unknown payment");
@@ -101,7 +121,6 @@ export async function handlePaymentNotification(
       outcome,
       receivedAt: now,
     });
-  const isDuplicate = (error: unknown) => /UNIQUE constraint failed: payment_notifications/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
 
   if (n.status !== "succeeded") {
     try {
@@ -169,12 +188,99 @@ export async function handlePaymentNotification(
     if (isDuplicate(error)) return accepted("duplicate");
     throw error;
   }
-  await processRefunds(ctx, [refundId], ctx.request?.url.origin ?? "https://localhost");
+  await processRefunds(ctx, [refundId], ctx.request?.url.origin);
   return accepted("late_refunded");
 }
 
+// ---------- refunds ----------
+
+type RefundRow = typeof refunds.$inferSelect;
+type PaymentRow = typeof payments.$inferSelect;
+type BatchItem = Parameters<AppContext["db"]["batch"]>[0][number];
+
+/** What a provider said about a refund, as far as our refund row is concerned. */
+export type RefundOutcome =
+  | { status: "succeeded"; providerRefundNo?: string }
+  | { status: "processing"; providerRefundNo?: string }
+  | { status: "failed"; reason: string };
+
+/**
+ * The one place a provider's word on a refund is written: by `processRefunds` after the refund
+ * call, by `completeRefunds` after a query or a retry, and by refund notifications.
+ *
+ * - `succeeded` closes an approved, processing or failed refund (a refund we marked failed because
+ *   the call timed out may still have been carried out) and, in the same batch, adds the amount to
+ *   the order's refunded total. The total moves only while the refund is still open, so however
+ *   often or concurrently this runs, the money is counted once.
+ * - `processing` and `failed` only change an open (approved or processing) refund; neither ever
+ *   undoes a success. `processing` on a processing refund just moves `updatedAt` (polled again later).
+ * - `also` statements run in the same batch (a notification's dedupe row).
+ *
+ * Returns true when this call changed the refund row.
+ */
+async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: RefundOutcome, now: number, also: BatchItem[] = []): Promise<boolean> {
+  const from: RefundRow["status"][] = outcome.status === "succeeded" ? ["approved", "processing", "failed"] : ["approved", "processing"];
+  // Refunds of money that never paid for the order (late or duplicate payments) leave the
+  // order's refunded total alone.
+  const countsForOrder = refund.kind !== "late_payment" && refund.kind !== "duplicate_payment";
+  const stillOpen = sql.join(
+    from.map((status) => sql`${status}`),
+    sql`, `,
+  );
+  const providerRefundNo = outcome.status === "failed" ? undefined : outcome.providerRefundNo;
+  const results = await ctx.db.batch([
+    ...also,
+    ...(outcome.status === "succeeded" && countsForOrder
+      ? [
+          ctx.db
+            .update(orders)
+            .set({ refundedFen: sql`${orders.refundedFen} + ${refund.amountFen}`, updatedAt: now })
+            .where(and(eq(orders.id, refund.orderId), sql`(SELECT status FROM refunds WHERE id = ${refund.id}) IN (${stillOpen})`)),
+        ]
+      : []),
+    ctx.db
+      .update(refunds)
+      .set({ status: outcome.status, ...(providerRefundNo ? { providerRefundNo } : {}), updatedAt: now })
+      .where(and(eq(refunds.id, refund.id), inArray(refunds.status, from)))
+      .returning({ id: refunds.id }),
+  ] as unknown as Parameters<typeof ctx.db.batch>[0]);
+  return ((results.at(-1) as unknown[] | undefined)?.length ?? 0) > 0;
+}
+
+/**
+ * Sends one refund to its provider (same refund id every time, so the provider de-duplicates:
+ * WeChat `out_refund_no`, Alipay `out_request_no`) and records the answer.
+ */
+async function sendRefund(
+  ctx: AppContext,
+  provider: PaymentProvider,
+  refund: RefundRow,
+  payment: PaymentRow & { providerTradeNo: string },
+  now: number,
+  origin?: string,
+): Promise<RefundOutcome["status"]> {
+  const result = await provider.refund({
+    refundId: refund.id,
+    paymentId: payment.id,
+    providerTradeNo: payment.providerTradeNo,
+    amountFen: refund.amountFen,
+    totalFen: payment.amountFen,
+    reason: refund.reason,
+    // WeChat Pay: refund results come to the refund notify URL configured in the merchant platform
+    // (the same /api/v1/payments/notify/wechat); Alipay and the sandbox ignore it.
+    notifyUrl: payment.provider === "wechat" || !origin ? "" : `${origin}/api/v1/payments/notify/${payment.provider}`,
+  });
+  if (!result.ok) {
+    console.warn(`refund ${refund.id} failed at ${payment.provider}: ${result.reason}`);
+    await recordRefundOutcome(ctx, refund, { status: "failed", reason: result.reason }, now);
+    return "failed";
+  }
+  await recordRefundOutcome(ctx, refund, { status: result.status, providerRefundNo: result.providerRefundNo }, now);
+  return result.status;
+}
+
 /** Sends approved refunds to their payment provider and records the outcome. Safe to repeat. */
-export async function processRefunds(ctx: AppContext, refundIds: string[], origin: string): Promise<void> {
+export async function processRefunds(ctx: AppContext, refundIds: string[], origin?: string): Promise<void> {
   if (refundIds.length === 0) return;
   const rows = await ctx.db
     .select({ refund: refunds, payment: payments })
@@ -183,42 +289,179 @@ export async function processRefunds(ctx: AppContext, refundIds: string[], origi
     .where(and(inArray(refunds.id, refundIds), inArray(refunds.status, ["approved", "processing"])));
   for (const { refund, payment } of rows) {
     const provider = getPaymentProvider(ctx.env, payment.provider);
-    if (!provider || !payment.providerTradeNo) continue;
-    const now = Date.now();
-    const result = await provider.refund({
-      refundId: refund.id,
-      paymentId: payment.id,
-      providerTradeNo: payment.providerTradeNo,
-      amountFen: refund.amountFen,
-      totalFen: payment.amountFen,
-      reason: refund.reason,
-      notifyUrl: payment.provider === "wechat" ? "" : `${origin}/api/v1/payments/notify/${payment.provider}`,
-    });
-    if (!result.ok) {
-      console.warn(`refund ${refund.id} failed at ${payment.provider}: ${result.reason}`);
-      await ctx.db.update(refunds).set({ status: "failed", updatedAt: now }).where(eq(refunds.id, refund.id));
-      continue;
-    }
-    const succeeded = result.status === "succeeded";
-    // The order's refunded total moves only while the refund is still open, in the same batch that
-    // closes it: running this twice (or concurrently) counts the money once.
-    const closeRefund = ctx.db
-      .update(refunds)
-      .set({ status: succeeded ? "succeeded" : "processing", providerRefundNo: result.providerRefundNo, updatedAt: now })
-      .where(and(eq(refunds.id, refund.id), inArray(refunds.status, ["approved", "processing"])));
-    // Refunds of money that never paid for the order (late or duplicate payments) leave the
-    // order's refunded total alone.
-    const countsForOrder = refund.kind !== "late_payment" && refund.kind !== "duplicate_payment";
-    await ctx.db.batch([
-      ...(succeeded && countsForOrder
-        ? [
-            ctx.db
-              .update(orders)
-              .set({ refundedFen: sql`${orders.refundedFen} + ${refund.amountFen}`, updatedAt: now })
-              .where(and(eq(orders.id, refund.orderId), sql`(SELECT status FROM refunds WHERE id = ${refund.id}) IN ('approved', 'processing')`)),
-          ]
-        : []),
-      closeRefund,
-    ] as unknown as Parameters<typeof ctx.db.batch>[0]);
+    const providerTradeNo = payment.providerTradeNo;
+    if (!provider || !providerTradeNo) continue;
+    await sendRefund(ctx, provider, refund, { ...payment, providerTradeNo }, Date.now(), origin);
   }
+}
+
+/**
+ * A refund result notification (WeChat Pay REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED),
+ * already verified (signature, freshness, decryption). It must name one of our refunds, paid
+ * through this provider and transaction, for the refund's amount. A replay (same provider refund
+ * and status) hits the dedupe row's primary key and changes nothing; a success that the cron or an
+ * earlier notification already recorded changes nothing either.
+ */
+async function handleRefundNotification(
+  ctx: AppContext,
+  provider: PaymentProvider,
+  n: VerifiedRefundNotification,
+  reject: (reason: string) => { outcome: "rejected"; reason: string; response: NotificationResponse },
+  now: number,
+): Promise<{ outcome: NotificationOutcome; response: NotificationResponse; reason?: string }> {
+  const refund = await ctx.db.query.refunds.findFirst({ where: eq(refunds.id, n.refundId) });
+  if (!refund || !refund.paymentId) return reject("unknown refund");
+  const payment = await ctx.db.query.payments.findFirst({ where: and(eq(payments.id, refund.paymentId), eq(payments.provider, provider.name)) });
+  if (!payment || payment.id !== n.paymentId) return reject("refund is for another payment");
+  if (payment.providerTradeNo && payment.providerTradeNo !== n.providerTradeNo) return reject("refund is for another transaction");
+  if (n.amountFen !== refund.amountFen) return reject(`refund amount ${n.amountFen} does not match ${refund.amountFen}`);
+  const accepted = (outcome: NotificationOutcome) => ({ outcome, response: provider.ackResponse(true) });
+  const outcome = n.status === "succeeded" ? "refund_succeeded" : "refund_failed";
+  // For the record only (the batch below decides): a success is final, and a failure applies to an open refund.
+  const applies = (n.status === "succeeded" ? ["approved", "processing", "failed"] : ["approved", "processing"]).includes(refund.status);
+  const dedupe = ctx.db.insert(paymentNotifications).values({
+    dedupeKey: `${provider.name}:refund:${n.providerRefundNo}:${n.providerStatus}`,
+    paymentId: payment.id,
+    provider: provider.name,
+    status: `refund_${n.status}`,
+    amountFen: n.amountFen,
+    outcome: applies ? outcome : "duplicate",
+    receivedAt: now,
+  });
+  if (n.status === "failed") console.warn(`refund ${refund.id} reported ${n.providerStatus} by ${provider.name}`);
+  try {
+    const changed = await recordRefundOutcome(
+      ctx,
+      refund,
+      n.status === "succeeded" ? { status: "succeeded", providerRefundNo: n.providerRefundNo } : { status: "failed", reason: n.providerStatus },
+      now,
+      [dedupe],
+    );
+    return accepted(changed ? outcome : "duplicate");
+  } catch (error) {
+    if (isDuplicate(error)) return accepted("duplicate");
+    throw error;
+  }
+}
+
+/** A processing refund is first asked about this long after it was sent, and at least this often after that. */
+export const REFUND_POLL_MIN_MS = 2 * 60_000;
+export const REFUND_POLL_MAX_MS = 60 * 60_000;
+/** A failed refund is retried no sooner than this after its last attempt, and at least this often after that. */
+export const REFUND_RETRY_MIN_MS = 5 * 60_000;
+export const REFUND_RETRY_MAX_MS = 4 * 60 * 60_000;
+/** Automatic retries stop this long after the refund was approved; it then stays failed for an admin. */
+export const REFUND_RETRY_WINDOW_MS = 24 * 60 * 60_000;
+/** Refunds handled per run at most; the rest wait for the next run, the longest-waiting first. */
+export const REFUND_BATCH_LIMIT = 50;
+
+export interface RefundCompletionSummary {
+  picked: number;
+  succeeded: number;
+  processing: number;
+  failed: number;
+  skipped: number;
+  errors: number;
+}
+
+/**
+ * Cron: refunds that never finished finish. Without schema changes, the schedule is derived from
+ * the existing columns: `start` = decidedAt ?? createdAt (when the refund was approved), and
+ * `updatedAt` = the last attempt or answer. The next attempt is due at
+ * `updatedAt + clamp(updatedAt - start, MIN, MAX)`, so the spacing doubles with every attempt
+ * (2, 4, 8 … minutes for polls; 5, 10, 20 … minutes for retries) without an attempt counter.
+ *
+ * - `processing` (provider accepted asynchronously): ask the provider (`queryRefund`) and record
+ *   succeeded / failed, or move `updatedAt` when it is still processing or cannot be asked.
+ *   "No such refund" at the provider counts as failed, so it is sent again below.
+ * - `failed`: claimed (failed → processing, guarded by its `updatedAt`) and sent again with the
+ *   same refund number, until 24 h after `start`; then left failed for an admin.
+ * - `approved` for longer than the first poll delay (the worker stopped between creating and
+ *   sending it): sent, as `processRefunds` would have.
+ *
+ * Idempotent: every write moves `updatedAt` to `now`, so a second run for the same tick finds
+ * nothing due. At most REFUND_BATCH_LIMIT refunds per run, and one refund's error (a provider
+ * refusal, an unreachable provider, even an exception) never stops the others.
+ */
+export async function completeRefunds(ctx: AppContext, now: number): Promise<RefundCompletionSummary> {
+  const start = sql`coalesce(${refunds.decidedAt}, ${refunds.createdAt})`;
+  const waited = sql`(${refunds.updatedAt} - ${start})`;
+  const dueAt = sql<number>`(CASE WHEN ${refunds.status} = 'failed'
+    THEN ${refunds.updatedAt} + min(${REFUND_RETRY_MAX_MS}, max(${REFUND_RETRY_MIN_MS}, ${waited}))
+    ELSE ${refunds.updatedAt} + min(${REFUND_POLL_MAX_MS}, max(${REFUND_POLL_MIN_MS}, ${waited})) END)`;
+  const rows = await ctx.db
+    .select({ refund: refunds, payment: payments })
+    .from(refunds)
+    .innerJoin(payments, eq(payments.id, refunds.paymentId))
+    .where(
+      and(
+        isNotNull(payments.providerTradeNo),
+        or(inArray(refunds.status, ["approved", "processing"]), and(eq(refunds.status, "failed"), gt(start, now - REFUND_RETRY_WINDOW_MS))),
+        lte(dueAt, now),
+      ),
+    )
+    .orderBy(asc(dueAt), asc(refunds.id))
+    .limit(REFUND_BATCH_LIMIT);
+
+  const summary: RefundCompletionSummary = { picked: rows.length, succeeded: 0, processing: 0, failed: 0, skipped: 0, errors: 0 };
+  for (const { refund, payment } of rows) {
+    try {
+      const result = await completeRefund(ctx, refund, { ...payment, providerTradeNo: payment.providerTradeNo! }, now);
+      summary[result]++;
+    } catch (error) {
+      summary.errors++;
+      console.error(`refund ${refund.id}: completion failed`, error);
+    }
+  }
+  return summary;
+}
+
+async function completeRefund(
+  ctx: AppContext,
+  refund: RefundRow,
+  payment: PaymentRow & { providerTradeNo: string },
+  now: number,
+): Promise<RefundOutcome["status"] | "skipped"> {
+  const provider = getPaymentProvider(ctx.env, payment.provider);
+  if (!provider) {
+    // Provider no longer configured: keep the refund as it is, but move it to the back of the queue.
+    console.warn(`refund ${refund.id}: ${payment.provider} is not configured`);
+    await ctx.db
+      .update(refunds)
+      .set({ updatedAt: now })
+      .where(and(eq(refunds.id, refund.id), eq(refunds.status, refund.status), eq(refunds.updatedAt, refund.updatedAt)));
+    return "skipped";
+  }
+
+  if (refund.status === "processing") {
+    const answer = await provider.queryRefund({ refundId: refund.id, paymentId: payment.id, providerTradeNo: payment.providerTradeNo, amountFen: refund.amountFen });
+    let outcome: RefundOutcome;
+    if (!answer.ok) {
+      console.warn(`refund ${refund.id}: could not query ${payment.provider}: ${answer.reason}`);
+      outcome = { status: "processing" };
+    } else if (answer.status === "not_found") {
+      console.warn(`refund ${refund.id}: ${payment.provider} has no such refund; it will be sent again`);
+      outcome = { status: "failed", reason: "not_found" };
+    } else if (answer.status === "failed") {
+      console.warn(`refund ${refund.id} failed at ${payment.provider}: ${answer.reason}`);
+      outcome = { status: "failed", reason: answer.reason };
+    } else {
+      outcome = { status: answer.status, providerRefundNo: answer.providerRefundNo };
+    }
+    await recordRefundOutcome(ctx, refund, outcome, now);
+    return outcome.status;
+  }
+
+  if (refund.status === "failed") {
+    // Claim it: only the run that moves it from this exact failed state sends it again.
+    const claimed = await ctx.db
+      .update(refunds)
+      .set({ status: "processing", updatedAt: now })
+      .where(and(eq(refunds.id, refund.id), eq(refunds.status, "failed"), eq(refunds.updatedAt, refund.updatedAt)))
+      .returning({ id: refunds.id });
+    if (claimed.length === 0) return "skipped";
+    return sendRefund(ctx, provider, { ...refund, status: "processing", updatedAt: now }, payment, now);
+  }
+
+  return sendRefund(ctx, provider, refund, payment, now);
 }

@@ -475,6 +475,92 @@ describe("Alipay refund", () => {
   });
 });
 
+describe("Alipay queryRefund", () => {
+  const query = {
+    refundId: "rfd_0123456789abcdefghjk",
+    paymentId: paymentInput.paymentId,
+    providerTradeNo: "2026112522001446870500123456",
+    amountFen: 500,
+  };
+  /** alipay_trade_fastpay_refund_query_response for a refund carried out, as in Alipay's documentation. */
+  const queryAnswer = (overrides: Record<string, unknown> = {}) => ({
+    code: "10000",
+    msg: "Success",
+    trade_no: query.providerTradeNo,
+    out_trade_no: query.paymentId,
+    out_request_no: query.refundId,
+    total_amount: "12.34",
+    refund_amount: "5.00",
+    refund_status: "REFUND_SUCCESS",
+    gmt_refund_pay: "2026-11-25 21:00:05",
+    ...overrides,
+  });
+  const node = "alipay_trade_fastpay_refund_query_response";
+
+  it("posts a signed alipay.trade.fastpay.refund.query with out_trade_no + out_request_no and verifies the signed answer", async () => {
+    const fake = fakeGateway(() => signedAnswer(node, queryAnswer()));
+    const provider = createAlipayProvider(config({ fetch: fake.fetchFn }));
+    expect(await provider.queryRefund(query)).toEqual({
+      ok: true,
+      status: "succeeded",
+      providerRefundNo: query.refundId,
+      succeededAt: Date.UTC(2026, 10, 25, 13, 0, 5),
+    });
+    expect(fake.requests).toHaveLength(1);
+    const req = fake.requests[0]!;
+    expect(req.params).toMatchObject({ method: "alipay.trade.fastpay.refund.query", app_id: APP_ID, sign_type: "RSA2", charset: "utf-8", format: "JSON", version: "1.0" });
+    // The request signature is byte-identical to node:crypto's over the sorted, non-empty parameters (sign_type included).
+    expect(req.params.sign).toBe(nodeSign(referenceContent(req.params, ["sign"]), app.privateKey));
+    expect(JSON.parse(req.params.biz_content!)).toEqual({
+      out_trade_no: query.paymentId,
+      out_request_no: query.refundId,
+      query_options: ["gmt_refund_pay"],
+    });
+  });
+
+  it("reads no refund_status as not found (not received or not carried out)", async () => {
+    const { refund_status: _s, refund_amount: _a, gmt_refund_pay: _g, ...bare } = queryAnswer();
+    for (const body of [signedAnswer(node, bare), signedAnswer(node, { ...bare, refund_status: "" })]) {
+      const fake = fakeGateway(() => body);
+      expect(await createAlipayProvider(config({ fetch: fake.fetchFn })).queryRefund(query)).toEqual({ ok: true, status: "not_found" });
+    }
+  });
+
+  it("maps the asynchronous refund states REFUND_PROCESSING and REFUND_FAIL", async () => {
+    const ask = async (refund_status: string) =>
+      createAlipayProvider(config({ fetch: fakeGateway(() => signedAnswer(node, queryAnswer({ refund_status }))).fetchFn })).queryRefund(query);
+    expect(await ask("REFUND_PROCESSING")).toEqual({ ok: true, status: "processing", providerRefundNo: query.refundId });
+    expect(await ask("REFUND_FAIL")).toMatchObject({ ok: true, status: "failed" });
+    expect(await ask("SOMETHING_NEW")).toEqual({ ok: false, reason: "unknown refund_status SOMETHING_NEW" });
+  });
+
+  it("refuses an answer changed after signing, signed by someone else, unsigned, or about another refund or amount", async () => {
+    const good = signedAnswer(node, queryAnswer());
+    const bodies: Array<[string, string]> = [
+      [good.replace('"refund_amount":"5.00"', '"refund_amount":"50.00"'), "response signature does not verify"],
+      [signedAnswer(node, queryAnswer(), intruder.privateKey), "response signature does not verify"],
+      [`{"${node}":${JSON.stringify(queryAnswer())}}`, "unsigned success answer"],
+      [signedAnswer(node, queryAnswer({ out_request_no: "rfd_other" })), "refund answer is for another out_request_no"],
+      [signedAnswer(node, queryAnswer({ out_trade_no: "pay_other" })), "refund answer is for another out_trade_no"],
+      [signedAnswer(node, queryAnswer({ trade_no: "2026112522001446870500999999" })), "refund answer is for another trade_no"],
+      [signedAnswer(node, queryAnswer({ refund_amount: "5.01" })), "refund amount 501 does not match 500"],
+      [signedAnswer(node, queryAnswer({ refund_amount: "5.0.0" })), "malformed refund_amount"],
+    ];
+    for (const [body, reason] of bodies) {
+      const fake = fakeGateway(() => body);
+      expect(await createAlipayProvider(config({ fetch: fake.fetchFn })).queryRefund(query), reason).toEqual({ ok: false, reason });
+    }
+  });
+
+  it("reports business errors with their sub_code", async () => {
+    const fake = fakeGateway(() => signedAnswer(node, { code: "40004", msg: "Business Failed", sub_code: "ACQ.TRADE_NOT_EXIST", sub_msg: "交易不存在" }));
+    expect(await createAlipayProvider(config({ fetch: fake.fetchFn })).queryRefund(query)).toEqual({
+      ok: false,
+      reason: "40004 ACQ.TRADE_NOT_EXIST 交易不存在",
+    });
+  });
+});
+
 describe("raw JSON extraction", () => {
   it("returns each top-level value's exact text", () => {
     const body = ' { "a" : {"x":"}\\"{"} , "b":[1,{"c":2}],"n":-1.5e3,"t":true,"s":"\\u0041" } ';

@@ -8,6 +8,9 @@
  *   same way, verified with the Alipay public key (异步通知验签).
  * - API responses: the `sign` member covers the raw JSON text of the `<method>_response` value
  *   exactly as it appears in the body (同步响应验签).
+ * - Refund state: `alipay.trade.fastpay.refund.query` (统一收单交易退款查询) with out_trade_no and
+ *   out_request_no; `refund_status` REFUND_SUCCESS means the refund was carried out, and no
+ *   refund_status means Alipay did not receive it or did not carry it out.
  *
  * See docs/decisions/010-payment-providers.md.
  */
@@ -25,6 +28,8 @@ import {
   type PaymentProvider,
   type PaymentStatus,
   type RefundInput,
+  type RefundQueryInput,
+  type RefundQueryResult,
   type RefundResult,
   type VerifyResult,
 } from "./types";
@@ -385,6 +390,44 @@ export class AlipayProvider implements PaymentProvider {
     // fund_change "Y": money moved in this call. "N": already refunded by an earlier identical
     // request, or not yet settled; Alipay says to confirm with alipay.trade.fastpay.refund.query.
     return { ok: true, providerRefundNo: i.refundId, status: data.fund_change === "Y" ? "succeeded" : "processing" };
+  }
+
+  /**
+   * alipay.trade.fastpay.refund.query with out_trade_no + out_request_no (our refund id). The
+   * answer's code 10000 only means the query worked: `refund_status: "REFUND_SUCCESS"` is a refund
+   * carried out; no refund_status is "not received or not carried out" (未返回该字段表示退款请求未收到或者退款失败),
+   * which we report as not_found so that the same out_request_no may be sent again.
+   */
+  async queryRefund(i: RefundQueryInput): Promise<RefundQueryResult> {
+    const result = await this.#call("alipay.trade.fastpay.refund.query", {
+      out_trade_no: i.paymentId,
+      out_request_no: i.refundId,
+      query_options: ["gmt_refund_pay"],
+    });
+    if (!result.ok) return result;
+    const data = result.data;
+    const str = (key: string) => (typeof data[key] === "string" ? (data[key] as string) : undefined);
+    const status = str("refund_status") ?? "";
+    if (status === "") return { ok: true, status: "not_found" };
+    if (str("out_trade_no") !== undefined && str("out_trade_no") !== i.paymentId) return { ok: false, reason: "refund answer is for another out_trade_no" };
+    if (str("out_request_no") !== undefined && str("out_request_no") !== i.refundId) return { ok: false, reason: "refund answer is for another out_request_no" };
+    if (str("trade_no") !== undefined && i.providerTradeNo && str("trade_no") !== i.providerTradeNo) return { ok: false, reason: "refund answer is for another trade_no" };
+    const amountFen = yuanStringToFen(str("refund_amount") ?? "");
+    if (amountFen === null) return { ok: false, reason: "malformed refund_amount" };
+    if (amountFen !== i.amountFen) return { ok: false, reason: `refund amount ${amountFen} does not match ${i.amountFen}` };
+    switch (status) {
+      case "REFUND_SUCCESS": {
+        const succeededAt = parseAlipayTime(str("gmt_refund_pay") ?? "");
+        return { ok: true, status: "succeeded", providerRefundNo: i.refundId, ...(succeededAt !== null ? { succeededAt } : {}) };
+      }
+      // The asynchronous refund API (alipay.trade.refund.apply) also reports these two.
+      case "REFUND_PROCESSING":
+        return { ok: true, status: "processing", providerRefundNo: i.refundId };
+      case "REFUND_FAIL":
+        return { ok: true, status: "failed", providerRefundNo: i.refundId, reason: "refund_status REFUND_FAIL" };
+      default:
+        return { ok: false, reason: `unknown refund_status ${status}` };
+    }
   }
 }
 

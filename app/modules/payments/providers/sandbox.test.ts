@@ -92,6 +92,19 @@ describe("sandbox provider", () => {
     expect((await provider.refund({ ...input, amountFen: 5000 })).ok).toBe(false);
   });
 
+  it("a refund query finds a valid refund succeeded, under the number refund gave it", async () => {
+    const input = { refundId: "rfd_1", paymentId: "pay_1", providerTradeNo: "sbx_1", amountFen: 100, totalFen: 1234, reason: "", notifyUrl: "" };
+    const refunded = await provider.refund(input);
+    expect(refunded.ok).toBe(true);
+    const query = { refundId: "rfd_1", paymentId: "pay_1", providerTradeNo: "sbx_1", amountFen: 100 };
+    expect(await provider.queryRefund(query)).toEqual({
+      ok: true,
+      status: "succeeded",
+      providerRefundNo: (refunded as { providerRefundNo: string }).providerRefundNo,
+    });
+    expect(await provider.queryRefund({ ...query, amountFen: 0 })).toEqual({ ok: true, status: "not_found" });
+  });
+
   it("acks 204, or 400 with a reason", () => {
     expect(provider.ackResponse(true)).toEqual({ status: 204, body: "", headers: {} });
     expect(provider.ackResponse(false, "bad signature")).toMatchObject({ status: 400, body: '{"code":"FAIL","message":"bad signature"}' });

@@ -15,6 +15,8 @@ import type {
   NotificationResponse,
   PaymentProvider,
   RefundInput,
+  RefundQueryInput,
+  RefundQueryResult,
   RefundResult,
   VerifyResult,
 } from "./types";
@@ -134,9 +136,22 @@ export class SandboxProvider implements PaymentProvider {
     if (!Number.isSafeInteger(i.amountFen) || i.amountFen < 1 || i.amountFen > i.totalFen) {
       return { ok: false, reason: "refund amount must be between 1 fen and the payment total" };
     }
-    // Derived from the refund id, so a retried refund gets the same number, as at a real provider.
+    return { ok: true, providerRefundNo: await this.#refundNo(i), status: "succeeded" };
+  }
+
+  /**
+   * The sandbox keeps no state and carries out every valid refund at once, so a query finds any
+   * valid refund succeeded, under the same number `refund` gave it.
+   */
+  async queryRefund(i: RefundQueryInput): Promise<RefundQueryResult> {
+    if (!Number.isSafeInteger(i.amountFen) || i.amountFen < 1) return { ok: true, status: "not_found" };
+    return { ok: true, status: "succeeded", providerRefundNo: await this.#refundNo(i) };
+  }
+
+  /** Derived from the refund id, so a retried refund gets the same number, as at a real provider. */
+  async #refundNo(i: { paymentId: string; refundId: string }): Promise<string> {
     const tag = await hmacSha256Base64(await this.#key, `refund\n${i.paymentId}\n${i.refundId}`);
-    return { ok: true, providerRefundNo: `sbr_${tag.replace(/[^A-Za-z0-9]/g, "").slice(0, 24)}`, status: "succeeded" };
+    return `sbr_${tag.replace(/[^A-Za-z0-9]/g, "").slice(0, 24)}`;
   }
 }
 

@@ -70,7 +70,58 @@ export type RefundResult =
   | { ok: true; providerRefundNo: string; status: "processing" | "succeeded" }
   | { ok: false; reason: string };
 
-export type VerifyResult = { ok: true; notification: VerifiedNotification } | { ok: false; reason: string };
+/**
+ * A provider's verified word on one of our refunds (WeChat Pay REFUND.* notifications). Only final
+ * states are notified: `succeeded`, or `failed` for WeChat's CLOSED (退款关闭) and ABNORMAL (退款异常).
+ */
+export interface VerifiedRefundNotification {
+  /** Our refund id (out_refund_no). */
+  refundId: string;
+  /** Our payment id (out_trade_no). */
+  paymentId: string;
+  providerTradeNo: string;
+  providerRefundNo: string;
+  status: "succeeded" | "failed";
+  /** The provider's own status word (SUCCESS, CLOSED, ABNORMAL), for the log. */
+  providerStatus: string;
+  /** The refunded amount, parsed exactly. The caller compares it with the refund. */
+  amountFen: number;
+  succeededAt?: number;
+  raw: unknown;
+}
+
+/**
+ * A verified notification is about a payment (`notification`) or, for providers that notify refund
+ * results, about a refund (`refund`).
+ */
+export type VerifyResult =
+  | { ok: true; notification: VerifiedNotification }
+  | { ok: true; refund: VerifiedRefundNotification }
+  | { ok: false; reason: string };
+
+export interface RefundQueryInput {
+  /** Our refund id: out_refund_no (WeChat) / out_request_no (Alipay), as sent with the refund. */
+  refundId: string;
+  paymentId: string;
+  providerTradeNo: string;
+  /** The amount we asked for; an answer about another amount is refused, never acted on. */
+  amountFen: number;
+}
+
+/**
+ * What the provider says about one refund:
+ * - `succeeded` / `processing`: as for `refund`;
+ * - `failed`: the provider closed it or could not pay it out (WeChat CLOSED / ABNORMAL);
+ * - `not_found`: the provider has no such refund (it never arrived, or Alipay did not carry it
+ *   out), so sending it again with the same refund number is safe;
+ * - `{ ok: false }`: we could not find out (unreachable, unverifiable, inconsistent); ask later.
+ */
+export type RefundQueryResult =
+  | { ok: true; status: "succeeded"; providerRefundNo: string; succeededAt?: number }
+  | { ok: true; status: "processing"; providerRefundNo: string }
+  | { ok: true; status: "failed"; providerRefundNo?: string; reason: string }
+  | { ok: true; status: "not_found" }
+  | { ok: false; reason: string };
 
 export interface NotificationRequest {
   headers: Headers;
@@ -86,6 +137,8 @@ export interface PaymentProvider {
   verifyNotification(request: NotificationRequest, now: number): Promise<VerifyResult>;
   ackResponse(ok: boolean, reason?: string): NotificationResponse;
   refund(i: RefundInput): Promise<RefundResult>;
+  /** Asks the provider for a refund's state (WeChat 查询单笔退款, Alipay alipay.trade.fastpay.refund.query). Never throws. */
+  queryRefund(i: RefundQueryInput): Promise<RefundQueryResult>;
 }
 
 /** A provider call failed: the provider refused, answered with something unverifiable, or was unreachable. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { importRsaPrivateKey } from "./pem";
 import { PaymentProviderError } from "./types";
 import {
+  WECHATPAY_REFUND_EVENTS,
   buildWechatPayAuthorization,
   canonicalUrl,
   createWechatPayProvider,
@@ -201,10 +202,16 @@ describe("WeChat Pay notifications", () => {
   });
 
   it("refuses other event types and malformed transactions", async () => {
+    const otherBody = notificationBody(transaction(), { event_type: "MCHTRANSFER.BILL.FINISHED" });
+    expect(await provider.verifyNotification({ headers: wechatHeaders(otherBody), body: otherBody }, NOW)).toEqual({
+      ok: false,
+      reason: "unsupported event_type MCHTRANSFER.BILL.FINISHED",
+    });
+    // A refund event must carry a refund, not a transaction.
     const refundBody = notificationBody(transaction(), { event_type: "REFUND.SUCCESS" });
     expect(await provider.verifyNotification({ headers: wechatHeaders(refundBody), body: refundBody }, NOW)).toEqual({
       ok: false,
-      reason: "unsupported event_type REFUND.SUCCESS",
+      reason: "unsupported original_type transaction",
     });
     for (const tx of [
       transaction({ amount: { total: 12.34, currency: "CNY" } }),
@@ -464,5 +471,183 @@ describe("WeChat Pay refund", () => {
     expect((await provider.refund({ ...refundInput, amountFen: 2000 })).ok).toBe(false);
     expect((await provider.refund({ ...refundInput, amountFen: 0 })).ok).toBe(false);
     expect(unused.requests).toHaveLength(0);
+  });
+});
+
+// ---------- refund results: notifications and queries ----------
+
+function refundResource(overrides: Record<string, unknown> = {}) {
+  return {
+    mchid: MCH_ID,
+    out_trade_no: "pay_0123456789abcdefghjk",
+    transaction_id: "4200000000202611250000000001",
+    out_refund_no: "rfd_0123456789abcdefghjk",
+    refund_id: "50000000382019052709732678859",
+    refund_status: "SUCCESS",
+    success_time: "2026-11-25T21:00:05+08:00",
+    user_received_account: "招商银行信用卡0403",
+    amount: { total: 1234, refund: 500, payer_total: 1234, payer_refund: 500 },
+    ...overrides,
+  };
+}
+
+/** 退款结果通知 as WeChat Pay posts it: the refund encrypted with AAD "refund", original_type "refund", headers signed. */
+function refundNotification(
+  refund: object = refundResource(),
+  opts: { eventType?: string; key?: string; apiV3Key?: string; originalType?: string; headerOpts?: Parameters<typeof wechatHeaders>[1] } = {},
+) {
+  const resource = { ...encryptResource(JSON.stringify(refund), opts.apiV3Key, "0123456789ab", "refund"), original_type: opts.originalType ?? "refund" };
+  const body = notificationBody(refund, { event_type: opts.eventType ?? "REFUND.SUCCESS", summary: "退款状态变更" }, resource);
+  return { headers: wechatHeaders(body, { key: opts.key, ...opts.headerOpts }), body };
+}
+
+describe("WeChat Pay refund notifications", () => {
+  const provider = createWechatPayProvider(config());
+
+  it("verifies and decrypts REFUND.SUCCESS built the way WeChat Pay builds it", async () => {
+    const result = await provider.verifyNotification(refundNotification(), NOW);
+    expect(result).toEqual({
+      ok: true,
+      refund: {
+        refundId: "rfd_0123456789abcdefghjk",
+        paymentId: "pay_0123456789abcdefghjk",
+        providerTradeNo: "4200000000202611250000000001",
+        providerRefundNo: "50000000382019052709732678859",
+        status: "succeeded",
+        providerStatus: "SUCCESS",
+        amountFen: 500,
+        succeededAt: Date.UTC(2026, 10, 25, 13, 0, 5),
+        raw: expect.objectContaining({ eventType: "REFUND.SUCCESS", refund: refundResource() }),
+      },
+    });
+  });
+
+  it("reports REFUND.ABNORMAL and REFUND.CLOSED as failed refunds", async () => {
+    for (const [event, status] of Object.entries(WECHATPAY_REFUND_EVENTS).filter(([e]) => e !== "REFUND.SUCCESS")) {
+      const n = refundNotification(refundResource({ refund_status: status, success_time: undefined }), { eventType: event });
+      expect(await provider.verifyNotification(n, NOW)).toMatchObject({ ok: true, refund: { status: "failed", providerStatus: status, amountFen: 500 } });
+    }
+  });
+
+  it("refuses forged, tampered, stale and inconsistent refund notifications", async () => {
+    const cases: Array<[string, { headers: Headers; body: string }, RegExp]> = [
+      ["signed with another key", refundNotification(refundResource(), { key: intruder.privateKey }), /^bad signature$/],
+      ["unknown serial", refundNotification(refundResource(), { headerOpts: { serial: "PUB_KEY_ID_OTHER" } }), /unknown Wechatpay-Serial/],
+      ["6 minutes old", refundNotification(refundResource(), { headerOpts: { timestamp: String(NOW / 1000 - 360) } }), /5-minute window/],
+      ["encrypted with another APIv3 key", refundNotification(refundResource(), { apiV3Key: "ZZZZZZZZZZabcdefghijABCDEFGHIJkl" }), /does not decrypt/],
+      ["another merchant", refundNotification(refundResource({ mchid: "1900000001" })), /mchid does not match/],
+      ["status not matching the event", refundNotification(refundResource({ refund_status: "ABNORMAL" })), /refund_status ABNORMAL does not match event_type REFUND.SUCCESS/],
+      ["a transaction under a refund event", refundNotification(refundResource(), { originalType: "transaction" }), /unsupported original_type transaction/],
+      ["fractional amount", refundNotification(refundResource({ amount: { total: 1234, refund: 5.5 } })), /malformed refund/],
+      ["no out_refund_no", refundNotification(refundResource({ out_refund_no: "" })), /malformed refund/],
+      ["malformed success_time", refundNotification(refundResource({ success_time: "today" })), /malformed success_time/],
+    ];
+    for (const [label, n, reason] of cases) {
+      const result = await provider.verifyNotification(n, NOW);
+      expect(result.ok, label).toBe(false);
+      expect((result as { reason: string }).reason, label).toMatch(reason);
+    }
+    // A body changed after signing (the amount inside can only change by re-encrypting, which the signature covers).
+    const genuine = refundNotification();
+    const changed = genuine.body.replace('"REFUND.SUCCESS"', '"REFUND.CLOSED"');
+    expect(await provider.verifyNotification({ headers: genuine.headers, body: changed }, NOW)).toEqual({ ok: false, reason: "bad signature" });
+  });
+});
+
+describe("WeChat Pay queryRefund", () => {
+  const query = {
+    refundId: "rfd_0123456789abcdefghjk",
+    paymentId: "pay_0123456789abcdefghjk",
+    providerTradeNo: "4200000000202611250000000001",
+    amountFen: 500,
+  };
+  /** The 查询单笔退款 answer, as in WeChat Pay's documentation. */
+  const answer = (overrides: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      refund_id: "50000000382019052709732678859",
+      out_refund_no: query.refundId,
+      transaction_id: query.providerTradeNo,
+      out_trade_no: query.paymentId,
+      channel: "ORIGINAL",
+      user_received_account: "招商银行信用卡0403",
+      success_time: "2026-11-25T21:00:05+08:00",
+      create_time: "2026-11-25T20:59:40+08:00",
+      status: "SUCCESS",
+      funds_account: "AVAILABLE",
+      amount: { total: 1234, refund: 500, payer_total: 1234, payer_refund: 500, settlement_refund: 500, settlement_total: 1234, discount_refund: 0, currency: "CNY" },
+      ...overrides,
+    });
+
+  it("GETs /v3/refund/domestic/refunds/{out_refund_no}, signed over the request line and an empty body, and verifies the answer", async () => {
+    const fake = fakeWechatPay(() => ({ body: answer() }));
+    const provider = createWechatPayProvider(config({ fetch: fake.fetchFn }));
+    expect(await provider.queryRefund(query)).toEqual({
+      ok: true,
+      status: "succeeded",
+      providerRefundNo: "50000000382019052709732678859",
+      succeededAt: Date.UTC(2026, 10, 25, 13, 0, 5),
+    });
+    expect(fake.requests).toHaveLength(1);
+    const req = fake.requests[0]!;
+    expect(req.method).toBe("GET");
+    expect(req.url).toBe("https://api.mch.weixin.qq.com/v3/refund/domestic/refunds/rfd_0123456789abcdefghjk");
+    expect(req.body).toBe("");
+    expect(req.headers.get("Accept")).toBe("application/json");
+    expect(req.authorization).toMatchObject({ mchid: MCH_ID, serial_no: MCH_SERIAL, timestamp: NOW_S });
+    // Byte-identical to node:crypto over WeChat's 签名串 (PKCS#1 v1.5 is deterministic).
+    const message = `GET\n/v3/refund/domestic/refunds/rfd_0123456789abcdefghjk\n${NOW_S}\n${req.authorization.nonce_str}\n\n`;
+    expect(req.authorization.signature).toBe(nodeSign(message, merchant.privateKey));
+  });
+
+  it("maps PROCESSING, CLOSED and ABNORMAL, and 404 RESOURCE_NOT_EXISTS as not found", async () => {
+    const ask = async (status: number, body: string) =>
+      createWechatPayProvider(config({ fetch: fakeWechatPay(() => ({ status, body, ...(status === 200 ? {} : { sign: () => new Headers() }) })).fetchFn })).queryRefund(query);
+    expect(await ask(200, answer({ status: "PROCESSING", success_time: undefined }))).toEqual({
+      ok: true,
+      status: "processing",
+      providerRefundNo: "50000000382019052709732678859",
+    });
+    expect(await ask(200, answer({ status: "CLOSED" }))).toMatchObject({ ok: true, status: "failed", reason: "refund status CLOSED" });
+    expect(await ask(200, answer({ status: "ABNORMAL" }))).toMatchObject({ ok: true, status: "failed", reason: "refund status ABNORMAL" });
+    expect(await ask(404, JSON.stringify({ code: "RESOURCE_NOT_EXISTS", message: "退款单不存在" }))).toEqual({ ok: true, status: "not_found" });
+    // Anything else is "could not find out": asked again later, never acted on.
+    expect(await ask(429, JSON.stringify({ code: "FREQUENCY_LIMITED", message: "频率超限" }))).toEqual({ ok: false, reason: "HTTP 429 FREQUENCY_LIMITED: 频率超限" });
+    expect(await ask(404, "")).toEqual({ ok: false, reason: "HTTP 404" });
+    expect(await ask(200, answer({ status: "WHATEVER" }))).toEqual({ ok: false, reason: "unknown refund status WHATEVER" });
+  });
+
+  it("refuses an answer that is not signed by WeChat Pay, or is about another refund or amount", async () => {
+    for (const sign of [
+      (b: string) => wechatHeaders(b, { key: intruder.privateKey }),
+      (b: string) => wechatHeaders(b, { serial: "OTHER" }),
+      (b: string) => wechatHeaders(b, { timestamp: String(NOW / 1000 - 3600) }),
+      () => new Headers(),
+    ]) {
+      const fake = fakeWechatPay(() => ({ body: answer(), sign }));
+      const result = await createWechatPayProvider(config({ fetch: fake.fetchFn })).queryRefund(query);
+      expect(result.ok).toBe(false);
+      expect((result as { reason: string }).reason).toMatch(/^response signature: /);
+    }
+    for (const [overrides, reason] of [
+      [{ out_refund_no: "rfd_other" }, "refund answer is for another out_refund_no"],
+      [{ out_trade_no: "pay_other" }, "refund answer is for another out_trade_no"],
+      [{ transaction_id: "4200000000202611250000000002" }, "refund answer is for another transaction_id"],
+      [{ amount: { total: 1234, refund: 501, currency: "CNY" } }, "refund amount 501 does not match 500"],
+      [{ amount: { total: 1234, refund: 500, currency: "USD" } }, "unexpected currency USD"],
+    ] as const) {
+      const fake = fakeWechatPay(() => ({ body: answer(overrides) }));
+      expect(await createWechatPayProvider(config({ fetch: fake.fetchFn })).queryRefund(query)).toEqual({ ok: false, reason });
+    }
+  });
+
+  it("reports network failures as a value", async () => {
+    const provider = createWechatPayProvider(
+      config({
+        fetch: async () => {
+          throw new TypeError("connection reset");
+        },
+      }),
+    );
+    expect(await provider.queryRefund(query)).toEqual({ ok: false, reason: "network error: connection reset" });
   });
 });

@@ -8,6 +8,9 @@
  *   in `Wechatpay-Serial`, over `${Wechatpay-Timestamp}\n${Wechatpay-Nonce}\n${body}\n` (签名验证),
  *   refusing timestamps more than 5 minutes away.
  * - Notification resources are AEAD_AES_256_GCM-encrypted with the APIv3 key (证书和回调报文解密).
+ * - The notify URL receives payment results (TRANSACTION.SUCCESS) and refund results
+ *   (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED, 退款结果通知); both are verified the same way.
+ * - Refund state is queried with `GET /v3/refund/domestic/refunds/{out_refund_no}` (查询单笔退款).
  *
  * See docs/decisions/010-payment-providers.md.
  */
@@ -34,7 +37,10 @@ import {
   type PaymentProvider,
   type PaymentStatus,
   type RefundInput,
+  type RefundQueryInput,
+  type RefundQueryResult,
   type RefundResult,
+  type VerifiedRefundNotification,
   type VerifyResult,
 } from "./types";
 
@@ -185,6 +191,46 @@ const Transaction = v.object({
   }),
 });
 
+/** A refund as WeChat Pay describes it in 退款结果通知 (decrypted resource, original_type "refund"). */
+const RefundResource = v.object({
+  mchid: v.string(),
+  out_trade_no: nonEmpty,
+  transaction_id: nonEmpty,
+  out_refund_no: nonEmpty,
+  refund_id: nonEmpty,
+  refund_status: v.string(),
+  success_time: v.optional(v.string()),
+  user_received_account: v.optional(v.string()),
+  amount: v.object({
+    total: fen,
+    refund: fen,
+    payer_total: v.optional(fen),
+    payer_refund: v.optional(fen),
+  }),
+});
+
+/** The answer of 查询单笔退款 (and of 退款申请). */
+const RefundAnswer = v.object({
+  refund_id: nonEmpty,
+  out_refund_no: nonEmpty,
+  transaction_id: v.optional(v.string()),
+  out_trade_no: v.optional(v.string()),
+  status: v.string(),
+  success_time: v.optional(v.string()),
+  amount: v.object({
+    total: v.optional(fen),
+    refund: fen,
+    currency: v.optional(v.string()),
+  }),
+});
+
+/** The refund notification event types and the refund_status each one carries. */
+export const WECHATPAY_REFUND_EVENTS: Readonly<Record<string, string>> = {
+  "REFUND.SUCCESS": "SUCCESS",
+  "REFUND.ABNORMAL": "ABNORMAL",
+  "REFUND.CLOSED": "CLOSED",
+};
+
 /** trade_state (交易状态) → our status; undefined for states we do not know. */
 export function mapTradeState(state: string): PaymentStatus | undefined {
   switch (state) {
@@ -213,7 +259,7 @@ function parseJson(text: string): unknown {
 
 // ---------- the provider ----------
 
-type ApiResult = { ok: true; data: unknown } | { ok: false; reason: string };
+type ApiResult = { ok: true; data: unknown } | { ok: false; reason: string; httpStatus?: number; code?: string };
 
 export class WechatPayProvider implements PaymentProvider {
   readonly name = "wechat" as const;
@@ -285,6 +331,8 @@ export class WechatPayProvider implements PaymentProvider {
       return {
         ok: false,
         reason: error.success ? `HTTP ${response.status} ${error.output.code}: ${error.output.message ?? ""}`.trim() : `HTTP ${response.status}`,
+        httpStatus: response.status,
+        ...(error.success ? { code: error.output.code } : {}),
       };
     }
     const verified = await verifyWechatPaySignature(response.headers, text, await this.#platformKeys(), this.#now());
@@ -332,15 +380,18 @@ export class WechatPayProvider implements PaymentProvider {
     const envelope = v.safeParse(NotificationEnvelope, parseJson(request.body));
     if (!envelope.success) return { ok: false, reason: "malformed notification body" };
     const event = envelope.output;
-    if (event.event_type !== "TRANSACTION.SUCCESS") return { ok: false, reason: `unsupported event_type ${event.event_type}` };
+    const refundStatus = Object.hasOwn(WECHATPAY_REFUND_EVENTS, event.event_type) ? WECHATPAY_REFUND_EVENTS[event.event_type] : undefined;
+    if (event.event_type !== "TRANSACTION.SUCCESS" && refundStatus === undefined) return { ok: false, reason: `unsupported event_type ${event.event_type}` };
     if (event.resource_type !== "encrypt-resource") return { ok: false, reason: `unsupported resource_type ${event.resource_type}` };
     if (event.resource.algorithm !== "AEAD_AES_256_GCM") return { ok: false, reason: `unsupported algorithm ${event.resource.algorithm}` };
-    if (event.resource.original_type !== undefined && event.resource.original_type !== "transaction") {
+    const originalType = refundStatus === undefined ? "transaction" : "refund";
+    if (event.resource.original_type !== undefined && event.resource.original_type !== originalType) {
       return { ok: false, reason: `unsupported original_type ${event.resource.original_type}` };
     }
 
     const plaintext = await decryptWechatPayResource(this.#config.apiV3Key, event.resource);
     if (plaintext === null) return { ok: false, reason: "resource does not decrypt with the APIv3 key" };
+    if (refundStatus !== undefined) return this.#refundNotification(event, refundStatus, plaintext);
     const parsed = v.safeParse(Transaction, parseJson(plaintext));
     if (!parsed.success) return { ok: false, reason: "malformed transaction in resource" };
     const tx = parsed.output;
@@ -371,6 +422,33 @@ export class WechatPayProvider implements PaymentProvider {
     };
   }
 
+  /** 退款结果通知: the decrypted refund, checked against the event that carried it. */
+  #refundNotification(event: v.InferOutput<typeof NotificationEnvelope>, expectedStatus: string, plaintext: string): VerifyResult {
+    const parsed = v.safeParse(RefundResource, parseJson(plaintext));
+    if (!parsed.success) return { ok: false, reason: "malformed refund in resource" };
+    const r = parsed.output;
+    if (r.mchid !== this.#config.mchId) return { ok: false, reason: "mchid does not match" };
+    if (r.refund_status !== expectedStatus) return { ok: false, reason: `refund_status ${r.refund_status} does not match event_type ${event.event_type}` };
+    let succeededAt: number | undefined;
+    if (r.success_time !== undefined && r.success_time !== "") {
+      const parsedTime = parseRfc3339(r.success_time);
+      if (parsedTime === null) return { ok: false, reason: "malformed success_time" };
+      succeededAt = parsedTime;
+    }
+    const refund: VerifiedRefundNotification = {
+      refundId: r.out_refund_no,
+      paymentId: r.out_trade_no,
+      providerTradeNo: r.transaction_id,
+      providerRefundNo: r.refund_id,
+      status: r.refund_status === "SUCCESS" ? "succeeded" : "failed",
+      providerStatus: r.refund_status,
+      amountFen: r.amount.refund,
+      ...(succeededAt !== undefined ? { succeededAt } : {}),
+      raw: { eventId: event.id, eventType: event.event_type, createTime: event.create_time, refund: parseJson(plaintext) },
+    };
+    return { ok: true, refund };
+  }
+
   ackResponse(ok: boolean, reason?: string): NotificationResponse {
     if (ok) return { status: 204, body: "", headers: {} };
     return {
@@ -392,7 +470,7 @@ export class WechatPayProvider implements PaymentProvider {
       amount: { refund: i.amountFen, total: i.totalFen, currency: "CNY" },
     };
     const result = await this.#call("POST", "/v3/refund/domestic/refunds", request);
-    if (!result.ok) return result;
+    if (!result.ok) return { ok: false, reason: result.reason };
     const parsed = v.safeParse(v.object({ refund_id: nonEmpty, out_refund_no: v.optional(v.string()), status: v.string() }), result.data);
     if (!parsed.success) return { ok: false, reason: "malformed refund answer" };
     if (parsed.output.out_refund_no !== undefined && parsed.output.out_refund_no !== i.refundId) {
@@ -406,6 +484,42 @@ export class WechatPayProvider implements PaymentProvider {
       default:
         // CLOSED (退款关闭) or ABNORMAL (退款异常: needs handling in the merchant platform).
         return { ok: false, reason: `refund status ${parsed.output.status}` };
+    }
+  }
+
+  /**
+   * 查询单笔退款（通过商户退款单号）: `GET /v3/refund/domestic/refunds/{out_refund_no}`, signed like every
+   * request, its answer verified. 404 RESOURCE_NOT_EXISTS (退款单不存在) means WeChat Pay never
+   * took the refund, so it may be sent again with the same out_refund_no.
+   */
+  async queryRefund(i: RefundQueryInput): Promise<RefundQueryResult> {
+    const result = await this.#call("GET", `/v3/refund/domestic/refunds/${encodeURIComponent(i.refundId)}`);
+    if (!result.ok) {
+      if (result.httpStatus === 404 && result.code === "RESOURCE_NOT_EXISTS") return { ok: true, status: "not_found" };
+      return { ok: false, reason: result.reason };
+    }
+    const parsed = v.safeParse(RefundAnswer, result.data);
+    if (!parsed.success) return { ok: false, reason: "malformed refund query answer" };
+    const r = parsed.output;
+    if (r.out_refund_no !== i.refundId) return { ok: false, reason: "refund answer is for another out_refund_no" };
+    if (r.out_trade_no !== undefined && r.out_trade_no !== i.paymentId) return { ok: false, reason: "refund answer is for another out_trade_no" };
+    if (r.transaction_id !== undefined && i.providerTradeNo && r.transaction_id !== i.providerTradeNo) {
+      return { ok: false, reason: "refund answer is for another transaction_id" };
+    }
+    if (r.amount.currency !== undefined && r.amount.currency !== "CNY") return { ok: false, reason: `unexpected currency ${r.amount.currency}` };
+    if (r.amount.refund !== i.amountFen) return { ok: false, reason: `refund amount ${r.amount.refund} does not match ${i.amountFen}` };
+    switch (r.status) {
+      case "SUCCESS": {
+        const succeededAt = r.success_time ? parseRfc3339(r.success_time) : null;
+        return { ok: true, status: "succeeded", providerRefundNo: r.refund_id, ...(succeededAt !== null ? { succeededAt } : {}) };
+      }
+      case "PROCESSING":
+        return { ok: true, status: "processing", providerRefundNo: r.refund_id };
+      case "CLOSED":
+      case "ABNORMAL":
+        return { ok: true, status: "failed", providerRefundNo: r.refund_id, reason: `refund status ${r.status}` };
+      default:
+        return { ok: false, reason: `unknown refund status ${r.status}` };
     }
   }
 }
