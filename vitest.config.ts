@@ -13,7 +13,8 @@ export default defineConfig({
           name: "unit",
           include: ["app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"],
           environment: "node",
-          setupFiles: ["tests/support/fail-on-console-error.ts"],
+          // Every locale registered, as the Worker registers them at start-up.
+          setupFiles: ["tests/support/fail-on-console-error.ts", "tests/support/all-locales.ts"],
         },
       },
       {

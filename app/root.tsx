@@ -17,6 +17,7 @@ import { getSession } from "./auth/session.server";
 import { ErrorPage } from "./components/ui/error-page";
 import { ProgressBar } from "./components/ui/progress-bar";
 import { isDevelopment } from "./env.server";
+import { isLocale, loadLocale } from "./i18n/i18n";
 import { useNonce } from "./lib/nonce";
 import { resolveLocale, resolveTextSize } from "./lib/preferences.server";
 import styles from "./styles/app.css";
@@ -51,7 +52,11 @@ function Document({ children, locale, textSize }: { children: React.ReactNode; l
   const { pathname } = useLocation();
   const { t, i18n } = useTranslation();
   useEffect(() => {
-    if (i18n.language !== locale) void i18n.changeLanguage(locale);
+    if (i18n.language === locale || !isLocale(locale)) return;
+    loadLocale(locale).then(
+      () => i18n.changeLanguage(locale),
+      () => undefined, // offline: the text stays in the previous language until the next load
+    );
   }, [i18n, locale]);
   const leader = pathname === "/leader" || pathname.startsWith("/leader/");
   return (

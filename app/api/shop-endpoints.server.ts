@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { getOrderForOwner, cancelOrder, listOrders, ORDER_LIST_TABS, type OrderListTab } from "~/modules/orders/orders.server";
 import { describeCart, getCartQuantities, changeCartLine, MAX_LINE_QUANTITY } from "~/modules/cart/cart.server";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
-import { listShelfProducts, listTopCategories, withReferencePrices } from "~/modules/catalog/queries.server";
+import { listShelfProducts, listTopCategories } from "~/modules/catalog/queries.server";
 import { searchProducts } from "~/modules/catalog/search.server";
 import { quoteCheckout, placeOrder } from "~/modules/orders/checkout.server";
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
@@ -110,7 +110,7 @@ export const shopEndpoints: Endpoint[] = [
       const locale = localeOf(request);
       if (q.q?.trim()) {
         const r = await searchProducts(ctx, q.q, locale, page);
-        return Response.json({ items: await withReferencePrices(ctx, r.rows, Date.now()), total: r.total, page });
+        return Response.json({ items: r.rows, total: r.total, page });
       }
       const items = await listShelfProducts(ctx, locale, { limit: 20, offset: (page - 1) * 20, categoryId: q.categoryId });
       return Response.json({ items, total: null, page });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, localeFromAcceptLanguage, resources, translate } from "./i18n";
+import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, translate } from "./i18n";
 import en from "./locales/en";
 import zhCN from "./locales/zh-CN";
 
@@ -170,6 +170,26 @@ describe("translate", () => {
     expect(getI18n("en")).toBe(getI18n("en"));
     expect(getI18n("en").language).toBe("en");
     expect(getI18n("zh-CN").language).toBe("zh-CN");
-    expect(Object.keys(resources)).toEqual([...LOCALES]);
+    // The unit project's setup registers every locale, as the Worker does at start-up.
+    expect(LOCALES.every(isLocaleLoaded)).toBe(true);
+  });
+
+  it("memoises plain lookups per language and still interpolates every call", () => {
+    const inst = getI18n("zh-CN");
+    const fixedT = inst.getFixedT(null, "translation");
+    expect(fixedT("app.name")).toBe(zhCN.app.name);
+    expect(fixedT("app.name")).toBe(zhCN.app.name);
+    expect(fixedT("app.name", { lng: "en" })).toBe(en.app.name);
+    expect(fixedT("shop.sold", { count: 3 })).toBe(zhCN.shop.sold_other.replace("{{count}}", "3"));
+    expect(fixedT("shop.sold", { count: 4 })).toBe(zhCN.shop.sold_other.replace("{{count}}", "4"));
+  });
+
+  it("follows a language change on the same instance (the browser keeps one)", async () => {
+    const inst = getI18n("en");
+    expect(inst.t("app.name")).toBe(en.app.name);
+    await inst.changeLanguage("zh-CN");
+    expect(inst.t("app.name")).toBe(zhCN.app.name);
+    await inst.changeLanguage("en");
+    expect(inst.t("app.name")).toBe(en.app.name);
   });
 });

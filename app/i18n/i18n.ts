@@ -1,12 +1,9 @@
 import i18next, { type i18n as I18n, type TOptions } from "i18next";
-import en from "./locales/en";
 import zhCN from "./locales/zh-CN";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = "zh-CN";
-
-export const resources = { "zh-CN": { translation: zhCN }, en: { translation: en } } as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
@@ -30,9 +27,78 @@ export function localeFromAcceptLanguage(header: string | null): Locale {
   return DEFAULT_LOCALE;
 }
 
-const instances = new Map<Locale, I18n>();
+type Messages = Record<string, unknown>;
 
-/** A ready i18next instance per locale; resources are bundled, so initialisation is synchronous. */
+/**
+ * The loaded translations. zh-CN (the default and the fallback) is bundled everywhere; other
+ * locales are separate chunks in the browser, fetched before hydration only by people who use
+ * them (`loadLocale`), so a shopper's first load carries one language. The server registers all
+ * of them at start-up (`./all-locales.server`).
+ */
+const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
+const lazyLocales: Partial<Record<Locale, () => Promise<{ default: Messages }>>> = {
+  en: () => import("./locales/en"),
+};
+
+const instances = new Map<Locale, I18n>();
+const memos = new Set<Map<string, unknown>>();
+
+/** Makes a locale's translations available to every instance (and forgets memoised lookups). */
+export function registerLocale(locale: Locale, messages: Messages): void {
+  bundles.set(locale, messages);
+  for (const inst of instances.values()) inst.addResourceBundle(locale, "translation", messages, true, true);
+  for (const memo of memos) memo.clear();
+}
+
+export function isLocaleLoaded(locale: Locale): boolean {
+  return bundles.has(locale);
+}
+
+/** Loads a locale's translations (a network fetch in the browser the first time). */
+export async function loadLocale(locale: Locale): Promise<void> {
+  const load = lazyLocales[locale];
+  if (bundles.has(locale) || !load) return;
+  registerLocale(locale, (await load()).default);
+}
+
+/** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */
+const NEUTRAL_OPTIONS = new Set(["lng", "lngs", "ns", "keyPrefix"]);
+
+function isNeutral(options: object): boolean {
+  for (const key in options) if (!NEUTRAL_OPTIONS.has(key) || (key === "keyPrefix" && (options as { keyPrefix?: unknown }).keyPrefix)) return false;
+  return true;
+}
+
+/**
+ * i18next resolves every `t()` call from scratch (language hierarchy via Intl.getCanonicalLocales,
+ * resource lookup, interpolation): ~10 µs each, and a product grid makes hundreds of calls. A
+ * lookup without interpolation or plurals always gives the same text for one language, so those
+ * are memoised per instance; calls with values (counts, names) still go through i18next.
+ */
+function memoiseLookups(inst: I18n): void {
+  const memo = new Map<string, unknown>();
+  memos.add(memo);
+  const t = inst.t.bind(inst) as unknown as (key: unknown, options?: unknown) => unknown;
+  inst.t = ((key: unknown, options?: unknown) => {
+    if (typeof key !== "string" || (options !== undefined && (typeof options !== "object" || options === null || !isNeutral(options)))) {
+      // With values: i18next proper, but handed the instance's resolved language list so it does
+      // not rebuild it (Intl.getCanonicalLocales per call) when the call is for the current one.
+      const o = options as { lng?: string | null; lngs?: readonly string[] } | undefined;
+      const current = typeof options === "object" && options !== null && !o?.lngs && (!o?.lng || o.lng === inst.language);
+      return t(key, current ? { ...options, lng: inst.language, lngs: inst.languages } : options);
+    }
+    const o = (options ?? {}) as { lng?: string; ns?: string };
+    const id = `${o.lng || inst.language}\u0000${o.ns ?? ""}\u0000${key}`;
+    let text = memo.get(id);
+    if (text === undefined) {
+      text = t(key, options);
+      memo.set(id, text);
+    }
+    return text;
+  }) as I18n["t"];
+}
+
+/** A ready i18next instance per locale; resources are in memory, so initialisation is synchronous. */
 export function getI18n(locale: Locale): I18n {
   let inst = instances.get(locale);
   if (!inst) {
@@ -40,11 +106,14 @@ export function getI18n(locale: Locale): I18n {
     void inst.init({
       lng: locale,
       fallbackLng: DEFAULT_LOCALE,
-      resources,
+      supportedLngs: [...LOCALES],
+      load: "currentOnly",
+      resources: Object.fromEntries([...bundles].map(([l, messages]) => [l, { translation: messages }])),
       initAsync: false,
       interpolation: { escapeValue: false },
       returnNull: false,
     });
+    memoiseLookups(inst);
     instances.set(locale, inst);
   }
   return inst;
