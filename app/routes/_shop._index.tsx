@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
-import { listShelfProducts, listTopCategories } from "~/modules/catalog/queries.server";
+import { loadShelf } from "~/modules/catalog/queries.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -14,8 +14,7 @@ export const meta: MetaFunction = ({ matches }) => {
 /** The storefront is public: browsing needs no account. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
-  const [categories, products] = await Promise.all([listTopCategories(context, locale), listShelfProducts(context, locale, { limit: 40 })]);
-  return { categories, products };
+  return loadShelf(context, locale, { limit: 40 });
 }
 
 export default function ShopHome() {

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
-import { listShelfProducts, listTopCategories } from "~/modules/catalog/queries.server";
+import { listShelfProducts, loadShelf } from "~/modules/catalog/queries.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -13,12 +13,15 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
-  const categories = await listTopCategories(context, locale);
   const slug = new URL(request.url).searchParams.get("c");
-  const current = categories.find((c) => c.slug === slug) ?? categories[0];
-  if (slug && !categories.some((c) => c.slug === slug)) throw new Response("Not Found", { status: 404 });
-  const products = current ? await listShelfProducts(context, locale, { limit: 60, categoryId: current.id }) : [];
-  return { categories, current: current ?? null, products };
+  // One round trip when the category is named (every link names it); a bare /categories shows the first.
+  const shelf = await loadShelf(context, locale, { limit: 60, categorySlug: slug ?? undefined });
+  const { categories } = shelf;
+  const current = slug ? categories.find((c) => c.slug === slug) : categories[0];
+  if (slug && !current) throw new Response("Not Found", { status: 404 });
+  if (!current) return { categories, current: null, products: [] };
+  const products = slug ? shelf.products : await listShelfProducts(context, locale, { limit: 60, categoryId: current.id });
+  return { categories, current, products };
 }
 
 /** A rail of categories on the left, the chosen category's products on the right. */

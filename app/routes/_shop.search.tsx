@@ -5,7 +5,6 @@ import * as v from "valibot";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
-import { withReferencePrices } from "~/modules/catalog/queries.server";
 import { searchProducts } from "~/modules/catalog/search.server";
 
 export const meta: MetaFunction = ({ matches, location }) => {
@@ -26,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
   if (!parsed.output.q) return { q: "", results: null, error: null };
   const results = await searchProducts(context, parsed.output.q, locale, Number(parsed.output.page));
-  return { q: parsed.output.q, results: { ...results, rows: await withReferencePrices(context, results.rows, Date.now()) }, error: null };
+  return { q: parsed.output.q, results, error: null };
 }
 
 export default function SearchPage() {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { favourites, products } from "~/db/schema";
-import { cardFromRow, PRODUCT_CARD_COLUMNS, withReferencePrices, type ProductCardRow, type ProductCardView } from "~/modules/catalog/queries.server";
+import { cardFromRow, PRODUCT_CARD_COLUMNS, type ProductCardRow, type ProductCardView } from "~/modules/catalog/queries.server";
 
 export const MAX_FAVOURITES = 200;
 
@@ -32,6 +32,7 @@ export async function listFavourites(ctx: AppContext, userId: string, locale: st
      WHERE f.user_id = ${userId} AND products.status = 'on_shelf'
      ORDER BY f.created_at DESC
      LIMIT ${MAX_FAVOURITES}`);
-  return withReferencePrices(ctx, rows.flatMap((r) => cardFromRow(r, locale)), Date.now());
+  const now = Date.now();
+  return rows.flatMap((r) => cardFromRow(r, locale, now));
 }
 

@@ -47,8 +47,9 @@ export async function searchProducts(
      ORDER BY hits.rank, products.sold_count DESC, products.id
      LIMIT ${SEARCH_PAGE_SIZE} OFFSET ${offset}`);
   const total = result[0]?.total ?? 0;
+  const now = Date.now();
   return {
-    rows: result.flatMap((r) => cardFromRow(r, locale)),
+    rows: result.flatMap((r) => cardFromRow(r, locale, now)),
     total,
     page,
     pageCount: Math.ceil(total / SEARCH_PAGE_SIZE),
