@@ -10,12 +10,16 @@ import * as build from "@remix-run/dev/server-build";
 import { isForbiddenCrossSite } from "./auth/csrf.server";
 import { createBaseContext, createRequestContext } from "./context.server";
 import type { Env } from "./env.server";
+import { registerAllLocales } from "./i18n/all-locales.server";
 import { runScheduled } from "./jobs/index.server";
+import { edgeCache, edgeCacheKey, edgeCacheMatch, edgeCacheStore, edgeCacheTtl, isCacheableRequest } from "./lib/edge-cache.server";
 import { toBase64 } from "./lib/encoding";
 import { applySecurityHeaders } from "./lib/security-headers.server";
 import { handleQueueBatch } from "./queues/index.server";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
+
+registerAllLocales();
 
 const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV);
 
@@ -43,7 +47,7 @@ export default {
             status: 415,
             headers: { "Content-Type": "text/plain; charset=utf-8" },
           }),
-          { nonce, secure },
+          { nonce, secure }
         );
       }
     }
@@ -55,20 +59,36 @@ export default {
       console.error(error instanceof Error ? error.message : error);
       return applySecurityHeaders(new Response("Service unavailable: configuration error", { status: 503 }), { nonce, secure });
     }
+    // Anonymous catalogue pages may come from the edge cache (app/lib/edge-cache.server.ts).
+    const ttl = edgeCacheTtl(env);
+    const cacheKey = ttl > 0 && isCacheableRequest(request, url) ? await edgeCacheKey(context, request, url) : null;
+    if (cacheKey) {
+      const hit = await edgeCacheMatch(await edgeCache(), cacheKey, nonce);
+      if (hit) return applySecurityHeaders(hit, { nonce, secure });
+    }
     let response = await handleRemix(request, context);
     const cookies = context.request?.outgoingCookies ?? [];
     if (cookies.length) {
       response = new Response(response.body, response);
       for (const c of cookies) response.headers.append("Set-Cookie", c);
     }
+    if (cacheKey && cookies.length === 0)
+      response = edgeCacheStore(await edgeCache(), cacheKey, response, { nonce, ttl, waitUntil: (p) => exec.waitUntil(p) });
     return applySecurityHeaders(response, { nonce, secure });
   },
 
   async queue(batch, env, exec) {
-    await handleQueueBatch(createBaseContext(env, (p) => exec.waitUntil(p)), batch);
+    await handleQueueBatch(
+      createBaseContext(env, (p) => exec.waitUntil(p)),
+      batch
+    );
   },
 
   async scheduled(controller, env, exec) {
-    await runScheduled(createBaseContext(env, (p) => exec.waitUntil(p)), controller.cron, controller.scheduledTime);
+    await runScheduled(
+      createBaseContext(env, (p) => exec.waitUntil(p)),
+      controller.cron,
+      controller.scheduledTime
+    );
   },
 } satisfies ExportedHandler<Env, unknown>;
