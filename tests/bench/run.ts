@@ -17,6 +17,7 @@ import autocannon, { type Result as AutocannonResult } from "autocannon";
 import { drizzle } from "drizzle-orm/d1";
 import { Miniflare } from "miniflare";
 import { statSync, readFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -81,6 +82,39 @@ function collect(stream: Readable, into: string[] | null) {
   });
 }
 
+const CACHED_HOST = "cached.bench.localhost";
+const appWorker = {
+  name: "app",
+  modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
+  compatibilityDate: "2026-04-20",
+  // Production settings (no dev banner, no sandbox payments); messages would go to webhooks
+  // that the benchmark never triggers.
+  bindings: {
+    ...TEST_SECRETS,
+    APP_ENV: "production",
+    SMS_PROVIDER: "webhook",
+    EMAIL_PROVIDER: "webhook",
+    SMS_WEBHOOK_URL: "http://127.0.0.1:9/sms",
+    EMAIL_WEBHOOK_URL: "http://127.0.0.1:9/email",
+    MESSAGE_WEBHOOK_SECRET: "bench-webhook-secret",
+    SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET,
+  },
+  d1Databases: { DB: "bench-db" },
+  r2Buckets: ["IMAGES"],
+  durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
+  queueProducers: { SETTLEMENT_QUEUE: "settlement" },
+  queueConsumers: {
+    settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },
+    "settlement-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
+  },
+  assets: {
+    directory: path.join(root, "public"),
+    binding: "ASSETS",
+    routerConfig: { has_user_worker: true },
+    assetConfig: { html_handling: "none" },
+  },
+};
+
 const mf = new Miniflare({
   host: "127.0.0.1",
   port: CFG.port,
@@ -90,36 +124,15 @@ const mf = new Miniflare({
     collect(err, workerStderr);
   },
   workers: [
+    appWorker,
     {
-      name: "app",
-      modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
-      compatibilityDate: "2026-04-20",
-      // Production settings (no dev banner, no sandbox payments); messages would go to webhooks
-      // that the benchmark never triggers.
-      bindings: {
-        ...TEST_SECRETS,
-        APP_ENV: "production",
-        SMS_PROVIDER: "webhook",
-        EMAIL_PROVIDER: "webhook",
-        SMS_WEBHOOK_URL: "http://127.0.0.1:9/sms",
-        EMAIL_WEBHOOK_URL: "http://127.0.0.1:9/email",
-        MESSAGE_WEBHOOK_SECRET: "bench-webhook-secret",
-        SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET,
-      },
-      d1Databases: { DB: "bench-db" },
-      r2Buckets: ["IMAGES"],
-      durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
-      queueProducers: { SETTLEMENT_QUEUE: "settlement" },
-      queueConsumers: {
-        settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },
-        "settlement-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
-      },
-      assets: {
-        directory: path.join(root, "public"),
-        binding: "ASSETS",
-        routerConfig: { has_user_worker: true },
-        assetConfig: { html_handling: "none" },
-      },
+      // The same app with the edge cache on (EDGE_CACHE_TTL as in wrangler.toml), reached by the
+      // Host header: what anonymous shoppers get in production once a page is in the cache.
+      ...appWorker,
+      name: "app-cached",
+      bindings: { ...appWorker.bindings, EDGE_CACHE_TTL: "60" },
+      queueConsumers: {},
+      routes: [`${CACHED_HOST}/*`],
     },
     {
       name: "reference",
@@ -148,6 +161,21 @@ async function get(base: string, pathname: string, headers: Record<string, strin
   const res = await fetch(new URL(pathname, base), { headers, redirect: "manual" });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, type: res.headers.get("content-type") ?? "", body };
+}
+
+/** GET through the cached app Worker (routed by Host, which fetch() cannot set): its X-Edge-Cache header. */
+function edgeCacheStatus(base: string, pathname: string): Promise<string> {
+  const url = new URL(pathname, base);
+  return new Promise((resolve, reject) => {
+    const headers = { ...HEADERS, host: CACHED_HOST };
+    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        res.statusCode === 200 ? resolve(String(res.headers["x-edge-cache"] ?? "none")) : reject(new Error(`GET ${CACHED_HOST}${pathname} → ${res.statusCode}`)),
+      );
+    });
+    req.on("error", reject);
+  });
 }
 
 async function expectOk(base: string, pathname: string, kind: "html" | "json" | "any"): Promise<Buffer> {
@@ -288,12 +316,12 @@ interface Load {
  * are counted and reported; above 10 % of a run the run is not a measurement any more: fatal.
  */
 const MAX_ERROR_SHARE = 0.1;
-async function load(base: string, pathname: string, duration = CFG.duration, connections = CFG.connections): Promise<Load> {
+async function load(base: string, pathname: string, duration = CFG.duration, connections = CFG.connections, host?: string): Promise<Load> {
   const reqErrors = new Map<string, number>();
   const badStatus = new Map<number, number>();
   const r = await new Promise<AutocannonResult>((resolve, reject) => {
     const instance = autocannon(
-      { url: new URL(pathname, base).toString(), connections, duration, pipelining: 1, timeout: 10, headers: HEADERS },
+      { url: new URL(pathname, base).toString(), connections, duration, pipelining: 1, timeout: 10, headers: host ? { ...HEADERS, host } : HEADERS },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
     instance.on("reqError", (e) => {
@@ -353,6 +381,12 @@ async function main() {
   }
   const pages = ["/", "/categories?c=fresh"];
   for (const p of pages) await expectOk(base, p, "html");
+  // The cached Worker stores a page on its first request and serves the next from the cache.
+  for (const p of pages) {
+    const first = await edgeCacheStatus(base, p);
+    const second = await edgeCacheStatus(base, p);
+    if (first !== "MISS" || second !== "HIT") throw new Error(`edge cache on ${p}: first ${first}, then ${second} (expected MISS, then HIT)`);
+  }
 
   // Unloaded latency: one request in flight, so the cost of a request is seen without queueing.
   const unloaded: Array<{ path: string; p50: number; max: number }> = [];
@@ -384,14 +418,17 @@ async function main() {
     { key: "ref", path: "/ref/products", label: "reference `/ref/products` (D1 query → JSON)" },
     { key: "home", path: "/", label: "home `/` (HTML)" },
     { key: "cat", path: "/categories?c=fresh", label: "category `/categories?c=fresh` (HTML)" },
+    { key: "homeCached", path: "/", host: CACHED_HOST, label: "home `/`, edge-cached (Cache API hit, fresh nonce)" },
+    { key: "catCached", path: "/categories?c=fresh", host: CACHED_HOST, label: "category, edge-cached" },
   ] as const;
-  for (const t of loadTargets) await load(base, t.path, 2, Math.min(16, CFG.connections));
+  const hostOf = (t: (typeof loadTargets)[number]) => ("host" in t ? t.host : undefined);
+  for (const t of loadTargets) await load(base, t.path, 2, Math.min(16, CFG.connections), hostOf(t));
   const results = new Map<string, Load[]>(loadTargets.map((t) => [t.key, []]));
   for (let run = 1; run <= CFG.runs; run++) {
     for (const t of loadTargets) {
-      const r = await load(base, t.path);
+      const r = await load(base, t.path, CFG.duration, CFG.connections, hostOf(t));
       results.get(t.key)!.push(r);
-      log(`run ${run}/${CFG.runs} ${t.path.padEnd(20)} ${fmtInt(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
+      log(`run ${run}/${CFG.runs} ${(t.path + (hostOf(t) ? " (cached)" : "")).padEnd(29)} ${fmtInt(r.rps).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms`);
     }
   }
   const med = (key: string) => {
@@ -407,6 +444,8 @@ async function main() {
   const ref = med("ref");
   const home = med("home");
   const cat = med("cat");
+  const homeCached = med("homeCached");
+  const catCached = med("catCached");
 
   // Where the page's time goes: the runtime floor, and the same loaders without React's render.
   const diagnostics: Array<{ path: string; label: string; r: Load }> = [];
@@ -441,6 +480,8 @@ async function main() {
         rowFor(loadTargets[0].label, ref, "1.00"),
         rowFor(loadTargets[1].label, home, (home.rps / ref.rps).toFixed(2)),
         rowFor(loadTargets[2].label, cat, (cat.rps / ref.rps).toFixed(2)),
+        rowFor(loadTargets[3].label, homeCached, (homeCached.rps / ref.rps).toFixed(2)),
+        rowFor(loadTargets[4].label, catCached, (catCached.rps / ref.rps).toFixed(2)),
         ...diagnostics.map((d) => [d.label, fmtInt(d.r.rps), "1 run", (d.r.rps / ref.rps).toFixed(2), `${d.r.p50} ms`, `${d.r.p99} ms`, String(d.r.errors)]),
       ],
     ),
