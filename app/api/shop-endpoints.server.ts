@@ -5,6 +5,7 @@ import { getProductDetail } from "~/modules/catalog/product-detail.server";
 import { listShelfProducts, listTopCategories } from "~/modules/catalog/queries.server";
 import { searchProducts } from "~/modules/catalog/search.server";
 import { quoteCheckout, placeOrder } from "~/modules/orders/checkout.server";
+import { FULFILMENT_METHODS, FulfilmentChoice } from "~/modules/orders/fulfilment";
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
 import { choosePickupPoint, listPickupPoints } from "~/modules/pickup/choose.server";
 import { ApiError, ApiErrorBody } from "./errors";
@@ -51,7 +52,18 @@ export const shopEndpoints: Endpoint[] = [
     responses: {
       200: {
         description: "Pickup points (street addresses masked)",
-        schema: v.object({ items: v.array(v.object({ id: v.string(), name: v.string(), area: v.string(), addressMasked: v.string(), distanceM: v.nullable(v.number()) })) }),
+        schema: v.object({
+          items: v.array(
+            v.object({
+              id: v.string(),
+              name: v.string(),
+              area: v.string(),
+              addressMasked: v.string(),
+              doorDelivery: v.pipe(v.boolean(), v.description("The leader also delivers orders to the shopper's door (free); POST /orders takes fulfilment \"door\" only here")),
+              distanceM: v.nullable(v.number()),
+            }),
+          ),
+        }),
       },
       400: validationError,
     },
@@ -184,10 +196,17 @@ export const shopEndpoints: Endpoint[] = [
       couponId: v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid"))),
       expectedPayableFen: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("The total the client showed; a different server price answers 409 price_changed"))),
       note: v.optional(v.pipe(v.string(), v.maxLength(200, "text_too_long"))),
+      fulfilment: v.pipe(
+        FulfilmentChoice,
+        v.description("\"pickup\" (default): collect at the chosen pickup point; \"door\": the leader delivers to addressId, free, only where the point has doorDelivery"),
+      ),
+      addressId: v.optional(
+        v.pipe(v.string(), v.regex(/^adr_[0-9a-z]{20}$/, "address_not_found"), v.description("One of the user's saved addresses; required for \"door\" and copied onto the order")),
+      ),
     }),
     responses: {
-      201: { description: "Created", schema: v.object({ orderId: v.string(), payableFen: Fen }) },
-      200: { description: "The same order again (Idempotency-Key replay)", schema: v.object({ orderId: v.string(), payableFen: Fen }) },
+      201: { description: "Created", schema: v.object({ orderId: v.string(), payableFen: Fen, fulfilment: v.picklist(FULFILMENT_METHODS) }) },
+      200: { description: "The same order again (Idempotency-Key replay)", schema: v.object({ orderId: v.string(), payableFen: Fen, fulfilment: v.picklist(FULFILMENT_METHODS) }) },
       400: validationError,
       401: unauthorized,
       409: conflict,
@@ -201,12 +220,15 @@ export const shopEndpoints: Endpoint[] = [
         note: body.note,
         idempotencyKey: key,
         locale: localeOf(request),
+        fulfilment: body.fulfilment,
+        addressId: body.fulfilment === "door" ? body.addressId : undefined,
       });
       if (!r.ok) {
-        const status = r.error.code === "cart_empty" || r.error.code === "pickup_point_required" ? 400 : 409;
+        const invalidInput: string[] = ["cart_empty", "pickup_point_required", "door_delivery_unavailable", "delivery_address_required", "address_not_found"];
+        const status = invalidInput.includes(r.error.code) ? 400 : 409;
         throw new ApiError(status, r.error.code, r.error.field ? { [r.error.field]: [r.error.code] } : undefined);
       }
-      return Response.json({ orderId: r.value.orderId, payableFen: r.value.payableFen }, { status: r.value.replayed ? 200 : 201 });
+      return Response.json({ orderId: r.value.orderId, payableFen: r.value.payableFen, fulfilment: r.value.fulfilment }, { status: r.value.replayed ? 200 : 201 });
     },
   }),
   defineEndpoint({
@@ -226,7 +248,7 @@ export const shopEndpoints: Endpoint[] = [
     method: "GET",
     path: "/orders/{id}",
     operationId: "getOrder",
-    summary: "One of the user's orders: lines, price breakdown, timeline, pickup point and pickup code",
+    summary: "One of the user's orders: lines, price breakdown, timeline, pickup point, pickup code, fulfilment and (door delivery) the delivery address snapshot",
     tags: ["orders"],
     auth: "user",
     responses: { 200: { description: "The order" }, 401: unauthorized, 404: notFound },

@@ -4,12 +4,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
-import { FormErrors } from "~/components/ui/field";
+import { FieldErrors, FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { formatDate, formatFen } from "~/lib/format";
 import { randomBase32 } from "~/lib/ids";
 import { resolveLocale } from "~/lib/preferences.server";
+import { listAddresses } from "~/modules/account/addresses.server";
 import { quoteCheckout, placeOrder } from "~/modules/orders/checkout.server";
+import { AddressId, checkoutDefaults, FulfilmentChoice } from "~/modules/orders/fulfilment";
 import { configuredProviders } from "~/modules/payments/providers";
 import { startPayment } from "~/modules/payments/payments.server";
 import { getChosenPickupPointId, getPickupPointSummary } from "~/modules/pickup/choose.server";
@@ -21,27 +23,44 @@ export const meta: MetaFunction = ({ matches }) => {
 
 const CouponChoice = v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid")));
 
-export const PlaceOrderForm = v.object({
-  coupon: CouponChoice,
-  provider: v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid"),
-  expectedPayableFen: v.pipe(v.string("price_changed"), v.regex(/^\d{1,9}$/, "price_changed"), v.transform(Number)),
-  note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "text_too_long"))),
-  idempotencyKey: v.pipe(v.string(), v.regex(/^[0-9a-z]{20,64}$/, "invalid")),
-});
+export const PlaceOrderForm = v.pipe(
+  v.object({
+    coupon: CouponChoice,
+    provider: v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid"),
+    expectedPayableFen: v.pipe(v.string("price_changed"), v.regex(/^\d{1,9}$/, "price_changed"), v.transform(Number)),
+    note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "text_too_long"))),
+    idempotencyKey: v.pipe(v.string(), v.regex(/^[0-9a-z]{20,64}$/, "invalid")),
+    fulfilment: FulfilmentChoice,
+    addressId: v.optional(AddressId),
+  }),
+  v.forward(
+    v.check((i) => i.fulfilment !== "door" || i.addressId !== undefined, "delivery_address_required"),
+    ["addressId"],
+  ),
+);
+
+/** The form that places the order; the delivery choice near the top belongs to it by `form=`. */
+const PLACE_FORM_ID = "checkout-place";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const url = new URL(request.url);
   const coupon = v.safeParse(CouponChoice, url.searchParams.get("coupon") ?? undefined);
   const locale = resolveLocale(request);
-  const [quote, pointId] = await Promise.all([
+  const [quote, pointId, addresses] = await Promise.all([
     quoteCheckout(context, user.id, { couponChoice: coupon.success ? coupon.output : undefined, locale }),
     getChosenPickupPointId(context, user.id),
+    listAddresses(context, user.id),
   ]);
   if (quote.lines.length === 0) throw redirect("/cart");
+  const pickupPoint = pointId ? await getPickupPointSummary(context, pointId) : null;
+  const doorOffered = pickupPoint?.doorDelivery ?? false;
   return {
     quote,
-    pickupPoint: pointId ? await getPickupPointSummary(context, pointId) : null,
+    pickupPoint,
+    // What the checkout needs to show each address (the owner's own, phone masked).
+    addresses: addresses.map((a) => ({ id: a.id, recipientName: a.recipientName, phoneMasked: a.phoneMasked, region: a.region, detail: a.detail, isDefault: a.isDefault })),
+    fulfilment: checkoutDefaults({ method: url.searchParams.get("fulfilment"), addressId: url.searchParams.get("addressId"), pointOffersDoorDelivery: doorOffered, addresses }),
     providers: configuredProviders(context.env),
     idempotencyKey: randomBase32(24),
     locale,
@@ -62,8 +81,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     note: input.note || undefined,
     idempotencyKey: input.idempotencyKey,
     locale: resolveLocale(request),
+    fulfilment: input.fulfilment,
+    addressId: input.fulfilment === "door" ? input.addressId : undefined,
   });
   if (!placed.ok) {
+    const { code, field } = placed.error;
+    if (field === "fulfilment" || field === "addressId") {
+      return data({ result: submission.reply({ fieldErrors: { [field]: [code] } }) }, { status: 400 });
+    }
     const status = placed.error.code === "insufficient_stock" || placed.error.code === "price_changed" || placed.error.code === "coupon_invalid" ? 409 : 400;
     return data({ result: submission.reply({ formErrors: [placed.error.code] }) }, { status });
   }
@@ -81,13 +106,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Checkout() {
   const { t } = useTranslation();
-  const { quote, pickupPoint, providers, idempotencyKey } = useLoaderData<typeof loader>();
+  const { quote, pickupPoint, addresses, fulfilment, providers, idempotencyKey } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
   const { breakdown } = quote;
   const totals = breakdown.totals;
   const blocked = !pickupPoint || quote.problems.length > 0;
+  const errors = actionData?.result.error;
+  const doorOffered = pickupPoint?.doorDelivery ?? false;
+  // After a refused submission the page shows what was submitted, not the defaults again.
+  const submitted = (actionData?.result.initialValue ?? {}) as { fulfilment?: unknown; addressId?: unknown };
+  const chosenMethod = submitted.fulfilment === "door" && doorOffered ? "door" : submitted.fulfilment === "pickup" ? "pickup" : fulfilment.method;
+  const chosenAddressId = addresses.some((a) => a.id === submitted.addressId) ? (submitted.addressId as string) : fulfilment.addressId;
   return (
     <div className="space-y-3 p-4 pb-24">
       <h1 className="text-2xl font-bold">{t("checkout.title")}</h1>
@@ -109,6 +140,71 @@ export default function Checkout() {
         )}
         <p className="text-sm text-brand-800">{t("product.pickupTomorrow")}</p>
       </section>
+      {pickupPoint ? (
+        <fieldset className="card space-y-2" aria-describedby={[errors?.fulfilment ? "co-fulfilment-errors" : "", errors?.addressId ? "co-address-errors" : ""].filter(Boolean).join(" ") || undefined}>
+          <legend className="float-left mb-2 w-full font-semibold">{t("checkout.fulfilment.title")}</legend>
+          <label className="flex min-h-11 items-start gap-3 rounded-xl border border-line p-3">
+            <input type="radio" form={PLACE_FORM_ID} name="fulfilment" value="pickup" defaultChecked={chosenMethod === "pickup"} className="mt-0.5 size-5 shrink-0" />
+            <span>
+              <span className="block font-medium">{t("checkout.fulfilment.pickup")}</span>
+              <span className="block text-sm text-muted">{t("checkout.fulfilment.pickupHint", { point: pickupPoint.name })}</span>
+            </span>
+          </label>
+          <label className={`flex min-h-11 items-start gap-3 rounded-xl border border-line p-3 ${doorOffered ? "" : "bg-surface"}`}>
+            <input
+              type="radio"
+              form={PLACE_FORM_ID}
+              name="fulfilment"
+              value="door"
+              defaultChecked={chosenMethod === "door"}
+              disabled={!doorOffered}
+              aria-describedby="co-door-hint"
+              className="mt-0.5 size-5 shrink-0"
+            />
+            <span>
+              <span className="block font-medium">
+                {t("checkout.fulfilment.door")}
+                <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("checkout.fulfilment.free")}</span>
+              </span>
+              <span id="co-door-hint" className="block text-sm text-muted">
+                {doorOffered ? t("checkout.fulfilment.doorHint") : t("checkout.fulfilment.unavailable")}
+              </span>
+            </span>
+          </label>
+          <FieldErrors id="co-fulfilment-errors" errors={errors?.fulfilment ?? undefined} />
+          {doorOffered ? (
+            addresses.length ? (
+              <fieldset className="space-y-2 pl-8">
+                <legend className="mb-1 text-sm text-muted">{t("checkout.fulfilment.deliverTo")}</legend>
+                {addresses.map((a) => (
+                  <label key={a.id} className="flex min-h-11 items-start gap-3 rounded-xl border border-line p-3 text-sm">
+                    <input type="radio" form={PLACE_FORM_ID} name="addressId" value={a.id} defaultChecked={chosenAddressId === a.id} className="mt-0.5 size-5 shrink-0" />
+                    <span>
+                      <span className="block font-medium">
+                        {a.recipientName} <span className="tabular font-normal text-muted">{a.phoneMasked}</span>
+                      </span>
+                      <span className="block">
+                        {a.region} {a.detail}
+                      </span>
+                    </span>
+                  </label>
+                ))}
+                <Link to="/me/addresses?returnTo=%2Fcheckout%3Ffulfilment%3Ddoor" className="link text-sm">
+                  {t("checkout.fulfilment.manageAddresses")}
+                </Link>
+              </fieldset>
+            ) : (
+              <div className="space-y-2 pl-8 text-sm">
+                <p className="text-muted">{t("checkout.fulfilment.noAddress")}</p>
+                <Link to="/me/addresses?returnTo=%2Fcheckout%3Ffulfilment%3Ddoor" className="btn-secondary min-h-11 w-full">
+                  {t("checkout.fulfilment.addAddress")}
+                </Link>
+              </div>
+            )
+          ) : null}
+          <FieldErrors id="co-address-errors" errors={errors?.addressId ?? undefined} />
+        </fieldset>
+      ) : null}
       <section className="card" aria-labelledby="co-lines">
         <h2 id="co-lines" className="mb-2 font-semibold">
           {t("checkout.items")}
@@ -189,7 +285,7 @@ export default function Checkout() {
           <span className="tabular text-price">{formatFen(totals.payableFen)}</span>
         </p>
       </section>
-      <Form method="post" className="card space-y-3" aria-labelledby="co-pay">
+      <Form method="post" id={PLACE_FORM_ID} className="card space-y-3" aria-labelledby="co-pay">
         <h2 id="co-pay" className="font-semibold">
           {t("checkout.payWith")}
         </h2>

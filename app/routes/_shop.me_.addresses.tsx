@@ -4,7 +4,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
-import { requireUser } from "~/auth/guards.server";
+import { requireUser, safeRedirectPath } from "~/auth/guards.server";
 import { Field, FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { AddressInput } from "~/modules/account/address-schema";
@@ -37,6 +37,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (id && !id.success) return data({ result: submission.reply({ formErrors: ["address_not_found"] }), deleted: false }, { status: 404 });
   const saved = await saveAddress(context, user.id, id?.output ?? null, submission.value);
   if (!saved.ok) return data({ result: submission.reply({ formErrors: [saved.error.code] }), deleted: false }, { status: saved.error.code === "address_not_found" ? 404 : 409 });
+  // Came from somewhere that needs an address (checkout's door delivery): go back there, with the
+  // address just saved selected.
+  const returnTo = formData.get("returnTo");
+  if (typeof returnTo === "string" && returnTo) {
+    const back = safeRedirectPath(returnTo.slice(0, 2000), "");
+    if (back) {
+      const [path = "/", query = ""] = back.split("?");
+      const search = new URLSearchParams(query.split("#")[0]);
+      search.set("addressId", saved.value.id);
+      throw redirect(`${path}?${search}`);
+    }
+  }
   throw redirect("/me/addresses?saved=1");
 }
 
@@ -47,6 +59,7 @@ export default function Addresses() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const editing = addresses.find((a) => a.id === params.get("edit"));
+  const returnTo = params.get("returnTo");
   const [form, fields] = useForm({
     id: `address-${editing?.id ?? "new"}`,
     lastResult: actionData?.result ?? undefined,
@@ -70,7 +83,7 @@ export default function Addresses() {
               {a.region} {a.detail}
             </p>
             <div className="flex gap-2">
-              <a href={`?edit=${a.id}`} className="btn-secondary min-h-10 px-4 text-sm">
+              <a href={`?${new URLSearchParams({ edit: a.id, ...(returnTo ? { returnTo } : {}) })}`} className="btn-secondary min-h-10 px-4 text-sm">
                 {t("addresses.edit")}
               </a>
               <Form method="post">
@@ -87,6 +100,7 @@ export default function Addresses() {
       <Form method="post" {...getFormProps(form)} className="card space-y-3">
         <h2 className="font-semibold">{editing ? t("addresses.editTitle") : t("addresses.add")}</h2>
         {editing ? <input type="hidden" name="id" value={editing.id} /> : null}
+        {returnTo ? <input type="hidden" name="returnTo" value={returnTo} /> : null}
         <FormErrors id={form.errorId} errors={form.errors} />
         <Field meta={fields.recipientName} label={t("addresses.recipient")} autoComplete="name" />
         <Field meta={fields.phone} label={t("auth.phone")} type="tel" autoComplete="tel" />

@@ -133,9 +133,24 @@ export default function OrderPage() {
           </h2>
           <div className="size-60" role="img" aria-label={t("orders.qrLabel", { code: order.pickupCode })} dangerouslySetInnerHTML={{ __html: qr }} />
           <p className="tabular text-3xl font-bold tracking-[0.3em]">{order.pickupCode}</p>
-          <p className="text-center text-sm text-muted">{t("orders.pickupHint")}</p>
+          <p className="text-center text-sm text-muted">{order.fulfilment === "door" ? t("orders.doorCodeHint") : t("orders.pickupHint")}</p>
         </section>
       ) : null}
+
+      <section className="card space-y-1" aria-labelledby="fulfilment-title">
+        <h2 id="fulfilment-title" className="text-sm text-muted">
+          {t("orders.fulfilment")}
+        </h2>
+        <p className="font-semibold">{t(`orders.fulfilmentMethod.${order.fulfilment}`)}</p>
+        {order.delivery ? (
+          <div className="text-sm" aria-label={t("orders.deliveryAddress")} role="group">
+            <p>
+              {order.delivery.recipientName} <span className="tabular text-muted">{order.delivery.phoneMasked}</span>
+            </p>
+            <p>{order.delivery.address}</p>
+          </div>
+        ) : null}
+      </section>
 
       <section className="card space-y-1" aria-labelledby="point-title">
         <h2 id="point-title" className="text-sm text-muted">

@@ -59,6 +59,7 @@ export default function Orders() {
                     <span className="font-semibold text-brand-800">{t(`orders.status.${o.status}`)}</span>
                   </p>
                   <p className="line-clamp-1">{t("orders.summary", { title: o.firstTitle, count: o.items })}</p>
+                  {o.fulfilment === "door" ? <p className="w-fit rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("orders.doorTag")}</p> : null}
                   <p className="flex justify-between text-sm">
                     <time className="tabular text-muted">{formatDateTime(o.createdAt, locale)}</time>
                     <span className="tabular font-bold text-price">{formatFen(o.payableFen)}</span>

@@ -116,6 +116,7 @@ export default function ChoosePickupPoint() {
                 <p className="font-semibold">
                   {p.name}
                   {p.id === chosenId ? <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("pickup.current")}</span> : null}
+                  {p.doorDelivery ? <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("pickup.doorDelivery")}</span> : null}
                 </p>
                 <p className="text-sm text-muted">
                   {p.area} · {p.addressMasked}

@@ -15,11 +15,19 @@ export const ORDER_STATUS_VALUES = [
   "refunded",
 ] as const;
 
+/** How an order reaches the shopper: collected at the pickup point, or taken to the door by the leader. */
+export const FULFILMENT_METHODS = ["pickup", "door"] as const;
+
 /**
  * Orders: prices are a snapshot (the pricing breakdown as JSON plus the totals), and so are the
  * commission and fee rates in force when the order was placed (settlement uses these, never
  * today's settings). The pickup code is encrypted for display and hashed per pickup point for
  * the leader's lookup.
+ *
+ * A door-delivery order (`fulfilment = 'door'`) carries a snapshot of the delivery address taken
+ * at placement, so later edits or deletion of the shopper's saved address never change it: the
+ * recipient's name (plain, as in `addresses`), phone and address text (encrypted, fields "phone"
+ * and "address"). The pickup code still applies: the leader hands over at the door against it.
  */
 export const orders = sqliteTable(
   "orders",
@@ -41,6 +49,10 @@ export const orders = sqliteTable(
     pickupCodeEnc: text("pickup_code_enc").notNull(),
     pickupCodeHash: text("pickup_code_hash").notNull(),
     note: text("note"),
+    fulfilment: text("fulfilment", { enum: FULFILMENT_METHODS }).notNull().default("pickup"),
+    deliveryRecipient: text("delivery_recipient"),
+    deliveryPhoneEnc: text("delivery_phone_enc"),
+    deliveryAddressEnc: text("delivery_address_enc"),
     idempotencyKey: text("idempotency_key"),
     payBy: integer("pay_by").notNull(),
     paidAt: integer("paid_at"),

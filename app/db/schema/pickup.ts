@@ -5,6 +5,7 @@ import { users } from "./identity";
  * Pickup points (自提点), each run by one leader. The street address and the contact phone are
  * encrypted; `area` (community / district) stays plain for search and listing.
  * `hours` is JSON: { "open": "08:00", "close": "21:00", "days": [1..7] } in Asia/Shanghai.
+ * `door_delivery`: the leader also takes orders to shoppers' doors (free), besides the pickup.
  */
 export const pickupPoints = sqliteTable(
   "pickup_points",
@@ -18,6 +19,7 @@ export const pickupPoints = sqliteTable(
     lat: real("lat").notNull(),
     lng: real("lng").notNull(),
     hours: text("hours").notNull(),
+    doorDelivery: integer("door_delivery", { mode: "boolean" }).notNull().default(false),
     status: text("status", { enum: ["pending", "active", "suspended", "rejected"] }).notNull(),
     rejectReason: text("reject_reason"),
     createdAt: integer("created_at").notNull(),

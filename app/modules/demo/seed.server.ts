@@ -96,6 +96,7 @@ export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; 
       lat: p.lat,
       lng: p.lng,
       hours: JSON.stringify(p.hours),
+      doorDelivery: p.doorDelivery,
       status: "active" as const,
       createdAt: now,
       updatedAt: now,

@@ -78,6 +78,7 @@ export const DEMO_PICKUP_POINTS = [
     lat: 31.2102,
     lng: 121.5531,
     hours: { open: "08:00", close: "21:00" },
+    doorDelivery: true,
   },
   {
     id: "pkp_demolakeside00000000",
@@ -89,6 +90,7 @@ export const DEMO_PICKUP_POINTS = [
     lat: 31.1885,
     lng: 121.4516,
     hours: { open: "07:30", close: "20:30" },
+    doorDelivery: false,
   },
   {
     id: "pkp_demohappylane0000000",
@@ -100,6 +102,7 @@ export const DEMO_PICKUP_POINTS = [
     lat: 31.2306,
     lng: 121.4465,
     hours: { open: "09:00", close: "22:00" },
+    doorDelivery: true,
   },
 ] as const;
 

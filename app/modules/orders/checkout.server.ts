@@ -1,12 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { cartItems, orderEvents, orderLines, orders, skus, userCoupons } from "~/db/schema";
-import { encryptField, lookupHash } from "~/lib/field-crypto.server";
+import { addresses, cartItems, orderEvents, orderLines, orders, skus, userCoupons } from "~/db/schema";
+import { decryptField, encryptField, lookupHash } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { describeCart, getCartQuantities, type CartLine } from "~/modules/cart/cart.server";
 import { pickBestCoupon, priceCart, type CartLineInput, type PriceBreakdown } from "~/modules/pricing";
 import { getSettings } from "~/modules/settings/settings.server";
+import { resolveFulfilment, type FulfilmentError, type FulfilmentMethod, type OwnedAddress } from "./fulfilment";
 import { loadPromotions, type OwnedCoupon } from "./promotions.server";
 
 export interface CheckoutQuote {
@@ -85,30 +86,69 @@ export type PlaceOrderError =
   | "item_unavailable"
   | "insufficient_stock"
   | "coupon_invalid"
-  | "price_changed";
+  | "price_changed"
+  | FulfilmentError;
+
+/** One of the user's saved addresses, decrypted; null when it is not theirs (or gone). */
+async function findOwnedAddress(ctx: AppContext, userId: string, addressId: string): Promise<OwnedAddress | null> {
+  const a = await ctx.db.query.addresses.findFirst({ where: and(eq(addresses.id, addressId), eq(addresses.userId, userId)) });
+  if (!a) return null;
+  return {
+    id: a.id,
+    recipientName: a.recipientName,
+    phone: await decryptField(ctx.env, "phone", a.phoneEnc),
+    region: a.region,
+    detail: await decryptField(ctx.env, "address", a.detailEnc),
+  };
+}
 
 /**
  * Places the cart as one order in one db.batch: stock decremented (a trigger aborts the batch
  * rather than oversell), order + lines + first timeline event written, the coupon locked, the
  * cart emptied. Honours an idempotency key: the same key returns the same order.
+ *
+ * Fulfilment: collected at the point (default), or delivered to the door by the leader where the
+ * point offers it, to one of the user's saved addresses; the address is copied (encrypted) onto
+ * the order row in the same batch, so later edits of the saved address do not change the order.
  */
 export async function placeOrder(
   ctx: AppContext,
   userId: string,
-  input: { couponChoice?: string; expectedPayableFen?: number; note?: string; idempotencyKey?: string; locale: string },
-): Promise<Result<{ orderId: string; payableFen: number; replayed: boolean }, PlaceOrderError>> {
+  input: {
+    couponChoice?: string;
+    expectedPayableFen?: number;
+    note?: string;
+    idempotencyKey?: string;
+    locale: string;
+    fulfilment?: FulfilmentMethod;
+    addressId?: string;
+  },
+): Promise<Result<{ orderId: string; payableFen: number; fulfilment: FulfilmentMethod; replayed: boolean }, PlaceOrderError>> {
   if (input.idempotencyKey) {
     const existing = await ctx.db.query.orders.findFirst({
       where: and(eq(orders.userId, userId), eq(orders.idempotencyKey, input.idempotencyKey)),
-      columns: { id: true, payableFen: true },
+      columns: { id: true, payableFen: true, fulfilment: true },
     });
-    if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, replayed: true });
+    if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, fulfilment: existing.fulfilment, replayed: true });
   }
   const now = Date.now();
-  const [pointRow] = await ctx.db.all<{ id: string }>(
-    sql`SELECT p.id FROM user_pickup_points u JOIN pickup_points p ON p.id = u.pickup_point_id WHERE u.user_id = ${userId} AND p.status = 'active'`,
+  const [pointRow] = await ctx.db.all<{ id: string; door_delivery: number }>(
+    sql`SELECT p.id, p.door_delivery FROM user_pickup_points u JOIN pickup_points p ON p.id = u.pickup_point_id WHERE u.user_id = ${userId} AND p.status = 'active'`,
   );
   if (!pointRow) return fail("pickup_point_required", "pickupPointId");
+  const method = input.fulfilment ?? "pickup";
+  const owned = method === "door" && input.addressId ? await findOwnedAddress(ctx, userId, input.addressId) : null;
+  const fulfilment = resolveFulfilment({ method, addressId: input.addressId, pointOffersDoorDelivery: pointRow.door_delivery === 1, owned: owned ? [owned] : [] });
+  if (!fulfilment.ok) return fulfilment;
+  const delivery = fulfilment.value.method === "door" ? fulfilment.value.delivery : null;
+  const deliveryColumns = delivery
+    ? {
+        fulfilment: "door" as const,
+        deliveryRecipient: delivery.recipientName,
+        deliveryPhoneEnc: await encryptField(ctx.env, "phone", delivery.phone),
+        deliveryAddressEnc: await encryptField(ctx.env, "address", delivery.address),
+      }
+    : { fulfilment: "pickup" as const };
   const quote = await quoteCheckout(ctx, userId, { couponChoice: input.couponChoice ?? "none", locale: input.locale, now });
   if (quote.lines.length === 0) return fail("cart_empty");
   if (quote.problems.some((p) => p.code === "unavailable")) return fail("item_unavailable");
@@ -140,6 +180,7 @@ export async function placeOrder(
         pickupCodeEnc: await encryptField(ctx.env, "pickup_code", code),
         pickupCodeHash: await lookupHash(ctx.env, `pickup:${pointRow.id}`, code),
         note: input.note ?? null,
+        ...deliveryColumns,
         idempotencyKey: input.idempotencyKey ?? null,
         payBy: now + settings["order.unpaid_timeout_minutes"] * 60_000,
         createdAt: now,
@@ -172,14 +213,14 @@ export async function placeOrder(
     ];
     try {
       await ctx.db.batch(statements as unknown as Parameters<typeof ctx.db.batch>[0]);
-      return ok({ orderId, payableFen: breakdown.totals.payableFen, replayed: false });
+      return ok({ orderId, payableFen: breakdown.totals.payableFen, fulfilment: deliveryColumns.fulfilment, replayed: false });
     } catch (error) {
       const message = String((error as Error)?.message ?? error) + String((error as { cause?: unknown })?.cause ?? "");
       if (message.includes("insufficient_stock")) return fail("insufficient_stock");
       if (message.includes("orders_live_coupon_uq") || message.includes("orders.user_coupon_id")) return fail("coupon_invalid", "couponId");
       if (message.includes("orders.user_id, orders.idempotency_key") && input.idempotencyKey) {
         const existing = await ctx.db.query.orders.findFirst({ where: and(eq(orders.userId, userId), eq(orders.idempotencyKey, input.idempotencyKey)) });
-        if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, replayed: true });
+        if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, fulfilment: existing.fulfilment, replayed: true });
       }
       if (message.includes("orders.pickup_point_id, orders.pickup_code_hash")) continue; // code collision: draw again
       throw error;

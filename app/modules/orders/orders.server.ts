@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { orderEvents, orderLines, orders, paymentNotifications, payments, pickupPoints, refunds, skus, userCoupons, users } from "~/db/schema";
-import { decryptField, maskAddress } from "~/lib/field-crypto.server";
+import { decryptField, maskAddress, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { parseHours } from "~/modules/pickup/pickup-points.server";
@@ -142,6 +142,19 @@ export async function expireUnpaidOrders(ctx: AppContext, now: number): Promise<
 }
 
 
+/**
+ * The door-delivery address snapshot of an order, decrypted (null for a pickup order). Only for
+ * viewers who may see it in full: the shopper who placed it, and (later) its point's leader.
+ */
+export async function getDeliverySnapshot(
+  ctx: AppContext,
+  order: Pick<typeof orders.$inferSelect, "fulfilment" | "deliveryRecipient" | "deliveryPhoneEnc" | "deliveryAddressEnc">,
+): Promise<{ recipientName: string; phone: string; phoneMasked: string; address: string } | null> {
+  if (order.fulfilment !== "door" || !order.deliveryRecipient || !order.deliveryPhoneEnc || !order.deliveryAddressEnc) return null;
+  const phone = await decryptField(ctx.env, "phone", order.deliveryPhoneEnc);
+  return { recipientName: order.deliveryRecipient, phone, phoneMasked: maskPhone(phone), address: await decryptField(ctx.env, "address", order.deliveryAddressEnc) };
+}
+
 export async function listOrders(ctx: AppContext, userId: string, tab: OrderListTab, limit = 30) {
   const statuses = ORDER_LIST_TABS[tab];
   const rows = await ctx.db
@@ -149,6 +162,7 @@ export async function listOrders(ctx: AppContext, userId: string, tab: OrderList
       id: orders.id,
       status: orders.status,
       payableFen: orders.payableFen,
+      fulfilment: orders.fulfilment,
       createdAt: orders.createdAt,
       payBy: orders.payBy,
       pointName: pickupPoints.name,
@@ -201,6 +215,9 @@ export async function getOrderForOwner(ctx: AppContext, userId: string, orderId:
     payBy: order.payBy,
     createdAt: order.createdAt,
     note: order.note,
+    fulfilment: order.fulfilment,
+    /** The address snapshot taken at placement (door delivery only; the owner sees it in full). */
+    delivery: await getDeliverySnapshot(ctx, order),
     pricing: JSON.parse(order.pricing) as import("~/modules/pricing").PriceBreakdown,
     pickupCode: await decryptField(ctx.env, "pickup_code", order.pickupCodeEnc),
     pickupPoint: {

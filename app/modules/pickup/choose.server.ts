@@ -12,6 +12,8 @@ export interface PickupPointListItem {
   area: string;
   addressMasked: string;
   hours: PickupHours;
+  /** The leader also delivers to shoppers' doors (free). */
+  doorDelivery: boolean;
   distanceM: number | null;
 }
 
@@ -64,6 +66,7 @@ export async function listPickupPoints(
       area: p.area,
       addressMasked: maskAddress(await decryptField(ctx.env, "address", p.addressEnc)),
       hours: parseHours(p.hours),
+      doorDelivery: p.doorDelivery,
       distanceM: here ? distanceMetres(here, p) : null,
     })),
   );
@@ -74,7 +77,7 @@ export async function listPickupPoints(
 export async function getPickupPointSummary(ctx: AppContext, id: string) {
   const p = await ctx.db.query.pickupPoints.findFirst({ where: and(eq(pickupPoints.id, id), eq(pickupPoints.status, "active")) });
   if (!p) return null;
-  return { id: p.id, name: p.name, area: p.area, hours: parseHours(p.hours) };
+  return { id: p.id, name: p.name, area: p.area, hours: parseHours(p.hours), doorDelivery: p.doorDelivery };
 }
 
 /** The signed-in user's chosen point; for guests the caller passes the cookie's value. */
