@@ -53,7 +53,7 @@ export default function SearchPage() {
       ) : (
         <>
           <p className="text-sm text-muted" role="status">
-            {t("search.count", { count: results.total })}
+            {results.capped ? t("search.countCapped", { count: results.total }) : t("search.count", { count: results.total })}
           </p>
           <ProductGrid products={results.rows} />
           {results.pageCount > 1 ? (

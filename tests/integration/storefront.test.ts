@@ -1,4 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/d1";
+import type { SQL } from "drizzle-orm";
+import { shelfQuery } from "../../app/modules/catalog/queries.server";
+import { matchExpression } from "../../app/modules/catalog/search-tokens";
+import { searchStatement } from "../../app/modules/catalog/search.server";
 import { startWorker, type TestWorker } from "../support/worker";
 
 let worker: TestWorker;
@@ -55,6 +60,29 @@ describe("search", () => {
       .prepare("EXPLAIN QUERY PLAN SELECT id FROM products WHERE status = 'on_shelf' AND category_id = 'x' ORDER BY sold_count DESC LIMIT 40")
       .all<{ detail: string }>();
     expect(cat.results.map((r) => r.detail).join(" | ")).toMatch(/USING INDEX products_category_idx/);
+  });
+
+  it("plans the app's own shelf and search queries without scanning a table", async () => {
+    const db = drizzle(worker.d1);
+    const planOf = async (query: SQL) => {
+      const { sql: text, params } = db.all(query).getQuery();
+      const plan = await worker.d1.prepare(`EXPLAIN QUERY PLAN ${text}`).bind(...params).all<{ detail: string }>();
+      return plan.results.map((r) => r.detail);
+    };
+    // A SCAN of a real table (rather than of the FTS index, a CTE or a subquery) is a full scan.
+    const fullScans = (plan: string[]) => plan.filter((d) => /^SCAN (products|skus|product_images|sku_price_history|categories|p|s|i|h)\b/.test(d));
+    const home = await planOf(shelfQuery({ limit: 40 }));
+    expect(fullScans(home)).toEqual([]);
+    expect(home.join(" | ")).toMatch(/USING INDEX products_shelf_idx/);
+    const category = await planOf(shelfQuery({ limit: 60, categorySlug: "fresh" }));
+    expect(fullScans(category)).toEqual([]);
+    expect(category.join(" | ")).toMatch(/USING INDEX products_category_idx/);
+    const search = await planOf(searchStatement(matchExpression("fresh")!, 0));
+    expect(fullScans(search)).toEqual([]);
+    expect(search.join(" | ")).toMatch(/SCAN product_search VIRTUAL TABLE/);
+    // Hits drive the loop: products are looked up by key, never walked through the shelf index.
+    expect(search.join(" | ")).toMatch(/SEARCH p USING INDEX sqlite_autoindex_products_1 \(id=\?\)/);
+    expect(search.join(" | ")).not.toMatch(/products_shelf_idx/);
   });
 });
 

@@ -208,6 +208,7 @@ const en = {
     browse: "See today's picks",
     count_one: "{{count}} product found",
     count_other: "{{count}} products found",
+    countCapped: "More than {{count}} products found; add a word to narrow it down",
   },
   product: {
     wasPrice: "30-day price {{price}}",

@@ -205,6 +205,7 @@ const zhCN = {
     none: "没有找到“{{q}}”相关的商品。",
     browse: "去看看今日推荐",
     count_other: "找到 {{count}} 件商品",
+    countCapped: "找到超过 {{count}} 件商品，加几个字可以更准确",
   },
   product: {
     wasPrice: "近 30 天价格 {{price}}",

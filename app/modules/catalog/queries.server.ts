@@ -97,7 +97,7 @@ export function cardFromRow(r: ProductCardRow, locale: string, now: number): Pro
 }
 
 /** The query for a page of on-shelf products, best sellers first (products_shelf_idx / products_category_idx). */
-function shelfQuery(opts: { limit: number; offset?: number; categoryId?: string; categorySlug?: string }) {
+export function shelfQuery(opts: { limit: number; offset?: number; categoryId?: string; categorySlug?: string }) {
   const category = opts.categoryId
     ? sql`AND products.category_id = ${opts.categoryId}`
     : opts.categorySlug
