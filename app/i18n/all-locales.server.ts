@@ -1,9 +1,15 @@
-// The server answers in every language from the first request, so it registers all of them at
-// start-up (the browser fetches a non-default locale only when its user needs it). Called
+// The server answers in every language from the first request, so it registers every part of every
+// language at start-up (the browser loads parts as it needs them; see ./i18n.ts). Called
 // explicitly: package.json declares the app free of import side effects.
-import { registerLocale } from "./i18n";
+import { registerConsoleMessages } from "./console-messages";
+import { registerMessages } from "./i18n";
 import en from "./locales/en";
+import enApi from "./locales/en.api";
+import zhCNApi from "./locales/zh-CN.api";
 
 export function registerAllLocales(): void {
-  registerLocale("en", en);
+  registerMessages("en", "core", en);
+  registerConsoleMessages();
+  registerMessages("zh-CN", "api", zhCNApi);
+  registerMessages("en", "api", enApi);
 }

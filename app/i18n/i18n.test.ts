@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, translate } from "./i18n";
 import en from "./locales/en";
+import enApi from "./locales/en.api";
+import enConsole from "./locales/en.console";
 import zhCN from "./locales/zh-CN";
+import zhCNApi from "./locales/zh-CN.api";
+import zhCNConsole from "./locales/zh-CN.console";
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 
@@ -30,8 +34,9 @@ function variables(text: string): string[] {
   return [...new Set([...text.matchAll(/\{\{\s*([\w.]+)\s*(?:,[^}]*)?\}\}/g)].map((m) => m[1]!))].sort();
 }
 
-const flatZh = flatten(zhCN);
-const flatEn = flatten(en);
+// Every part of each language (storefront core, consoles, API), as the server has them.
+const flatZh = flatten({ ...zhCN, ...zhCNConsole, ...zhCNApi });
+const flatEn = flatten({ ...en, ...enConsole, ...enApi });
 const zh = byBaseKey(flatZh);
 const enByBase = byBaseKey(flatEn);
 
@@ -150,9 +155,7 @@ describe("translate", () => {
   });
 
   it("interpolates variables without HTML escaping", () => {
-    expect(translate("en", "auth.codeSent", { to: "a<b>@example.com" })).toBe(
-      en.auth.codeSent.replace("{{to}}", "a<b>@example.com"),
-    );
+    expect(translate("en", "auth.codeSent", { to: "a<b>@example.com" })).toBe(en.auth.codeSent.replace("{{to}}", "a<b>@example.com"));
     expect(translate("zh-CN", "auth.codeMessage", { code: "012345", minutes: 10 })).toContain("012345");
   });
 
@@ -171,7 +174,17 @@ describe("translate", () => {
     expect(getI18n("en").language).toBe("en");
     expect(getI18n("zh-CN").language).toBe("zh-CN");
     // The unit project's setup registers every locale, as the Worker does at start-up.
-    expect(LOCALES.every(isLocaleLoaded)).toBe(true);
+    expect(LOCALES.every((l) => isLocaleLoaded(l, "core") && isLocaleLoaded(l, "console") && isLocaleLoaded(l, "api"))).toBe(true);
+  });
+
+  it("keeps the parts apart: the storefront core has no console or API keys, and no part repeats another's", () => {
+    const tops = [Object.keys(zhCN), Object.keys(zhCNConsole), Object.keys(zhCNApi)];
+    expect(new Set(tops.flat()).size).toBe(tops.flat().length);
+    expect(Object.keys(zhCN)).not.toContain("admin");
+    expect(Object.keys(zhCN)).not.toContain("api");
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+    expect(Object.keys(enConsole).sort()).toEqual(Object.keys(zhCNConsole).sort());
+    expect(Object.keys(enApi).sort()).toEqual(Object.keys(zhCNApi).sort());
   });
 
   it("memoises plain lookups per language and still interpolates every call", () => {

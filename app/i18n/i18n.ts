@@ -30,35 +30,46 @@ export function localeFromAcceptLanguage(header: string | null): Locale {
 type Messages = Record<string, unknown>;
 
 /**
- * The loaded translations. zh-CN (the default and the fallback) is bundled everywhere; other
- * locales are separate chunks in the browser, fetched before hydration only by people who use
- * them (`loadLocale`), so a shopper's first load carries one language. The server registers all
- * of them at start-up (`./all-locales.server`).
+ * Translations come in parts, so the storefront's first load carries only what it shows:
+ * - `core`: the storefront and everything shared. zh-CN's (the default and the fallback) is in the
+ *   main bundle; another language's is its own chunk, fetched before hydration only by the people
+ *   who use it (`loadLocale`).
+ * - `console`: the leader, merchant and admin areas; their layout modules register it
+ *   (`./console-messages`), so it travels in their chunks.
+ * - `api`: /api/v1 error messages, server only.
+ * The server registers every part of every language at start-up (`./all-locales.server`).
+ * Parts have disjoint top-level keys.
  */
+export type MessagePart = "core" | "console" | "api";
+
 const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
-const lazyLocales: Partial<Record<Locale, () => Promise<{ default: Messages }>>> = {
+const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
+const lazyCore: Partial<Record<Locale, () => Promise<{ default: Messages }>>> = {
   en: () => import("./locales/en"),
 };
 
 const instances = new Map<Locale, I18n>();
 const memos = new Set<Map<string, unknown>>();
 
-/** Makes a locale's translations available to every instance (and forgets memoised lookups). */
-export function registerLocale(locale: Locale, messages: Messages): void {
-  bundles.set(locale, messages);
+/** Makes one part of a language's translations available to every instance. Idempotent. */
+export function registerMessages(locale: Locale, part: MessagePart, messages: Messages): void {
+  const id = `${locale}:${part}`;
+  if (loadedParts.has(id)) return;
+  loadedParts.add(id);
+  bundles.set(locale, { ...bundles.get(locale), ...messages });
   for (const inst of instances.values()) inst.addResourceBundle(locale, "translation", messages, true, true);
   for (const memo of memos) memo.clear();
 }
 
-export function isLocaleLoaded(locale: Locale): boolean {
-  return bundles.has(locale);
+export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): boolean {
+  return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads a locale's translations (a network fetch in the browser the first time). */
+/** Loads a language's core translations (a network fetch in the browser the first time). */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const load = lazyLocales[locale];
-  if (bundles.has(locale) || !load) return;
-  registerLocale(locale, (await load()).default);
+  const load = lazyCore[locale];
+  if (isLocaleLoaded(locale) || !load) return;
+  registerMessages(locale, "core", (await load()).default);
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

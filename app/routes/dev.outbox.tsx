@@ -2,10 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
+import { registerConsoleMessages } from "~/i18n/console-messages";
 import { isDevelopment } from "~/env.server";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { listOutbox } from "~/modules/notifications/outbox.server";
+
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
+registerConsoleMessages();
 
 export const meta: MetaFunction = () => [{ title: "Dev outbox · 开发发件箱" }];
 

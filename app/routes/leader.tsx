@@ -2,9 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { MapPin, User } from "lucide-react";
 import { useTranslation } from "react-i18next";
+import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
 import { TabBar } from "~/components/ui/tab-bar";
+
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
+registerConsoleMessages();
 
 /** The leader app shell. Each child loader guards itself too (loaders run in parallel). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

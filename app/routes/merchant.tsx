@@ -2,8 +2,12 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { Store } from "lucide-react";
 import { useTranslation } from "react-i18next";
+import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
+
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
+registerConsoleMessages();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "merchant");
