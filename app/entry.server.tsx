@@ -10,7 +10,7 @@ import { resolveLocale } from "./lib/preferences.server";
  * Documents are rendered whole with `renderToString`, not streamed: in workerd React 18's stream
  * renderer costs ~4× as much CPU as the string renderer for the same page (512-byte chunks through
  * a JS ReadableStream; see docs/benchmarks.md), and no loader here defers data, so streaming would
- * not show anything sooner. ADR 012 has the reasoning and the trade-off.
+ * not show anything sooner. ADR 011 has the reasoning and the trade-off.
  *
  * Single fetch hands the loader data to the browser through `serverHandoffStream` (turbo-stream),
  * which `<RemixServer>` renders chunk by chunk inside Suspense — something only a streaming

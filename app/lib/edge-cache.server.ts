@@ -6,7 +6,7 @@ import { PICKUP_COOKIE } from "./pickup-cookie.server";
 import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_COOKIE } from "./preferences.server";
 
 /**
- * Edge cache for anonymous catalogue pages (ADR 012). A shopper who is not signed in sees the same
+ * Edge cache for anonymous catalogue pages (ADR 011). A shopper who is not signed in sees the same
  * home, category, product and search pages as every other anonymous shopper with the same language,
  * text size and pickup point, so those responses are kept in the Cache API of the data centre for
  * `EDGE_CACHE_TTL` seconds and served without running loaders or React.

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requirePermission } from "~/auth/guards.server";
 import { FieldErrors } from "~/components/ui/field";
-import { ROLES } from "~/db/schema";
+import { ROLES } from "~/modules/identity/roles";
 import { translate } from "~/i18n/i18n";
 import { formatDate } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";

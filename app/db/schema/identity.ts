@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ROLES, type Role } from "../../modules/identity/roles";
 
 /** People. Phone numbers are encrypted (phone_enc) with a keyed hash (phone_hash) for exact lookup. */
 export const users = sqliteTable(
@@ -26,8 +27,7 @@ export const users = sqliteTable(
   ],
 );
 
-export const ROLES = ["shopper", "leader", "merchant", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export const userRoles = sqliteTable(
   "user_roles",
