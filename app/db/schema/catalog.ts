@@ -30,6 +30,9 @@ export const products = sqliteTable(
     unit: text("unit").notNull().default("件"),
     status: text("status", { enum: PRODUCT_STATUSES }).notNull(),
     rejectReason: text("reject_reason"),
+    submittedAt: integer("submitted_at"),
+    reviewedBy: text("reviewed_by"),
+    reviewedAt: integer("reviewed_at"),
     soldCount: integer("sold_count").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -69,6 +72,8 @@ export const productImages = sqliteTable(
     contentType: text("content_type").notNull(),
     width: integer("width"),
     height: integer("height"),
+    /** JSON array of the widths stored beside the original as `<r2_key>@<w>w` (raster uploads), e.g. [160,320,640]. */
+    variants: text("variants"),
     sort: integer("sort").notNull().default(0),
     createdAt: integer("created_at").notNull(),
   },

@@ -6,3 +6,4 @@ export * from "./platform";
 export * from "./shop";
 export * from "./marketing";
 export * from "./orders";
+export * from "./fulfilment";
