@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { Store } from "lucide-react";
+import { ClipboardList, Megaphone, Package, Store, Truck, Users, Wallet } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -14,7 +14,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return { userName: user.displayName };
 }
 
-const NAV = [{ to: "/merchant", key: "merchant.nav.profile", icon: Store, end: true }];
+const NAV = [
+  { to: "/merchant", key: "merchant.nav.profile", icon: Store, end: true },
+  { to: "/merchant/products", key: "merchant.nav.products", icon: Package, end: false },
+  { to: "/merchant/orders", key: "merchant.nav.orders", icon: ClipboardList, end: false },
+  { to: "/merchant/fulfilment", key: "merchant.nav.fulfilment", icon: Truck, end: false },
+  { to: "/merchant/finance", key: "merchant.nav.finance", icon: Wallet, end: false },
+  { to: "/merchant/marketing", key: "merchant.nav.marketing", icon: Megaphone, end: false },
+  { to: "/merchant/staff", key: "merchant.nav.staff", icon: Users, end: false },
+];
 
 /** Desk layout: side navigation from 1024 px, a top menu below. */
 export default function MerchantLayout() {

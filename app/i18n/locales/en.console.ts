@@ -1,5 +1,6 @@
 /** English: the leader, merchant and admin consoles (and the dev outbox). Loaded with those areas, never on the storefront. */
 const enConsole = {
+  // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   leader: {
     tabs: { point: "My point" },
     point: {
@@ -18,7 +19,7 @@ const enConsole = {
     },
   },
   merchant: {
-    nav: { profile: "Store profile" },
+    nav: { profile: "Store profile", products: "Products", orders: "Orders & after-sales", fulfilment: "Cut-off & delivery", finance: "Finance", marketing: "Marketing", staff: "Staff" },
     profile: {
       title: "Store profile",
       name: "Store name",
@@ -37,7 +38,7 @@ const enConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "Overview", users: "Users" },
+    nav: { dashboard: "Overview", users: "Users", merchants: "Merchant reviews", products: "Product reviews", fulfilment: "Cut-off" },
     dashboard: {
       title: "Platform overview",
       users: "Users",

@@ -1,5 +1,6 @@
 /** Simplified Chinese: the leader, merchant and admin consoles (and the dev outbox). Loaded with those areas, never on the storefront. */
 const zhCNConsole = {
+  // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   leader: {
     tabs: { point: "自提点" },
     point: {
@@ -18,7 +19,7 @@ const zhCNConsole = {
     },
   },
   merchant: {
-    nav: { profile: "店铺资料" },
+    nav: { profile: "店铺资料", products: "商品", orders: "订单与售后", fulfilment: "截单与配送", finance: "财务", marketing: "营销", staff: "员工" },
     profile: {
       title: "店铺资料",
       name: "店铺名称",
@@ -37,7 +38,7 @@ const zhCNConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "概览", users: "用户" },
+    nav: { dashboard: "概览", users: "用户", merchants: "商家审核", products: "商品审核", fulfilment: "截单" },
     dashboard: {
       title: "平台概览",
       users: "用户数",
