@@ -11,10 +11,10 @@ import path from "node:path";
 import WebSocket from "ws";
 import * as schema from "../../app/db/schema";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
-import { migrationStatements, TEST_SANDBOX_SECRET, TEST_SECRETS } from "../support/worker";
+import { migrationStatements, TEST_SECRETS } from "../support/worker";
+import { appWorkerOptions } from "./app-worker";
 import { generateCatalogue, seedCatalogue } from "./catalogue";
 
-const root = path.resolve(import.meta.dirname, "../..");
 const [target = "/", total = "400", concurrency = "8"] = process.argv.slice(2);
 const inspectorPort = 9339;
 
@@ -23,33 +23,7 @@ const mf = new Miniflare({
   port: 0,
   cf: false,
   inspectorPort,
-  workers: [
-    {
-      name: "app",
-      modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
-      compatibilityDate: "2026-04-20",
-      bindings: {
-        ...TEST_SECRETS,
-        APP_ENV: "production",
-        SMS_PROVIDER: "webhook",
-        EMAIL_PROVIDER: "webhook",
-        SMS_WEBHOOK_URL: "http://127.0.0.1:9/sms",
-        EMAIL_WEBHOOK_URL: "http://127.0.0.1:9/email",
-        MESSAGE_WEBHOOK_SECRET: "bench-webhook-secret",
-        SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET,
-      },
-      d1Databases: { DB: "profile-db" },
-      r2Buckets: ["IMAGES"],
-      durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
-      queueProducers: { SETTLEMENT_QUEUE: "settlement" },
-      assets: {
-        directory: path.join(root, "public"),
-        binding: "ASSETS",
-        routerConfig: { has_user_worker: true },
-        assetConfig: { html_handling: "none" },
-      },
-    },
-  ],
+  workers: [{ ...appWorkerOptions("profile-db"), queueConsumers: {} }],
 });
 
 try {

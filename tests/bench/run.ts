@@ -26,7 +26,8 @@ import * as schema from "../../app/db/schema";
 import { PRODUCT_CARD_COLUMNS } from "../../app/modules/catalog/queries.server";
 import { matchExpression } from "../../app/modules/catalog/search-tokens";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
-import { migrationStatements, TEST_SANDBOX_SECRET, TEST_SECRETS } from "../support/worker";
+import { migrationStatements, TEST_SECRETS } from "../support/worker";
+import { appWorkerOptions } from "./app-worker";
 import { generateCatalogue, seedCatalogue, SEARCH_QUERIES } from "./catalogue";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -83,37 +84,7 @@ function collect(stream: Readable, into: string[] | null) {
 }
 
 const CACHED_HOST = "cached.bench.localhost";
-const appWorker = {
-  name: "app",
-  modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
-  compatibilityDate: "2026-04-20",
-  // Production settings (no dev banner, no sandbox payments); messages would go to webhooks
-  // that the benchmark never triggers.
-  bindings: {
-    ...TEST_SECRETS,
-    APP_ENV: "production",
-    SMS_PROVIDER: "webhook",
-    EMAIL_PROVIDER: "webhook",
-    SMS_WEBHOOK_URL: "http://127.0.0.1:9/sms",
-    EMAIL_WEBHOOK_URL: "http://127.0.0.1:9/email",
-    MESSAGE_WEBHOOK_SECRET: "bench-webhook-secret",
-    SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET,
-  },
-  d1Databases: { DB: "bench-db" },
-  r2Buckets: ["IMAGES"],
-  durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
-  queueProducers: { SETTLEMENT_QUEUE: "settlement" },
-  queueConsumers: {
-    settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },
-    "settlement-dlq": { maxBatchSize: 10, maxBatchTimeout: 1 },
-  },
-  assets: {
-    directory: path.join(root, "public"),
-    binding: "ASSETS",
-    routerConfig: { has_user_worker: true },
-    assetConfig: { html_handling: "none" },
-  },
-};
+const appWorker = appWorkerOptions("bench-db");
 
 const mf = new Miniflare({
   host: "127.0.0.1",
