@@ -16,6 +16,7 @@ export const PERMISSIONS = {
     "read:pickup-point:any",
     "read:audit-log:any",
     "update:settings:any",
+    "run:cutoff:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 

@@ -4,6 +4,7 @@ import { deleteExpiredSessions } from "~/auth/session.server";
 import { signInCodes } from "~/db/schema";
 import { expireUnpaidOrders } from "~/modules/orders/orders.server";
 import { completeRefunds } from "~/modules/payments/payments.server";
+import { runDueCutoff } from "~/modules/fulfilment/cutoff.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -28,6 +29,10 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
       break;
     case "* * * * *":
       await expireUnpaidOrders(ctx, scheduledTime);
+      break;
+    case "*/2 * * * *":
+      // The daily cut-off, once today's configured time has passed (fulfilment/cutoff.server.ts).
+      await runDueCutoff(ctx, scheduledTime);
       break;
     default:
       console.warn(`No job for cron "${cron}"`);

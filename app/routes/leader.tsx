@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Outlet, useLoaderData } from "@remix-run/react";
-import { MapPin, User } from "lucide-react";
+import { MapPin, PackageCheck, User } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -29,6 +29,7 @@ export default function LeaderLayout() {
         label={t("nav.leader")}
         tabs={[
           { to: "/leader", label: t("leader.tabs.point"), icon: MapPin, end: true },
+          { to: "/leader/arrivals", label: t("fulfilment.arrivals.tab"), icon: PackageCheck },
           { to: "/me", label: t("nav.me"), icon: User },
         ]}
       />

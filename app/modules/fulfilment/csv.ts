@@ -1,0 +1,10 @@
+/** CSV for spreadsheets (Excel opens UTF-8 only with the BOM): RFC 4180 quoting, CRLF lines. */
+export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cell = (value: string | number) => {
+    let s = String(value);
+    // Formula injection: a cell starting with = + - @ is read as a formula by spreadsheets.
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return "\uFEFF" + rows.map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+}
