@@ -4,6 +4,7 @@ import { orders, paymentNotifications, payments, refunds, userCoupons } from "~/
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
+import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -244,7 +245,10 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
       .where(and(eq(refunds.id, refund.id), inArray(refunds.status, from)))
       .returning({ id: refunds.id }),
   ] as unknown as Parameters<typeof ctx.db.batch>[0]);
-  return ((results.at(-1) as unknown[] | undefined)?.length ?? 0) > 0;
+  const changed = ((results.at(-1) as unknown[] | undefined)?.length ?? 0) > 0;
+  // The order leaves `refunding` once its after-sales round is over (merchant-orders module).
+  if (changed && outcome.status === "succeeded" && refund.kind === "after_sales") await closeAfterSalesIfDone(ctx, refund.orderId, now);
+  return changed;
 }
 
 /**
