@@ -16,6 +16,8 @@ export const PERMISSIONS = {
     "read:pickup-point:any",
     "read:audit-log:any",
     "update:settings:any",
+    /** The product review queue: approve (puts it on sale) or reject with a reason. */
+    "review:product:any",
     "run:cutoff:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;

@@ -8,6 +8,7 @@ import { isFavourite } from "~/modules/account/favourites.server";
 import { AddToCartForm } from "~/components/shop/add-to-cart";
 import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
+import { imageSrcSet } from "~/modules/catalog/images";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
@@ -39,6 +40,8 @@ export default function ProductPage() {
           <img
             key={img.url}
             src={img.url}
+            srcSet={imageSrcSet(img.url, img.widths, img.width)}
+            sizes="(max-width: 30rem) 100vw, 480px"
             alt={i === 0 ? product.title : ""}
             width={img.width ?? 480}
             height={img.height ?? 480}

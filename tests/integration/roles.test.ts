@@ -42,6 +42,10 @@ const PAGES: Array<{ path: string; allowed: string[]; public?: boolean }> = [
   { path: "/merchant", allowed: ["merchant", "otherMerchant"] },
   { path: "/admin", allowed: ["admin"] },
   { path: "/admin/users", allowed: ["admin"] },
+  { path: "/merchant/products", allowed: ["merchant", "otherMerchant"] },
+  { path: "/merchant/products/new", allowed: ["merchant", "otherMerchant"] },
+  { path: "/merchant/products/import", allowed: ["merchant", "otherMerchant"] },
+  { path: "/admin/products", allowed: ["admin"] },
 ];
 
 describe("role guards on every route tree", () => {

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatFen } from "~/lib/format";
+import { imageSrcSet } from "~/modules/catalog/images";
 
 export interface ProductCardData {
   id: string;
@@ -10,9 +11,15 @@ export interface ProductCardData {
   soldCount: number;
   inStock: boolean;
   imageUrl: string | null;
+  /** Widths of resized copies of the image (raster uploads made with JavaScript); none for SVG. */
+  imageWidths?: number[];
 }
 
-/** Square image, two-line title, big price (struck price only when true), sold count. */
+/**
+ * Square image, two-line title, big price (struck price only when true), sold count. The image
+ * keeps width/height (no layout shift), loads lazily except on the first row (`eager`), and offers
+ * its resized copies through srcset/sizes when it has them.
+ */
 export function ProductCard({ product, eager = false }: { product: ProductCardData; eager?: boolean }) {
   const { t } = useTranslation();
   return (
@@ -20,6 +27,7 @@ export function ProductCard({ product, eager = false }: { product: ProductCardDa
       {product.imageUrl ? (
         <img
           src={product.imageUrl}
+          srcSet={imageSrcSet(product.imageUrl, product.imageWidths ?? [])}
           alt=""
           width={480}
           height={480}

@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { productImages, products, skuPriceHistory, skus } from "~/db/schema";
 import { imageUrl } from "./queries.server";
+import { parseVariants } from "./images";
 import { referencePriceFen } from "./reference-price";
 
 export interface ProductDetailView {
@@ -12,7 +13,8 @@ export interface ProductDetailView {
   soldCount: number;
   category: { slug: string; name: string };
   merchant: { id: string; name: string };
-  images: Array<{ url: string; width: number | null; height: number | null }>;
+  /** `widths`: resized copies beside the original (`<url>@<w>w`), for srcset. */
+  images: Array<{ url: string; width: number | null; height: number | null; widths: number[] }>;
   skus: Array<{ id: string; spec: string; priceFen: number; wasPriceFen: number | null; stock: number; inStock: boolean }>;
 }
 
@@ -59,7 +61,7 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
     soldCount: row.soldCount,
     category: { slug: row.categorySlug, name: en ? row.categoryNameEn : row.categoryNameZh },
     merchant: { id: row.merchantId, name: row.merchantName },
-    images: imageRows.map((i) => ({ url: imageUrl(i.r2Key)!, width: i.width, height: i.height })),
+    images: imageRows.map((i) => ({ url: imageUrl(i.r2Key)!, width: i.width, height: i.height, widths: parseVariants(i.variants) })),
     skus: skuRows.map((s) => ({
       id: s.id,
       spec: en ? s.specEn : s.specZh,

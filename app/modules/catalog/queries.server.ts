@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { readBatch } from "~/db/read-batch.server";
 import { referencePriceFen, type PricePoint } from "./reference-price";
+import { parseVariants } from "./images";
 
 export interface CategoryView {
   id: string;
@@ -37,6 +38,8 @@ export interface ProductCardView {
   soldCount: number;
   inStock: boolean;
   imageUrl: string | null;
+  /** Widths of the image's resized copies (`<url>@<w>w`) for srcset; empty for SVG and originals only. */
+  imageWidths: number[];
 }
 
 export interface ProductCardRow {
@@ -49,6 +52,8 @@ export interface ProductCardRow {
   price_fen: number | null;
   stock: number;
   image: string | null;
+  /** JSON widths of the first image's resized copies (product_images.variants), if any. */
+  image_variants?: string | null;
   /** JSON [[priceFen, effectiveAt], …] of the card's SKU, for the truthful struck price. */
   price_history: string | null;
 }
@@ -67,6 +72,7 @@ export const PRODUCT_CARD_COLUMNS = `products.id AS id, products.title_zh AS tit
   (SELECT min(s.price_fen) FROM skus s WHERE s.product_id = products.id AND s.status = 'active') AS price_fen,
   (SELECT coalesce(sum(s.stock), 0) FROM skus s WHERE s.product_id = products.id AND s.status = 'active') AS stock,
   (SELECT i.r2_key FROM product_images i WHERE i.product_id = products.id ORDER BY i.sort LIMIT 1) AS image,
+  (SELECT i.variants FROM product_images i WHERE i.product_id = products.id ORDER BY i.sort LIMIT 1) AS image_variants,
   (SELECT json_group_array(json_array(h.price_fen, h.effective_at)) FROM sku_price_history h WHERE h.sku_id = ${CHEAPEST_SKU}) AS price_history`;
 
 export function imageUrl(key: string | null): string | null {
@@ -92,6 +98,7 @@ export function cardFromRow(r: ProductCardRow, locale: string, now: number): Pro
       soldCount: r.sold_count,
       inStock: r.stock > 0,
       imageUrl: imageUrl(r.image),
+      imageWidths: parseVariants(r.image_variants),
     },
   ];
 }
