@@ -13,6 +13,8 @@ export const PERMISSIONS = {
     "read:user:any",
     "update:user-roles:any",
     "read:merchant:any",
+    /** Approve or reject merchant applications; see their full licence number, contact phone and licence photo. */
+    "review:merchant:any",
     "read:pickup-point:any",
     "read:audit-log:any",
     "update:settings:any",

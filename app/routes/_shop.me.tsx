@@ -9,6 +9,7 @@ import { Field, FormErrors } from "~/components/ui/field";
 import { LanguageSwitch, TextSizeSwitch } from "~/components/ui/preferences";
 import { RoleSwitcher } from "~/components/ui/role-switcher";
 import { translate } from "~/i18n/i18n";
+import { resolveLocale } from "~/lib/preferences.server";
 import { ChangePasswordInput } from "~/modules/identity/schemas";
 import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
 
@@ -21,7 +22,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const profile = await getUserProfile(context, user.id);
   if (!profile) throw new Response("Not Found", { status: 404 });
-  return { profile };
+  // The onboarding strings travel with the console's, so the link text is translated here.
+  return { profile, merchantApplyLabel: translate(resolveLocale(request), "merchantOnboarding.link") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -86,7 +88,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile } = useLoaderData<typeof loader>();
+  const { profile, merchantApplyLabel } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -120,6 +122,9 @@ export default function Me() {
             {t(key!)}
           </Link>
         ))}
+        <Link to="/me/merchant-apply" className="flex min-h-12 items-center justify-center rounded-xl border border-line text-sm font-medium">
+          {merchantApplyLabel}
+        </Link>
       </nav>
       <RoleSwitcher roles={profile.roles} current="shopper" />
       <section className="card space-y-3" aria-labelledby="prefs-title">
