@@ -7,8 +7,8 @@ import { requireOwnMerchant, requireRole } from "~/auth/guards.server";
 import { StatusBadge, useCatalogErrorText } from "~/components/merchant/catalog-field";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
-import { bulkRowsFromForm, fenToYuanInput, validateBulkRows, type BulkRowError } from "~/modules/catalog/manage";
-import { bulkUpdateSkus, listMerchantProducts, PRODUCT_FILTERS } from "~/modules/catalog/manage.server";
+import { bulkRowsFromForm, fenToYuanInput, PRODUCT_FILTERS, validateBulkRows, type BulkRowError } from "~/modules/catalog/manage";
+import { bulkUpdateSkus, listMerchantProducts } from "~/modules/catalog/manage.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -61,7 +61,7 @@ export default function MerchantProducts() {
         <div className="flex flex-wrap gap-2">
           <Link to="/merchant/products/import" className="btn-secondary">
             <FileUp aria-hidden className="size-5" />
-            {t("merchantCatalog.import")}
+            {t("merchantCatalog.importLink")}
           </Link>
           <Link to="/merchant/products/new" className="btn-primary">
             <Plus aria-hidden className="size-5" />

@@ -211,7 +211,7 @@ const enConsole = {
   merchantCatalog: {
     title: "Products",
     new: "New product",
-    import: "Import CSV",
+    importLink: "Import CSV",
     search: "Search products",
     searchButton: "Search",
     filterStatus: "Status",

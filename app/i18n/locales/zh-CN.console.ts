@@ -211,7 +211,7 @@ const zhCNConsole = {
   merchantCatalog: {
     title: "商品管理",
     new: "新建商品",
-    import: "CSV 导入",
+    importLink: "CSV 导入",
     search: "搜索商品",
     searchButton: "搜索",
     filterStatus: "状态",

@@ -7,7 +7,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { parseVariants } from "./images";
-import { isContentChange, parseStock, parseYuanToFen, statusAfterContentEdit, type BulkRowError, type ProductInput, type ProductStatus } from "./manage";
+import { isContentChange, parseStock, parseYuanToFen, statusAfterContentEdit, type BulkRowError, type ProductFilter, type ProductInput, type ProductStatus } from "./manage";
 import type { ImportProduct } from "./manage-csv";
 import { reindexProductStatements } from "./search.server";
 
@@ -79,8 +79,6 @@ async function categoryFor(ctx: AppContext, merchantId: string, categoryId: stri
 // ---------------------------------------------------------------------------------------------
 // Queries
 
-export const PRODUCT_FILTERS = ["all", "draft", "pending_review", "rejected", "on_shelf", "off_shelf"] as const;
-export type ProductFilter = (typeof PRODUCT_FILTERS)[number];
 
 export async function listMerchantProducts(ctx: AppContext, merchantId: string, opts: { status: ProductFilter; q: string; locale: string }) {
   const where = [eq(products.merchantId, merchantId)];

@@ -18,6 +18,10 @@ import type { PRODUCT_STATUSES } from "~/db/schema/catalog";
  */
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 
+/** The list page's status filter (in the URL). */
+export const PRODUCT_FILTERS = ["all", "draft", "pending_review", "rejected", "on_shelf", "off_shelf"] as const;
+export type ProductFilter = (typeof PRODUCT_FILTERS)[number];
+
 export const MAX_SKUS = 20;
 export const MAX_IMAGES = 6;
 /** Largest price a merchant may enter: ¥999,999.99. */

@@ -1,0 +1,108 @@
+import { deflateSync } from "node:zlib";
+import { DEMO, expect, signInWithPhone, test } from "./fixtures";
+
+/** A real (decodable) PNG of one colour, so the browser can make the resized copies. */
+function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 255]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const TITLE = "有机小番茄";
+
+test("merchant creates a product with an image and submits it; the admin approves; a shopper finds it", async ({ page, browser, consoleGuard }) => {
+  // Merchant: a new product with two variants.
+  await signInWithPhone(page, DEMO.merchantBaby.phone);
+  await page.goto("/merchant/products");
+  await expect(page.getByRole("heading", { level: 1, name: "商品管理" })).toBeVisible();
+  await page.getByRole("link", { name: "新建商品" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "新建商品" })).toBeVisible();
+  await page.getByLabel("商品名称（中文）").fill(TITLE);
+  await page.getByLabel("商品名称（英文）").fill("Organic cherry tomatoes");
+  await page.getByLabel("类目").selectOption({ index: 1 });
+  await page.getByLabel("单位").fill("盒");
+  await page.getByLabel("规格名称（中文）").fill("250g");
+  await page.getByLabel("规格名称（英文）").fill("250 g");
+  await page.getByLabel("价格（元）").fill("12.5");
+  await page.getByLabel("库存").fill("30");
+  await page.getByRole("button", { name: "添加规格" }).click();
+  const second = page.getByRole("listitem").filter({ hasText: "规格 2" });
+  await second.getByLabel("规格名称（中文）").fill("500g");
+  await second.getByLabel("规格名称（英文）").fill("500 g");
+  await second.getByLabel("价格（元）").fill("22");
+  await second.getByLabel("库存").fill("10");
+  await page.getByRole("button", { name: "保存草稿" }).click();
+  await expect(page.getByRole("status")).toContainText("商品已创建");
+  await expect(page.getByText("草稿", { exact: true }).first()).toBeVisible();
+  const productUrl = new URL(page.url()).pathname;
+  const productId = productUrl.split("/").at(-1)!;
+
+  // An image: the browser makes the resized copies and uploads them beside the original.
+  await page.getByLabel("选择图片").setInputFiles({ name: "tomatoes.png", mimeType: "image/png", buffer: solidPng(800, 800, [220, 38, 38]) });
+  await page.getByRole("button", { name: "上传图片" }).click();
+  await expect(page.getByRole("status")).toHaveText("图片已上传。");
+  const thumb = page.getByRole("img", { name: "图片 1" });
+  await expect(thumb).toHaveAttribute("srcset", /@160w 160w, .*@320w 320w, .*@640w 640w/);
+
+  await page.getByRole("button", { name: "提交审核" }).click();
+  await expect(page.getByRole("status")).toContainText("已提交审核");
+  await expect(page.getByText("审核中", { exact: true }).first()).toBeVisible();
+
+  // Admin: the review queue shows it with its image; approve.
+  const adminContext = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  consoleGuard.watch(adminContext);
+  const adminPage = await adminContext.newPage();
+  await signInWithPhone(adminPage, DEMO.admin.phone);
+  await adminPage.getByRole("link", { name: "商品审核" }).click();
+  await expect(adminPage.getByRole("heading", { level: 1, name: "商品审核" })).toBeVisible();
+  const card = adminPage.getByRole("article").filter({ hasText: TITLE });
+  await expect(card).toContainText("¥12.50");
+  await expect(card.getByRole("img")).toHaveCount(1);
+  await card.getByRole("button", { name: "通过并上架" }).click();
+  await expect(adminPage.getByRole("status")).toHaveText("已通过，商品已上架。");
+  await expect(adminPage.getByRole("article").filter({ hasText: TITLE })).toHaveCount(0);
+  await adminContext.close();
+
+  // The merchant sees the outcome.
+  await page.reload();
+  await expect(page.getByText("在售", { exact: true }).first()).toBeVisible();
+
+  // A shopper (not signed in) finds it by search and opens it.
+  const shopperContext = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  consoleGuard.watch(shopperContext);
+  const shopper = await shopperContext.newPage();
+  await shopper.goto("/");
+  await shopper.getByRole("searchbox", { name: "搜索商品" }).fill("番茄");
+  await shopper.getByRole("searchbox", { name: "搜索商品" }).press("Enter");
+  await expect(shopper).toHaveURL(/\/search\?q=/);
+  const link = shopper.locator(`a[href="/products/${productId}"]`);
+  await expect(link).toContainText(TITLE);
+  // The card's image is decorative (alt=""), with the resized copies in srcset.
+  await expect(link.locator("img")).toHaveAttribute("srcset", /@160w 160w/);
+  await link.click();
+  await expect(shopper.getByRole("heading", { level: 1, name: TITLE })).toBeVisible();
+  await expect(shopper.getByText("¥12.50").first()).toBeVisible();
+  await shopperContext.close();
+});
