@@ -124,6 +124,7 @@ function ApplyForm() {
       : undefined,
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: ApplyMerchantInput }),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   const chosen = new Set([fields.categoryIds.initialValue ?? []].flat());
   const imageErrors = actionData?.result.error?.licenceImage;

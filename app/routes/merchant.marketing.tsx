@@ -146,6 +146,7 @@ function DiscountForm() {
     },
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: CreateDiscountInput }),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-3 rounded-xl border border-line p-3">
@@ -224,6 +225,7 @@ function CouponForm() {
     },
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: CreateCouponInput }),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <Form method="post" {...getFormProps(form)} className="space-y-3 rounded-xl border border-line p-3">

@@ -96,6 +96,7 @@ export default function MerchantStaff() {
     lastResult: actionData?.result,
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: StaffAction }),
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
   });
   return (
     <div className="max-w-4xl space-y-4">
