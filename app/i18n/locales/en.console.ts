@@ -48,7 +48,7 @@ const enConsole = {
       licence_image_too_large: "The photo must be 5 MB or smaller.",
       licence_image_invalid: "Only JPG, PNG or WebP images are accepted.",
       categories_required: "Choose at least one category.",
-      categories_too_many: "Choose at most 10 categories.",
+      categories_over_limit: "Choose at most 10 categories.",
       category_invalid: "That category doesn't exist; choose again.",
       application_pending: "You already have an application under review.",
       already_merchant: "You're already a merchant.",

@@ -48,7 +48,7 @@ const zhCNConsole = {
       licence_image_too_large: "照片不能超过 5 MB。",
       licence_image_invalid: "只支持 JPG、PNG 或 WebP 图片。",
       categories_required: "请至少选择一个经营类目。",
-      categories_too_many: "最多选择 10 个类目。",
+      categories_over_limit: "最多选择 10 个类目。",
       category_invalid: "所选类目不存在，请重新选择。",
       application_pending: "你已有一份申请在审核中。",
       already_merchant: "你已经是商家了。",

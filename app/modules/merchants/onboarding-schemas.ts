@@ -26,7 +26,7 @@ const Id = (prefix: string, required: string, invalid: string) => v.pipe(v.strin
 const CategoryIds = v.pipe(
   v.optional(v.union([v.array(v.string()), v.string()], "categories_required")),
   v.transform((x) => (x === undefined ? [] : Array.isArray(x) ? x : [x])),
-  v.maxLength(10, "categories_too_many"),
+  v.maxLength(10, "categories_over_limit"),
   v.everyItem((id) => /^cat_[0-9a-z]{1,40}$/.test(id), "category_invalid"),
 );
 
