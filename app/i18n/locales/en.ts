@@ -308,6 +308,7 @@ const en = {
       complete: "Completed",
       request_refund: "Refund requested",
       approve_refund: "Refund approved",
+      reject_refund: "Refund request declined",
       refund_succeeded: "Refund completed",
     },
     refundStatus: {

@@ -301,6 +301,7 @@ const zhCN = {
       complete: "订单完成",
       request_refund: "申请退款",
       approve_refund: "退款已同意",
+      reject_refund: "退款申请未通过",
       refund_succeeded: "退款完成",
     },
     refundStatus: {
