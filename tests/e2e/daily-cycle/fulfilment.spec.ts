@@ -1,0 +1,90 @@
+/**
+ * The daily cycle in the browser (issue #4): a shopper pays; the admin runs the cut-off; the
+ * merchant opens the picking sheet and ships the pickup point's batch; the leader confirms the
+ * arrival one box short; the shopper gets that box refunded and the merchant sees the shortage.
+ *
+ * The cut-off locks every paid order of the day in the shared e2e world, so this file runs in the
+ * "daily-cycle" project, after every other journey has finished (playwright.config.ts).
+ */
+import type { Browser, Page } from "@playwright/test";
+import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, signInWithPhone, test } from "../fixtures";
+
+const SUNSHINE = { id: "pkp_demosunshine00000000", name: DEMO.leaderSunshine.point };
+const STRAWBERRY_SKU = "sku_demostrawberry000001";
+
+/** A desk browser signed in with a demo account's password (no sign-in code needed). */
+async function deskPage(browser: Browser, guard: ConsoleGuard, email: string): Promise<Page> {
+  const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 900 } });
+  guard.watch(context);
+  const page = await context.newPage();
+  await page.goto("/login");
+  const signedIn = await page.request.post("/login", {
+    form: { intent: "password", email, password: "demo-pass-2026" },
+    headers: { Origin: new URL(page.url()).origin },
+    maxRedirects: 0,
+  });
+  expect(signedIn.status()).toBe(302);
+  return page;
+}
+
+test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage refunded", async ({ browser, page, consoleGuard }) => {
+  test.setTimeout(120_000);
+
+  // The shopper buys 3 boxes of strawberries for 阳光花园 and pays at the sandbox cashier.
+  await signInWithPhone(page, DEMO.shopper(12).phone);
+  const origin = new URL(page.url()).origin;
+  const post = (url: string, form: Record<string, string>) => page.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  await post("/pickup", { pickupPointId: SUNSHINE.id });
+  await post("/cart", { intent: "add", skuId: STRAWBERRY_SKU, quantity: "3" });
+  await page.goto("/checkout?coupon=none");
+  await page.getByRole("button", { name: "提交订单并支付", exact: true }).click();
+  await expect(page).toHaveURL(/\/pay\/sandbox\/pay_[0-9a-z]{20}$/);
+  await page.getByRole("button", { name: "确认支付", exact: true }).click();
+  await expect(page).toHaveURL(/\/orders\/ord_[0-9a-z]{20}$/);
+  const orderUrl = page.url();
+
+  // The admin runs today's cut-off by hand.
+  const admin = await deskPage(browser, consoleGuard, DEMO.admin.email);
+  await admin.goto("/admin/fulfilment");
+  await admin.getByRole("button", { name: "立即截单" }).click();
+  await expect(admin.getByRole("status")).toContainText(/已截单|已经截过单/);
+  await admin.context().close();
+
+  // The merchant sees the batch, opens the picking sheet for the point, and ships it.
+  const merchant = await deskPage(browser, consoleGuard, "fruit@demo.tuangou.test");
+  await merchant.goto("/merchant/fulfilment");
+  await expect(merchant.getByRole("heading", { level: 1, name: "截单与配送" })).toBeVisible();
+  await merchant.getByRole("link", { name: "拣货单" }).click();
+  await expect(merchant.getByRole("heading", { name: new RegExp(SUNSHINE.name) }).first()).toBeVisible();
+  await expect(merchant.getByRole("main")).toContainText("丹东 99 红颜草莓");
+  await expectNoSeriousA11yViolations(merchant);
+  await merchant.getByRole("link", { name: "返回截单与配送" }).click();
+  await merchant.getByRole("button", { name: `将 ${SUNSHINE.name} 的批次标记为已发货` }).click();
+  await expect(merchant.getByRole("status")).toContainText("已发货");
+
+  // The leader counts one box fewer than expected and says why.
+  const leader = await deskPage(browser, consoleGuard, "leader1@demo.tuangou.test");
+  await leader.goto("/leader/arrivals");
+  const item = leader.getByRole("group", { name: /丹东 99 红颜草莓/ });
+  const received = item.getByLabel("实到数量");
+  const expected = Number(await received.inputValue());
+  expect(expected).toBeGreaterThanOrEqual(3);
+  await received.fill(String(expected - 1));
+  await item.getByLabel("缺货说明（选填）").fill("一盒压坏");
+  await expectNoSeriousA11yViolations(leader);
+  await leader.getByRole("button", { name: "确认到货" }).first().click();
+  await expect(leader.getByRole("status")).toContainText("缺货 1 件");
+  await leader.context().close();
+
+  // The merchant sees the shortage on the batch.
+  await merchant.goto("/merchant/fulfilment");
+  await expect(merchant.getByRole("main")).toContainText("缺货 1 件");
+  await merchant.context().close();
+
+  // The shortage goes to the point's newest order with strawberries: this one (every other journey
+  // finished before it). Its timeline shows the arrival, and one box's share is refunded.
+  await page.goto(orderUrl);
+  const main = page.getByRole("main");
+  await expect(main).toContainText("已到达自提点");
+  await expect(main).toContainText(/已退款 ¥\d+\.\d{2}/);
+});
