@@ -288,6 +288,34 @@ describe("arrival with shortages", () => {
     expect(await status(o.A!)).toBe("ready_for_pickup");
   });
 
+  it("an order refunded whole for a shortage ends refunded when its refund completes late (provider answered 'processing')", async () => {
+    const fruit = await skusOf("鲜果坊");
+    const point = await pointOf("leader1@demo.tuangou.test");
+    const id = await order({ point, lines: [{ sku: fruit[0]!, qty: 1, payableFen: 3990 }], status: "shipped" });
+    const payment = (await worker.d1.prepare("SELECT id FROM payments WHERE order_id = ?").bind(id).first<{ id: string }>())!.id;
+    const old = Date.now() - 10 * 60_000;
+    await worker.d1.batch([
+      // What confirmArrival leaves when every unit was short and the provider took the refund asynchronously.
+      worker.d1
+        .prepare("INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, note, created_at) VALUES (?, ?, 'request_refund', 'shipped', 'refunding', 'leader', 'shortage', ?)")
+        .bind(`oev_${ids()}`, id, old),
+      worker.d1.prepare("UPDATE orders SET status = 'refunding' WHERE id = ?").bind(id),
+      worker.d1
+        .prepare(
+          `INSERT INTO refunds (id, order_id, payment_id, kind, amount_fen, reason, lines, status, provider_refund_no, decided_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'shortage', 3990, 'shortage', '[]', 'processing', 'sbx_r', ?, ?, ?)`,
+        )
+        .bind(`rfd_${ids()}`, id, payment, old, old, old),
+    ]);
+    // The refund-completion cron asks the provider (the sandbox says succeeded) and books it once.
+    expect((await worker.scheduled("*/5 * * * *")).outcome).toBe("ok");
+    expect(await status(id)).toBe("refunded");
+    expect(await count("SELECT refunded_fen AS n FROM orders WHERE id = ?", id)).toBe(3990);
+    expect(await count("SELECT count(*) AS n FROM order_events WHERE order_id = ? AND to_status = 'refunded'", id)).toBe(1);
+    expect((await worker.scheduled("*/5 * * * *")).outcome).toBe("ok");
+    expect(await count("SELECT count(*) AS n FROM order_events WHERE order_id = ? AND to_status = 'refunded'", id)).toBe(1);
+  });
+
   it("the cron runs a due cut-off once for its day", async () => {
     // Tomorrow 21:00:30 in Shanghai: the late order is locked for the day after.
     const shanghaiToday = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

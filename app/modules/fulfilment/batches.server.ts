@@ -364,7 +364,9 @@ export async function confirmArrival(
 export async function finishWhollyShortOrders(ctx: AppContext, orderIds: string[]): Promise<void> {
   const ids = JSON.stringify(orderIds);
   const now = Date.now();
+  // Only orders a shortage put in `refunding` (an after-sales round closes its own orders).
   const due = sql`o.status = 'refunding' AND o.id IN (SELECT value FROM json_each(${ids}))
+    AND (SELECT e.note FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'refunding' ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1) = 'shortage'
     AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id AND r.kind = 'shortage' AND r.status <> 'succeeded')`;
   await d1Batch(ctx, [
     sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)

@@ -4,6 +4,7 @@ import { orders, paymentNotifications, payments, refunds, userCoupons } from "~/
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
+import { finishWhollyShortOrders } from "~/modules/fulfilment/batches.server";
 import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
 import {
   getPaymentProvider,
@@ -248,6 +249,9 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
   const changed = ((results.at(-1) as unknown[] | undefined)?.length ?? 0) > 0;
   // The order leaves `refunding` once its after-sales round is over (merchant-orders module).
   if (changed && outcome.status === "succeeded" && refund.kind === "after_sales") await closeAfterSalesIfDone(ctx, refund.orderId, now);
+  // An order refunded whole for a shortage ends `refunded` when its last shortage refund succeeds,
+  // however late (the refund call, the completion cron or a provider notification).
+  if (changed && outcome.status === "succeeded" && refund.kind === "shortage") await finishWhollyShortOrders(ctx, [refund.orderId]);
   return changed;
 }
 
