@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { DEMO, expect, signInWithPhone, test } from "./fixtures";
+import { DEMO, expect, signInWithPassword, test } from "./fixtures";
 
 /** A real (decodable) PNG of one colour, so the browser can make the resized copies. */
 function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
@@ -34,8 +34,8 @@ const TITLE = "有机小番茄";
 
 test("merchant creates a product with an image and submits it; the admin approves; a shopper finds it", async ({ page, browser, consoleGuard }) => {
   // Merchant: a new product with two variants.
-  await signInWithPhone(page, DEMO.merchantBaby.phone);
-  await page.goto("/merchant/products");
+  // Passwords: the a11y and admin journeys sign in with these accounts' phones in the same run.
+  await signInWithPassword(page, "baby@demo.tuangou.test", "/merchant/products");
   await expect(page.getByRole("heading", { level: 1, name: "商品管理" })).toBeVisible();
   await page.getByRole("link", { name: "新建商品" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "新建商品" })).toBeVisible();
@@ -74,7 +74,7 @@ test("merchant creates a product with an image and submits it; the admin approve
   const adminContext = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   consoleGuard.watch(adminContext);
   const adminPage = await adminContext.newPage();
-  await signInWithPhone(adminPage, DEMO.admin.phone);
+  await signInWithPassword(adminPage, DEMO.admin.email, "/admin");
   await adminPage.getByRole("link", { name: "商品审核" }).click();
   await expect(adminPage.getByRole("heading", { level: 1, name: "商品审核" })).toBeVisible();
   const card = adminPage.getByRole("article").filter({ hasText: TITLE });
