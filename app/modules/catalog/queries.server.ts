@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { readBatch } from "~/db/read-batch.server";
+import { readBatch } from "~/db/raw-batch.server";
 import { referencePriceFen, type PricePoint } from "./reference-price";
 import { parseVariants } from "./images";
 

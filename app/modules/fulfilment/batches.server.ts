@@ -8,7 +8,7 @@ import { auditStatement } from "~/modules/audit/audit.server";
 import { sendMessage } from "~/modules/notifications/messaging.server";
 import { processRefunds } from "~/modules/payments/payments.server";
 import { businessDateOf } from "./business-date";
-import { d1Batch, type BatchStatement } from "./d1-batch.server";
+import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
 import type { ConfirmArrivalInput } from "./schemas";
 import { allocateShortage, shortageRefundFen } from "./shortage";
 
@@ -154,7 +154,7 @@ export async function shipBatch(ctx: AppContext, input: { merchantId: string; ba
   const ready = sql`o.status = 'confirmed' AND o.id IN (SELECT order_id FROM delivery_batch_lines WHERE batch_id = ${batch.id})
     AND NOT EXISTS (SELECT 1 FROM delivery_batch_lines dl JOIN delivery_batches b ON b.id = dl.batch_id WHERE dl.order_id = o.id AND b.status = 'locked')`;
   try {
-    const results = await d1Batch(ctx, [
+    const results = await rawBatch(ctx, [
       guardBatchStatus(batch.id, "locked"),
       db.update(deliveryBatches).set({ status: "shipped", shippedAt: now, shippedBy: input.userId, updatedAt: now }).where(and(eq(deliveryBatches.id, batch.id), eq(deliveryBatches.status, "locked"))),
       sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)
@@ -347,7 +347,7 @@ export async function confirmArrival(
     }),
   );
   try {
-    await d1Batch(ctx, statements);
+    await rawBatch(ctx, statements);
   } catch (error) {
     if (isGuardAbort(error)) return fail("not_shipped", "batchId");
     throw error;
@@ -368,7 +368,7 @@ export async function finishWhollyShortOrders(ctx: AppContext, orderIds: string[
   const due = sql`o.status = 'refunding' AND o.id IN (SELECT value FROM json_each(${ids}))
     AND (SELECT e.note FROM order_events e WHERE e.order_id = o.id AND e.to_status = 'refunding' ORDER BY e.created_at DESC, e.rowid DESC LIMIT 1) = 'shortage'
     AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.order_id = o.id AND r.kind = 'shortage' AND r.status <> 'succeeded')`;
-  await d1Batch(ctx, [
+  await rawBatch(ctx, [
     sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)
       SELECT 'oev_' || lower(hex(randomblob(10))), o.id, 'refund_succeeded', 'refunding', 'refunded', 'system', NULL, 'shortage', ${now} FROM orders o WHERE ${due}`,
     sql`UPDATE orders AS o SET status = 'refunded', updated_at = ${now} WHERE ${due}`,

@@ -3,7 +3,7 @@ import type { AppContext } from "~/context.server";
 import { cutoffRuns } from "~/db/schema";
 import { getSettings } from "~/modules/settings/settings.server";
 import { cutoffInstant, deliveryDateFor, dueCutoff } from "./business-date";
-import { d1Batch } from "./d1-batch.server";
+import { rawBatch } from "~/db/raw-batch.server";
 
 /** A new id in SQL, in the app's format (prefix + 20 characters of [0-9a-f] ⊂ the id alphabet). */
 const sqlId = (prefix: string) => sql.raw(`'${prefix}_' || lower(hex(randomblob(10)))`);
@@ -42,7 +42,7 @@ export async function runCutoff(
 
   const due = sql`o.status = 'paid' AND o.paid_at IS NOT NULL AND o.paid_at < ${cutoffAt}`;
   const actorType = input.trigger === "manual" ? "admin" : "system";
-  await d1Batch(ctx, [
+  await rawBatch(ctx, [
     // 1. One batch per merchant × pickup point with something to deliver.
     sql`INSERT OR IGNORE INTO delivery_batches (id, merchant_id, pickup_point_id, delivery_date, status, cutoff_at, created_at, updated_at)
       SELECT ${sqlId("dlb")}, l.merchant_id, o.pickup_point_id, ${deliveryDate}, 'locked', ${cutoffAt}, ${now}, ${now}
