@@ -1,14 +1,20 @@
 import { getInputProps, type FieldMetadata } from "@conform-to/react";
 import { useTranslation } from "react-i18next";
 
-/** Translates a validation message key (e.g. "phone_invalid") into the user's language. */
-export function useErrorText() {
+/**
+ * Translates a validation message key (e.g. "phone_invalid") into the user's language. With a
+ * `scope` (e.g. "merchantOnboarding.errors"), an area's own message for the key comes first.
+ */
+export function useErrorText(scope?: string) {
   const { t } = useTranslation();
-  return (key: string) => t(`validation.${key}`, { defaultValue: t("validation.invalid") });
+  return (key: string) => {
+    const shared = t(`validation.${key}`, { defaultValue: t("validation.invalid") });
+    return scope ? t(`${scope}.${key}`, { defaultValue: shared }) : shared;
+  };
 }
 
-export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
-  const errorText = useErrorText();
+export function FieldErrors({ id, errors, errorScope }: { id: string; errors?: string[] | null; errorScope?: string }) {
+  const errorText = useErrorText(errorScope);
   if (!errors?.length) return null;
   return (
     <div id={id} className="field-error" role="alert">
@@ -19,19 +25,21 @@ export function FieldErrors({ id, errors }: { id: string; errors?: string[] }) {
   );
 }
 
-type InputType = "text" | "tel" | "email" | "password" | "number" | "search" | "url";
+type InputType = "text" | "tel" | "email" | "password" | "number" | "search" | "url" | "datetime-local";
 
 export function Field({
   meta,
   label,
   type = "text",
   hint,
+  errorScope,
   ...rest
 }: {
   meta: FieldMetadata<string | number | undefined>;
   label: string;
   type?: InputType;
   hint?: string;
+  errorScope?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "type" | "name" | "id" | "form">) {
   const props = getInputProps(meta, { type, ariaAttributes: true });
   const hintId = hint ? `${meta.id}-hint` : undefined;
@@ -52,14 +60,14 @@ export function Field({
           {hint}
         </p>
       ) : null}
-      <FieldErrors id={meta.errorId} errors={meta.errors} />
+      <FieldErrors id={meta.errorId} errors={meta.errors} errorScope={errorScope} />
     </div>
   );
 }
 
 /** Form-level errors (a summary at the top of the form). */
-export function FormErrors({ id, errors }: { id: string; errors?: string[] }) {
-  const errorText = useErrorText();
+export function FormErrors({ id, errors, errorScope }: { id: string; errors?: string[] | null; errorScope?: string }) {
+  const errorText = useErrorText(errorScope);
   if (!errors?.length) return null;
   return (
     <div id={id} role="alert" className="rounded-xl bg-danger-50 p-3 text-sm text-danger">
