@@ -1,8 +1,9 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireOwnMerchant, requireRole } from "~/auth/guards.server";
+import { SheetHeader } from "~/components/fulfilment/sheet-header";
 import { translate } from "~/i18n/i18n";
 import { getMerchantDay } from "~/modules/fulfilment/batches.server";
 import { DateQuery } from "~/modules/fulfilment/schemas";
@@ -26,18 +27,7 @@ export default function PickingSheet() {
   const { merchantName, day } = useLoaderData<typeof loader>();
   return (
     <div className="print-sheet max-w-4xl space-y-4">
-      <div className="no-print flex flex-wrap items-center gap-2">
-        <Link className="link" to={`/merchant/fulfilment?date=${day.date}`}>
-          {t("fulfilment.sheet.back")}
-        </Link>
-        <a className="btn-secondary" href={`/merchant/fulfilment/export?date=${day.date}&sheet=picking`} download>
-          {t("fulfilment.sheet.exportCsv")}
-        </a>
-        <PrintButton />
-      </div>
-      <h1 className="text-2xl font-bold">{t("fulfilment.picking.title")}</h1>
-      <p className="text-sm">{t("fulfilment.sheet.heading", { merchant: merchantName, date: day.date })}</p>
-      {day.batches.length === 0 ? <p className="card text-sm">{t("fulfilment.merchant.empty")}</p> : null}
+      <SheetHeader sheet="picking" title={t("fulfilment.picking.title")} merchantName={merchantName} date={day.date} empty={day.batches.length === 0} />
       {day.batches.map((b) => (
         <section key={b.id} className="card print-page" aria-labelledby={`pick-${b.id}`}>
           <h2 id={`pick-${b.id}`} className="text-lg font-semibold">
@@ -75,15 +65,5 @@ export default function PickingSheet() {
         </section>
       ))}
     </div>
-  );
-}
-
-function PrintButton() {
-  const { t } = useTranslation();
-  // Printing needs JavaScript; without it the browser's own print command still works.
-  return (
-    <button type="button" className="btn-primary" onClick={() => window.print()}>
-      {t("fulfilment.sheet.print")}
-    </button>
   );
 }
