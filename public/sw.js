@@ -4,7 +4,10 @@
  *   is shown when neither the network nor a copy is available.
  * - Everything else (API, form posts, images) goes to the network untouched.
  */
-const VERSION = "v2";
+// Web Push: showing pushed notifications and opening their links (public/sw-push.js).
+importScripts("/sw-push.js");
+
+const VERSION = "v3";
 const SHELL_CACHE = `shell-${VERSION}`;
 const PAGE_CACHE = `pages-${VERSION}`;
 const SHELL = ["/offline.html", "/favicon.ico", "/icons/icon-192.png", "/manifest.webmanifest", "/leader.webmanifest"];

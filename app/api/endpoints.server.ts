@@ -6,6 +6,8 @@ import { findOrCreateUserForTarget, getUserProfile, signInWithPassword } from "~
 import { ApiError, ApiErrorBody } from "./errors";
 import { handlePaymentNotification } from "~/modules/payments/payments.server";
 import { shopEndpoints } from "./shop-endpoints.server";
+import { leaderEndpoints } from "./leader-endpoints.server";
+import { pushEndpoints } from "./push-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -34,6 +36,8 @@ async function userBody(ctx: AppContext, userId: string) {
 
 export const endpoints: Endpoint[] = [
   ...shopEndpoints,
+  ...leaderEndpoints,
+  ...pushEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

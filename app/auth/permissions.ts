@@ -7,7 +7,14 @@ import type { Role } from "~/db/schema";
  */
 export const PERMISSIONS = {
   shopper: ["read:profile:own", "update:profile:own", "read:order:own", "create:order:own"],
-  leader: ["read:pickup-point:own", "update:pickup-point:own", "read:order:own-point"],
+  leader: [
+    "read:pickup-point:own",
+    "update:pickup-point:own",
+    "read:order:own-point",
+    /** Confirm arrivals, hand orders over against their pickup code, mark uncollected goods returned. */
+    "handover:order:own-point",
+    "request:withdrawal:own",
+  ],
   merchant: ["read:merchant:own", "update:merchant:own", "read:product:own", "update:product:own"],
   admin: [
     "read:user:any",
@@ -15,6 +22,8 @@ export const PERMISSIONS = {
     "read:merchant:any",
     /** Approve or reject merchant applications; see their full licence number, contact phone and licence photo. */
     "review:merchant:any",
+    /** Approve or reject leader applications (pickup points); see the applicant's photo and contact. */
+    "review:leader:any",
     "read:pickup-point:any",
     "read:audit-log:any",
     "update:settings:any",

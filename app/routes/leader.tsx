@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Outlet, useLoaderData } from "@remix-run/react";
-import { MapPin, PackageCheck, User } from "lucide-react";
+import { CalendarCheck, PackageCheck, ScanLine, User, Wallet } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -20,7 +20,7 @@ export default function LeaderLayout() {
   const { t } = useTranslation();
   const { userName } = useLoaderData<typeof loader>();
   return (
-    <div className="mx-auto min-h-dvh max-w-[30rem] pb-20">
+    <div className="mx-auto min-h-dvh max-w-[30rem] pb-24">
       <RoleHeader area="leader" userName={userName} />
       <main id="main" className="p-4">
         <Outlet />
@@ -28,9 +28,11 @@ export default function LeaderLayout() {
       <TabBar
         label={t("nav.leader")}
         tabs={[
-          { to: "/leader", label: t("leader.tabs.point"), icon: MapPin, end: true },
-          { to: "/leader/arrivals", label: t("fulfilment.arrivals.tab"), icon: PackageCheck },
-          { to: "/me", label: t("nav.me"), icon: User },
+          { to: "/leader", label: t("leader.tabs.today"), icon: CalendarCheck, end: true },
+          { to: "/leader/arrivals", label: t("leader.tabs.arrivals"), icon: PackageCheck },
+          { to: "/leader/handover", label: t("leader.tabs.handover"), icon: ScanLine, primary: true },
+          { to: "/leader/commission", label: t("leader.tabs.commission"), icon: Wallet },
+          { to: "/leader/me", label: t("leader.tabs.me"), icon: User },
         ]}
       />
     </div>

@@ -5,6 +5,7 @@ const leader = DEMO.leaderSunshine;
 test("leader: lands on the pickup point, an invalid closing time is refused, a valid one is saved; no admin area", async ({ page, consoleGuard }) => {
   await signInWithPhone(page, leader.phone);
   await expect(page).toHaveURL("/leader");
+  await page.goto("/leader/point");
   await expect(page.getByRole("heading", { level: 1, name: "我的自提点" })).toBeVisible();
 
   const summary = page.getByRole("region", { name: "自提点概况" });

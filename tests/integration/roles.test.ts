@@ -39,6 +39,7 @@ const PAGES: Array<{ path: string; allowed: string[]; public?: boolean }> = [
   { path: "/me/coupons", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
   { path: "/orders", allowed: ["shopper", "leader", "otherLeader", "merchant", "otherMerchant", "admin"] },
   { path: "/leader", allowed: ["leader", "otherLeader"] },
+  { path: "/leader/point", allowed: ["leader", "otherLeader"] },
   { path: "/merchant", allowed: ["merchant", "otherMerchant"] },
   { path: "/admin", allowed: ["admin"] },
   { path: "/admin/users", allowed: ["admin"] },
@@ -80,7 +81,7 @@ describe("role guards on every route tree", () => {
 
   it("a leader edits only their own pickup point", async () => {
     const form = { name: "刘团长的新名字", area: "徐汇区 · 翠湖小区", address: "上海市徐汇区龙华中路 600 号", contactPhone: "13800000022", open: "07:00", close: "20:00" };
-    const res = await as.otherLeader!.post("/leader?index", form);
+    const res = await as.otherLeader!.post("/leader/point", form);
     expect(res.status).toBe(200);
     const rows = await worker.d1
       .prepare("SELECT id, name FROM pickup_points WHERE id IN ('pkp_demosunshine00000000', 'pkp_demolakeside00000000') ORDER BY id")
@@ -92,7 +93,7 @@ describe("role guards on every route tree", () => {
   });
 
   it("shows the leader's own full address but stores it encrypted", async () => {
-    const html = await (await as.leader!.get("/leader")).text();
+    const html = await (await as.leader!.get("/leader/point")).text();
     expect(html).toContain("上海市浦东新区锦绣路 1888 弄 12 号楼底商");
     const row = await worker.d1.prepare("SELECT address_enc FROM pickup_points WHERE id = 'pkp_demosunshine00000000'").first<{ address_enc: string }>();
     expect(row!.address_enc).toMatch(/^v1\.k1\./);
@@ -100,13 +101,13 @@ describe("role guards on every route tree", () => {
   });
 
   it("validates the pickup point form field by field and saves nothing on error", async () => {
-    const res = await as.leader!.post("/leader?index", { name: "", area: "x", address: "x", contactPhone: "123", open: "09:00", close: "08:00" });
+    const res = await as.leader!.post("/leader/point", { name: "", area: "x", address: "x", contactPhone: "123", open: "09:00", close: "08:00" });
     expect(res.status).toBe(400);
     const html = await res.text();
     expect(html).toContain("请填写名称");
     expect(html).toContain("请输入 11 位中国大陆手机号");
     // Cross-field rules run once every field is valid on its own.
-    const order = await as.leader!.post("/leader?index", { name: "阳光花园便利店", area: "x", address: "x", contactPhone: "13800000021", open: "09:00", close: "08:00" });
+    const order = await as.leader!.post("/leader/point", { name: "阳光花园便利店", area: "x", address: "x", contactPhone: "13800000021", open: "09:00", close: "08:00" });
     expect(order.status).toBe(400);
     expect(await order.text()).toContain("关门时间要晚于开门时间");
     const row = await worker.d1.prepare("SELECT name FROM pickup_points WHERE id = 'pkp_demosunshine00000000'").first<{ name: string }>();

@@ -26,7 +26,7 @@ export function TabBar({ tabs, label }: { tabs: Tab[]; label: string }) {
                 `flex min-h-14 flex-col items-center justify-center gap-0.5 text-xs ${isActive ? "font-semibold text-brand-700" : "text-muted"}`
               }
             >
-              <span className="relative">
+              <span className={tab.primary ? "relative -mt-5 grid size-14 place-items-center rounded-full bg-brand-600 text-white shadow-lg ring-4 ring-white" : "relative"}>
                 <tab.icon aria-hidden className={tab.primary ? "size-7" : "size-6"} />
                 {tab.badge ? (
                   <span aria-hidden className="tabular absolute -top-1.5 -right-2.5 min-w-5 rounded-full bg-price px-1 text-center text-[0.7rem] leading-5 font-bold text-white">

@@ -7,3 +7,4 @@ export * from "./shop";
 export * from "./marketing";
 export * from "./orders";
 export * from "./fulfilment";
+export * from "./leaders";

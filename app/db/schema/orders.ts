@@ -59,6 +59,10 @@ export const orders = sqliteTable(
     cancelledAt: integer("cancelled_at"),
     cancelReason: text("cancel_reason"),
     pickedUpAt: integer("picked_up_at"),
+    /** When the uncollected-goods job flagged the order (ready for pickup longer than the setting allows). */
+    uncollectedAt: integer("uncollected_at"),
+    /** The pickup point whose leader's share link or poster brought this order (attribution, SPEC §3 promote). */
+    referralPointId: text("referral_point_id"),
     completedAt: integer("completed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -67,6 +71,7 @@ export const orders = sqliteTable(
     index("orders_user_idx").on(t.userId, t.createdAt),
     index("orders_point_status_idx").on(t.pickupPointId, t.status, t.createdAt),
     index("orders_status_pay_by_idx").on(t.status, t.payBy),
+    index("orders_referral_idx").on(t.referralPointId, t.createdAt),
     uniqueIndex("orders_pickup_code_uq").on(t.pickupPointId, t.pickupCodeHash),
     uniqueIndex("orders_idempotency_uq").on(t.userId, t.idempotencyKey),
   ],
@@ -155,7 +160,7 @@ export const refunds = sqliteTable(
      * after cancellation, or a second payment for an order already paid): they do not count in
      * the order's refunded total.
      */
-    kind: text("kind", { enum: ["cancellation", "after_sales", "shortage", "late_payment", "duplicate_payment"] }).notNull(),
+    kind: text("kind", { enum: ["cancellation", "after_sales", "shortage", "uncollected", "late_payment", "duplicate_payment"] }).notNull(),
     amountFen: integer("amount_fen").notNull(),
     reason: text("reason").notNull(),
     note: text("note"),

@@ -626,7 +626,7 @@ const enConsole = {
     },
   },
   leader: {
-    tabs: { point: "My point" },
+    tabs: { point: "Pickup point", today: "Today", arrivals: "Arrivals", handover: "Hand-over", commission: "Commission", me: "Me" },
     point: {
       title: "My pickup point",
       summary: "Pickup point at a glance",

@@ -620,7 +620,7 @@ const zhCNConsole = {
     },
   },
   leader: {
-    tabs: { point: "自提点" },
+    tabs: { point: "自提点", today: "今日", arrivals: "到货", handover: "核销", commission: "佣金", me: "我的" },
     point: {
       title: "我的自提点",
       summary: "自提点概况",

@@ -97,6 +97,7 @@ export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; 
       lng: p.lng,
       hours: JSON.stringify(p.hours),
       doorDelivery: p.doorDelivery,
+      inviteCode: p.inviteCode,
       status: "active" as const,
       createdAt: now,
       updatedAt: now,

@@ -70,6 +70,7 @@ export const DEMO_MERCHANTS = [
 export const DEMO_PICKUP_POINTS = [
   {
     id: "pkp_demosunshine00000000",
+    inviteCode: "SUNNY888",
     leaderId: DEMO_LEADERS[0]!.id,
     name: "阳光花园便利店",
     area: "浦东新区 · 阳光花园",
@@ -82,6 +83,7 @@ export const DEMO_PICKUP_POINTS = [
   },
   {
     id: "pkp_demolakeside00000000",
+    inviteCode: "LAKE2026",
     leaderId: DEMO_LEADERS[1]!.id,
     name: "翠湖小区驿站",
     area: "徐汇区 · 翠湖小区",
@@ -94,6 +96,7 @@ export const DEMO_PICKUP_POINTS = [
   },
   {
     id: "pkp_demohappylane0000000",
+    inviteCode: "HAPPY999",
     leaderId: DEMO_LEADERS[2]!.id,
     name: "幸福里社区团购点",
     area: "静安区 · 幸福里",
@@ -154,6 +157,8 @@ export const DEMO_SETTINGS: Record<string, unknown> = {
   "order.unpaid_timeout_minutes": 30,
   "order.after_sales_window_days": 7,
   "order.uncollected_after_days": 3,
+  "order.uncollected_refund_bp": 10000,
+  "withdrawal.min_fen": 1000,
   "fee.platform_rate_bp": 500,
   "commission.leader_rate_bp": 1000,
 };

@@ -12,6 +12,10 @@ export const SETTING_SCHEMAS = {
   "order.unpaid_timeout_minutes": v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 60)),
   "order.after_sales_window_days": v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(90)),
   "order.uncollected_after_days": v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(30)),
+  /** Uncollected goods the leader marks returned: the share of what the shopper paid (for the unpicked items) refunded, in basis points. */
+  "order.uncollected_refund_bp": v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)),
+  /** The smallest withdrawal a leader or merchant may request. */
+  "withdrawal.min_fen": v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000_000)),
   "fee.platform_rate_bp": v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)),
   "commission.leader_rate_bp": v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)),
 } as const;
@@ -24,6 +28,8 @@ export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
   "order.unpaid_timeout_minutes": 30,
   "order.after_sales_window_days": 7,
   "order.uncollected_after_days": 3,
+  "order.uncollected_refund_bp": 10_000,
+  "withdrawal.min_fen": 1_000,
   "fee.platform_rate_bp": 500,
   "commission.leader_rate_bp": 1000,
 };

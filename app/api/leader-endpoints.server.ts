@@ -1,0 +1,3 @@
+import type { Endpoint } from "./router.server";
+
+export const leaderEndpoints: Endpoint[] = [];
