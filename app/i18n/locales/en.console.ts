@@ -1,5 +1,13 @@
 /** English: the leader, merchant and admin consoles (and the dev outbox). Loaded with those areas, never on the storefront. */
+import leaderApply from "./en.leader-apply";
+import notices from "./en.notices";
+import handover from "./en.leader-handover";
+
 const enConsole = {
+  // Leader app areas, each in its own file.
+  ...leaderApply,
+  ...notices,
+  ...handover,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "Become a merchant",

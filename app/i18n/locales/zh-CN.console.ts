@@ -1,5 +1,13 @@
 /** Simplified Chinese: the leader, merchant and admin consoles (and the dev outbox). Loaded with those areas, never on the storefront. */
+import leaderApply from "./zh-CN.leader-apply";
+import notices from "./zh-CN.notices";
+import handover from "./zh-CN.leader-handover";
+
 const zhCNConsole = {
+  // Leader app areas, each in its own file.
+  ...leaderApply,
+  ...notices,
+  ...handover,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "成为商家",

@@ -1,0 +1,6 @@
+/** en: the notices block of the console messages (spread into ./en.console.ts). */
+const messages = {
+  notices: {},
+};
+
+export default messages;

@@ -1,0 +1,6 @@
+/** zh-CN: the leaderApply block of the console messages (spread into ./zh-CN.console.ts). */
+const messages = {
+  leaderApply: {},
+};
+
+export default messages;
