@@ -2,12 +2,14 @@
 import leaderApply from "./en.leader-apply";
 import notices from "./en.notices";
 import handover from "./en.leader-handover";
+import leaderMoney from "./en.leader-money";
 
 const enConsole = {
   // Leader app areas, each in its own file.
   ...leaderApply,
   ...notices,
   ...handover,
+  ...leaderMoney,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "Become a merchant",

@@ -2,12 +2,14 @@
 import leaderApply from "./zh-CN.leader-apply";
 import notices from "./zh-CN.notices";
 import handover from "./zh-CN.leader-handover";
+import leaderMoney from "./zh-CN.leader-money";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
   ...leaderApply,
   ...notices,
   ...handover,
+  ...leaderMoney,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "成为商家",
