@@ -21,14 +21,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(context, request, "leader");
   const point = await requireOwnPickupPoint(context, user);
-  const submission = parseWithValibot(await request.formData(), { schema: ConfirmArrivalInput });
+  const formData = await request.formData();
+  const submission = parseWithValibot(formData, { schema: ConfirmArrivalInput });
   const batchId = submission.payload.batchId;
   if (submission.status !== "success") return data({ batchId, errors: submission.reply().error ?? {}, done: null }, { status: 400 });
+  // Shortage photos travel as items[i].photo files beside the counts.
+  const photos = new Map<string, File>();
+  submission.value.items.forEach((item, index) => {
+    const file = formData.get(`items[${index}].photo`);
+    if (file instanceof File && file.size > 0) photos.set(item.skuId, file);
+  });
   const result = await confirmArrival(context, {
     pickupPointId: point.id,
     userId: user.id,
     batchId: submission.value.batchId,
     items: submission.value.items,
+    photos,
     origin: new URL(request.url).origin,
   });
   if (!result.ok) {
@@ -71,9 +79,15 @@ export default function LeaderArrivals() {
             {b.status === "arrived" ? (
               <ul className="divide-y divide-line text-base">
                 {b.items.map((i) => (
-                  <li key={i.skuId} className="flex justify-between py-2">
+                  <li key={i.skuId} className="flex justify-between gap-2 py-2">
                     <span>
                       {i.title} <span className="text-sm text-muted">{i.spec}</span>
+                      {i.shortageNote ? <span className="block text-sm text-muted">{i.shortageNote}</span> : null}
+                      {i.hasPhoto ? (
+                        <a className="link block text-sm" href={`/leader/arrivals/photo/${b.id}/${i.skuId}`} target="_blank" rel="noreferrer">
+                          {t("fulfilment.arrivals.viewPhoto")}
+                        </a>
+                      ) : null}
                     </span>
                     <span className={`tabular ${i.receivedQty !== null && i.receivedQty < i.expectedQty ? "font-semibold text-danger" : ""}`}>
                       {i.receivedQty} / {i.expectedQty}
@@ -82,7 +96,7 @@ export default function LeaderArrivals() {
                 ))}
               </ul>
             ) : (
-              <Form method="post" className="space-y-3">
+              <Form method="post" encType="multipart/form-data" className="space-y-3">
                 <input type="hidden" name="intent" value="confirm-arrival" />
                 <input type="hidden" name="batchId" value={b.id} />
                 {formError ? (
@@ -93,6 +107,7 @@ export default function LeaderArrivals() {
                 {b.items.map((i, index) => {
                   const receivedError = errors[`items[${index}].received`]?.[0];
                   const noteError = errors[`items[${index}].note`]?.[0];
+                  const photoError = errors[`items[${index}].photo`]?.[0];
                   const id = `${b.id}-${i.skuId}`;
                   return (
                     <fieldset key={i.skuId} className="rounded-xl border border-line p-3">
@@ -145,6 +160,30 @@ export default function LeaderArrivals() {
                             </p>
                           ) : null}
                         </div>
+                      </div>
+                      <div className="mt-2">
+                        <label htmlFor={`${id}-photo`} className="field-label">
+                          {t("fulfilment.arrivals.photo")}
+                        </label>
+                        <input
+                          id={`${id}-photo`}
+                          name={`items[${index}].photo`}
+                          type="file"
+                          accept="image/jpeg,image/png,image/webp"
+                          capture="environment"
+                          className="block min-h-12 w-full text-sm"
+                          aria-invalid={photoError ? true : undefined}
+                          aria-describedby={photoError ? `${id}-photo-error` : `${id}-photo-hint`}
+                        />
+                        {photoError ? (
+                          <p id={`${id}-photo-error`} className="field-error" role="alert">
+                            {errorText(photoError)}
+                          </p>
+                        ) : (
+                          <p id={`${id}-photo-hint`} className="text-sm text-muted">
+                            {t("fulfilment.arrivals.photoHint")}
+                          </p>
+                        )}
                       </div>
                     </fieldset>
                   );

@@ -84,7 +84,14 @@ export default function MerchantBatch() {
                 <td className="py-2">{i.spec}</td>
                 <td className="tabular py-2 text-right">{i.expectedQty}</td>
                 <td className={`tabular py-2 text-right ${i.receivedQty !== null && i.receivedQty < i.expectedQty ? "font-semibold text-danger" : ""}`}>{i.receivedQty ?? "—"}</td>
-                <td className="py-2">{i.shortageNote ?? ""}</td>
+                <td className="py-2">
+                  {i.shortageNote ?? ""}
+                  {i.hasPhoto ? (
+                    <a className="link no-print ml-2" href={`/merchant/fulfilment/batches/${batch.id}/photo/${i.skuId}`} target="_blank" rel="noreferrer">
+                      {t("fulfilment.arrivals.viewPhoto")}
+                    </a>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -31,11 +31,33 @@ test("pwa: leader pages link the leader manifest", async ({ page, request }) => 
   const leader = DEMO.leaderLakeside;
   await signInWithPhone(page, leader.phone);
   await expect(page).toHaveURL("/leader");
-  await expect(page.getByRole("region", { name: "自提点概况" })).toContainText(leader.point);
   await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/leader.webmanifest");
   const manifest = await request.get("/leader.webmanifest");
   expect(manifest.ok()).toBe(true);
-  expect(await manifest.json()).toMatchObject({ start_url: "/leader?source=pwa" });
+  expect(await manifest.json()).toMatchObject({ start_url: "/leader?source=pwa", scope: "/leader" });
+
+  // Me: the point at a glance, and the way to everything that is not a daily tab.
+  await page.getByRole("navigation", { name: "团长导航" }).getByRole("link", { name: "我的" }).click();
+  await expect(page).toHaveURL("/leader/me");
+  await expect(page.getByRole("heading", { level: 2, name: leader.point })).toBeVisible();
+  await page.getByRole("link", { name: /自提点信息/ }).click();
+  await expect(page.getByRole("region", { name: "自提点概况" })).toContainText(leader.point);
+
+  // The install prompt appears when the browser offers installation, and installs on the button.
+  await page.goto("/leader/me");
+  await page.evaluate(() => {
+    const event = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => Promise<void>; userChoice: Promise<{ outcome: string }> };
+    event.prompt = async () => {
+      (window as unknown as { prompted: boolean }).prompted = true;
+    };
+    event.userChoice = Promise.resolve({ outcome: "accepted" });
+    window.dispatchEvent(event);
+  });
+  const install = page.getByRole("region", { name: "把团长工作台添加到主屏幕" });
+  await expect(install).toBeVisible();
+  await install.getByRole("button", { name: "添加到主屏幕" }).click();
+  await expect(install).toBeHidden();
+  expect(await page.evaluate(() => (window as unknown as { prompted?: boolean }).prompted)).toBe(true);
 
   // Leaving the leader area switches back to the storefront manifest.
   await page.goto("/me");

@@ -247,7 +247,23 @@ describe("arrival with shortages", () => {
     expect((await leader.post("/leader/arrivals", form({ [fruit[0]!.id]: 6, [fruit[1]!.id]: 1 }))).status).toBe(400);
     // fruit[0]: 5 expected, 3 received → 2 short, from the newest order (B: 3 × for ¥10.00 → 333 + 333).
     // fruit[1]: 1 expected, 0 received → G (its only line) is refunded in full.
-    const res = await leader.post("/leader/arrivals", form({ [fruit[0]!.id]: 3, [fruit[1]!.id]: 0 }, "压坏了"));
+    // A shortage needs a reason; nothing is written without one.
+    const unexplained = await leader.post("/leader/arrivals", form({ [fruit[0]!.id]: 3, [fruit[1]!.id]: 1 }));
+    expect(unexplained.status).toBe(400);
+    expect(await unexplained.text()).toContain("请写明缺货原因");
+    expect(await count("SELECT count(*) AS n FROM delivery_batches WHERE id = ? AND status = 'arrived'", fruitP1)).toBe(0);
+    // A "photo" that is not an image is refused by its bytes.
+    const multipart = (photo: File) => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(form({ [fruit[0]!.id]: 3, [fruit[1]!.id]: 0 }, "压坏了"))) fd.append(k, v);
+      fd.append("items[0].photo", photo);
+      return fd;
+    };
+    const fake = await leader.postMultipart("/leader/arrivals", multipart(new File(["<svg/>"], "x.png", { type: "image/png" })));
+    expect(fake.status).toBe(400);
+    expect(await fake.text()).toContain("照片只支持 JPG、PNG 或 WebP 格式");
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const res = await leader.postMultipart("/leader/arrivals", multipart(new File([png], "short.png", { type: "image/png" })));
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("缺货 3 件");
 
@@ -280,6 +296,19 @@ describe("arrival with shortages", () => {
     const m = await signIn("13800000011");
     const detail = await (await m.get(`/merchant/fulfilment/batches/${fruitP1}`)).text();
     expect(detail).toContain("压坏了");
+    // …with the leader's photo, private to the two of them.
+    const photoPath = `/merchant/fulfilment/batches/${fruitP1}/photo/${fruit[0]!.id}`;
+    expect(detail).toContain(photoPath);
+    const photo = await m.get(photoPath);
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get("Content-Type")).toBe("image/png");
+    expect(photo.headers.get("Cache-Control")).toBe("private, no-store");
+    expect(new Uint8Array(await photo.arrayBuffer())).toEqual(png);
+    expect((await leader.get(`/leader/arrivals/photo/${fruitP1}/${fruit[0]!.id}`)).status).toBe(200);
+    expect((await other.get(`/leader/arrivals/photo/${fruitP1}/${fruit[0]!.id}`)).status).toBe(404);
+    expect((await (await signIn("13800000012")).get(photoPath)).status).toBe(404);
+    // No photo for a line that was not photographed.
+    expect((await m.get(`/merchant/fulfilment/batches/${fruitP1}/photo/${fruit[1]!.id}`)).status).toBe(404);
 
     // The baby batch arrives complete: A is now ready for pickup.
     const babyP1 = await batchOf("宝宝优选");

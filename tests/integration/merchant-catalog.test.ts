@@ -239,12 +239,7 @@ describe("product lifecycle", () => {
   });
 });
 
-/** A multipart POST as a browser sends it (the body encoded here, so its boundary is in the header). */
-async function postMultipart(client: Client, path: string, form: FormData) {
-  const encoded = new Response(form);
-  const body = new Uint8Array(await encoded.arrayBuffer());
-  return client.request(path, { method: "POST", body, headers: { Origin: client.origin, "Content-Type": encoded.headers.get("Content-Type")! } });
-}
+const postMultipart = (client: Client, path: string, form: FormData) => client.postMultipart(path, form);
 
 // --- CSV import ----------------------------------------------------------------------------------
 

@@ -106,8 +106,10 @@ describe("progressive web app and static assets", () => {
     const shop = (await (await worker.fetch("/manifest.webmanifest")).json()) as { start_url: string; icons: Array<{ sizes: string; purpose: string }> };
     expect(shop.start_url).toBe("/?source=pwa");
     expect(shop.icons.map((i) => `${i.sizes}:${i.purpose}`)).toEqual(expect.arrayContaining(["192x192:any", "512x512:any", "192x192:maskable", "512x512:maskable"]));
-    const leader = (await (await worker.fetch("/leader.webmanifest")).json()) as { start_url: string };
-    expect(leader.start_url).toBe("/leader?source=pwa");
+    const leader = (await (await worker.fetch("/leader.webmanifest")).json()) as { id: string; start_url: string; scope: string; shortcuts: Array<{ url: string; name: string }> };
+    expect(leader).toMatchObject({ id: "/leader", start_url: "/leader?source=pwa", scope: "/leader" });
+    // Shortcuts (long-press the icon) go to the daily tasks, all inside the app's scope.
+    expect(leader.shortcuts.map((s) => new URL(s.url, "https://x.test").pathname)).toEqual(["/leader/handover", "/leader/arrivals", "/leader"]);
     for (const icon of ["/icons/icon-192.png", "/icons/icon-512.png", "/icons/maskable-512.png", "/favicon.ico"]) {
       expect((await worker.fetch(icon)).status, icon).toBe(200);
     }

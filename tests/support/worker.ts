@@ -183,6 +183,13 @@ export class Client {
     });
   }
 
+  /** A multipart form POST as a browser sends it (encoded here, so its boundary is in the header). */
+  async postMultipart(path: string, form: FormData, headers: Record<string, string> = {}) {
+    const encoded = new Response(form);
+    const body = new Uint8Array(await encoded.arrayBuffer());
+    return this.request(path, { method: "POST", body, headers: { Origin: this.origin, "Content-Type": encoded.headers.get("Content-Type")!, ...headers } });
+  }
+
   /** Remix single-fetch action call (what the browser does with JS on): the .data endpoint. */
   json(path: string, body: unknown, headers: Record<string, string> = {}) {
     return this.request(path, {

@@ -11,6 +11,8 @@ import { businessDateOf } from "./business-date";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
 import type { ConfirmArrivalInput } from "./schemas";
 import { allocateShortage, shortageRefundFen } from "./shortage";
+import { MAX_PHOTO_BYTES } from "~/modules/orders/after-sales";
+import { sniffImage } from "~/modules/orders/after-sales.server";
 
 
 /**
@@ -43,6 +45,8 @@ export interface SheetItem {
   expectedQty: number;
   receivedQty: number | null;
   shortageNote: string | null;
+  /** The leader photographed the shortage (served by the batch page's photo route). */
+  hasPhoto: boolean;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function getMerchantDay(ctx: AppContext, merchantId: string, date: 
         expectedQty: deliveryBatchItems.expectedQty,
         receivedQty: deliveryBatchItems.receivedQty,
         shortageNote: deliveryBatchItems.shortageNote,
+        hasPhoto: sql<number>`${deliveryBatchItems.shortagePhotoKey} IS NOT NULL`,
       })
       .from(deliveryBatchItems)
       .innerJoin(deliveryBatches, eq(deliveryBatches.id, deliveryBatchItems.batchId))
@@ -96,7 +101,7 @@ export async function getMerchantDay(ctx: AppContext, merchantId: string, date: 
   }
   const out = [];
   for (const b of batches) {
-    const own = items.filter((i) => i.batchId === b.id).map(({ batchId: _b, ...i }) => i as SheetItem);
+    const own = items.filter((i) => i.batchId === b.id).map(({ batchId: _b, hasPhoto, ...i }): SheetItem => ({ ...i, hasPhoto: Boolean(hasPhoto) }));
     out.push({
       id: b.id,
       status: b.status,
@@ -198,11 +203,11 @@ export async function listPointArrivals(ctx: AppContext, pickupPointId: string, 
     ...b,
     items: items
       .filter((i) => i.batchId === b.id)
-      .map((i) => ({ skuId: i.skuId, title: i.title, spec: i.spec, expectedQty: i.expectedQty, receivedQty: i.receivedQty, shortageNote: i.shortageNote })),
+      .map((i) => ({ skuId: i.skuId, title: i.title, spec: i.spec, expectedQty: i.expectedQty, receivedQty: i.receivedQty, shortageNote: i.shortageNote, hasPhoto: i.shortagePhotoKey !== null })),
   }));
 }
 
-export type ArrivalError = "batch_not_found" | "not_shipped" | "received_too_many" | "sku_mismatch";
+export type ArrivalError = "batch_not_found" | "not_shipped" | "received_too_many" | "note_required" | "sku_mismatch" | "photo_invalid" | "photo_too_large";
 
 interface CandidateRow {
   order_line_id: string;
@@ -229,7 +234,15 @@ interface CandidateRow {
  */
 export async function confirmArrival(
   ctx: AppContext,
-  input: { pickupPointId: string; userId: string; batchId: string; items: ConfirmArrivalInput["items"]; origin?: string },
+  input: {
+    pickupPointId: string;
+    userId: string;
+    batchId: string;
+    items: ConfirmArrivalInput["items"];
+    /** Photos of short lines, by SKU (optional; a photo on a line that is not short is ignored). */
+    photos?: ReadonlyMap<string, File>;
+    origin?: string;
+  },
 ): Promise<Result<{ shortageQty: number; refundIds: string[] }, ArrivalError>> {
   const batch = await ctx.db.query.deliveryBatches.findFirst({ where: and(eq(deliveryBatches.id, input.batchId), eq(deliveryBatches.pickupPointId, input.pickupPointId)) });
   if (!batch) return fail("batch_not_found", "batchId");
@@ -240,6 +253,22 @@ export async function confirmArrival(
   for (const [index, item] of input.items.entries()) {
     const expected = items.find((i) => i.skuId === item.skuId)!.expectedQty;
     if (item.received > expected) return fail("received_too_many", `items[${index}].received`);
+    // A shortage is refunded to shoppers and reported to the merchant: it needs a reason.
+    if (item.received < expected && !item.note) return fail("note_required", `items[${index}].note`);
+  }
+  // Shortage photos: checked by their bytes, stored privately before the batch (a failed batch
+  // leaves an unreferenced object, never a reference to a missing one).
+  const photoKeys = new Map<string, string>();
+  for (const [index, item] of input.items.entries()) {
+    const file = input.photos?.get(item.skuId);
+    const expected = items.find((i) => i.skuId === item.skuId)!.expectedQty;
+    if (!file || file.size === 0 || item.received >= expected) continue;
+    if (file.size > MAX_PHOTO_BYTES) return fail("photo_too_large", `items[${index}].photo`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const kind = sniffImage(bytes);
+    if (!kind) return fail("photo_invalid", `items[${index}].photo`);
+    photoKeys.set(item.skuId, `arrivals/${batch.id}/${item.skuId}.${kind.ext}`);
+    await ctx.env.IMAGES.put(photoKeys.get(item.skuId)!, bytes, { httpMetadata: { contentType: kind.type } });
   }
 
   const candidates = await ctx.db.all<CandidateRow>(sql`
@@ -294,7 +323,7 @@ export async function confirmArrival(
 
   const now = Date.now();
   const db = ctx.db;
-  const counts = JSON.stringify(input.items.map((i) => ({ sku: i.skuId, received: i.received, note: i.note ? i.note : null })));
+  const counts = JSON.stringify(input.items.map((i) => ({ sku: i.skuId, received: i.received, note: i.note ? i.note : null, photo: photoKeys.get(i.skuId) ?? null })));
   const lineJson = JSON.stringify(shortLines);
   const whollyJson = JSON.stringify(wholly);
   const notes = input.items.filter((i) => i.note).map((i) => i.note).join("; ");
@@ -302,7 +331,8 @@ export async function confirmArrival(
     guardBatchStatus(batch.id, "shipped"),
     sql`UPDATE delivery_batch_items SET
         received_qty = (SELECT json_extract(j.value, '$.received') FROM json_each(${counts}) j WHERE json_extract(j.value, '$.sku') = delivery_batch_items.sku_id),
-        shortage_note = (SELECT json_extract(j.value, '$.note') FROM json_each(${counts}) j WHERE json_extract(j.value, '$.sku') = delivery_batch_items.sku_id)
+        shortage_note = (SELECT json_extract(j.value, '$.note') FROM json_each(${counts}) j WHERE json_extract(j.value, '$.sku') = delivery_batch_items.sku_id),
+        shortage_photo_key = (SELECT json_extract(j.value, '$.photo') FROM json_each(${counts}) j WHERE json_extract(j.value, '$.sku') = delivery_batch_items.sku_id)
       WHERE batch_id = ${batch.id}`,
     db.update(deliveryBatches).set({ status: "arrived", arrivedAt: now, arrivedBy: input.userId, updatedAt: now }).where(and(eq(deliveryBatches.id, batch.id), eq(deliveryBatches.status, "shipped"))),
   ];
@@ -358,6 +388,26 @@ export async function confirmArrival(
   if (wholly.length) await finishWhollyShortOrders(ctx, wholly);
   await notifyMerchant(ctx, batch.merchantId, batch.deliveryDate, shortageQty).catch((error) => console.warn(`arrival notice for batch ${batch.id} not sent`, error));
   return ok({ shortageQty, refundIds });
+}
+
+/**
+ * The private shortage photo of one line of a batch, for the batch's merchant or the receiving
+ * point's leader (the caller says which); null when there is none or the batch is not theirs.
+ */
+export async function getShortagePhoto(ctx: AppContext, batchId: string, skuId: string, owner: { merchantId: string } | { pickupPointId: string }) {
+  const [row] = await ctx.db
+    .select({ key: deliveryBatchItems.shortagePhotoKey })
+    .from(deliveryBatchItems)
+    .innerJoin(deliveryBatches, eq(deliveryBatches.id, deliveryBatchItems.batchId))
+    .where(
+      and(
+        eq(deliveryBatchItems.batchId, batchId),
+        eq(deliveryBatchItems.skuId, skuId),
+        "merchantId" in owner ? eq(deliveryBatches.merchantId, owner.merchantId) : eq(deliveryBatches.pickupPointId, owner.pickupPointId),
+      ),
+    );
+  if (!row?.key) return null;
+  return ctx.env.IMAGES.get(row.key);
 }
 
 /** Orders refunded in full for a shortage end `refunded` once their shortage refunds have succeeded. */

@@ -2,7 +2,7 @@ import * as v from "valibot";
 
 /** Form and query schemas of the fulfilment pages (shared by components: no server imports). */
 export const BATCH_ID = /^dlb_[0-9a-z]{20}$/;
-const SKU_ID = /^sku_[0-9a-z]{20}$/;
+export const SKU_ID = /^sku_[0-9a-z]{20}$/;
 
 export const DateQuery = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, "date_invalid"));
 

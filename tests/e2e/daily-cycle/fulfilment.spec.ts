@@ -11,6 +11,8 @@ import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, signInWithPh
 
 const SUNSHINE = { id: "pkp_demosunshine00000000", name: DEMO.leaderSunshine.point };
 const STRAWBERRY_SKU = "sku_demostrawberry000001";
+/** A 1×1 PNG: the leader's "photo" of a shortage. */
+const TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
 /** A desk browser signed in with a demo account's password (no sign-in code needed). */
 async function deskPage(browser: Browser, guard: ConsoleGuard, email: string): Promise<Page> {
@@ -70,15 +72,22 @@ test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage ref
   const expected = Number(await received.inputValue());
   expect(expected).toBeGreaterThanOrEqual(3);
   await received.fill(String(expected - 1));
-  await item.getByLabel("缺货说明（选填）").fill("一盒压坏");
+  await item.getByLabel("缺货说明（缺货时必填）").fill("一盒压坏");
+  // A photo of the damage goes with it (any small PNG).
+  await item.getByLabel("缺货照片（选填）").setInputFiles({ name: "shortage.png", mimeType: "image/png", buffer: Buffer.from(TINY_PNG, "base64") });
   await expectNoSeriousA11yViolations(leader);
   await leader.getByRole("button", { name: "确认到货" }).first().click();
   await expect(leader.getByRole("status")).toContainText("缺货 1 件");
   await leader.context().close();
 
-  // The merchant sees the shortage on the batch.
+  // The merchant sees the shortage on the batch, with the leader's photo.
   await merchant.goto("/merchant/fulfilment");
   await expect(merchant.getByRole("main")).toContainText("缺货 1 件");
+  await merchant.getByRole("link", { name: SUNSHINE.name, exact: true }).first().click();
+  const photo = merchant.getByRole("link", { name: "查看缺货照片" });
+  const photoResponse = await merchant.request.get((await photo.getAttribute("href"))!);
+  expect(photoResponse.status()).toBe(200);
+  expect(photoResponse.headers()["content-type"]).toBe("image/png");
   await merchant.context().close();
 
   // The shortage goes to the point's newest order with strawberries: this one (every other journey
