@@ -89,7 +89,8 @@ export const WithdrawalInput = v.pipe(
   v.forward(
     v.partialCheck(
       [["method"], ["account"]],
-      (i) => isValidPayoutAccount(i.method, i.account),
+      // (too long is reported by itself)
+      (i) => i.account.length > 64 || isValidPayoutAccount(i.method, i.account),
       "account_invalid",
     ),
     ["account"],
