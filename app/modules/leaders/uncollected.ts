@@ -1,3 +1,4 @@
+import * as v from "valibot";
 import { allocateProportionally } from "~/modules/pricing/allocate";
 import { basisPointsOf } from "~/modules/pricing/rounding";
 import { lineRefundAmount } from "~/modules/merchant-orders/refund-math";
@@ -85,3 +86,12 @@ export function daysWaiting(arrivedAt: number, now: number): number {
 export function uncollectedCutoff(now: number, afterDays: number): number {
   return now - afterDays * DAY_MS;
 }
+
+export const MARK_RETURNED_INTENT = "mark-returned";
+export const ORDER_ID = /^ord_[0-9a-z]{20}$/;
+
+/** The leader's "mark returned" form (after the confirmation step). */
+export const MarkReturnedInput = v.object({
+  intent: v.literal(MARK_RETURNED_INTENT, "intent_invalid"),
+  orderId: v.pipe(v.string("order_not_found"), v.regex(ORDER_ID, "order_not_found")),
+});
