@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
-import { orderLines, orders } from "~/db/schema";
+import { orderLines, orders, pickupPoints } from "~/db/schema";
 import { decryptField, maskPhone } from "~/lib/field-crypto.server";
 import { formatFen } from "~/lib/format";
 import { newId } from "~/lib/ids";
@@ -20,7 +20,8 @@ import { daysWaiting, planUncollectedRefund, uncollectedCutoff, uncollectedUnits
  */
 
 /** When an order became ready for pickup: its `arrive` event (the latest, should there be several). */
-const arrivedAtSql = sql`(SELECT max(e.created_at) FROM order_events e WHERE e.order_id = o.id AND e.event = 'arrive')`;
+const arrivedAt = (orderId: SQL) => sql`(SELECT max(e.created_at) FROM order_events e WHERE e.order_id = ${orderId} AND e.event = 'arrive')`;
+const arrivedAtSql = arrivedAt(sql`o.id`);
 
 /**
  * Cron (every 5 minutes): orders ready for pickup for longer than `order.uncollected_after_days`
@@ -32,13 +33,22 @@ const arrivedAtSql = sql`(SELECT max(e.created_at) FROM order_events e WHERE e.o
 export async function flagUncollectedOrders(ctx: AppContext, now: number): Promise<{ flagged: number }> {
   const s = await getSettings(ctx, ["order.uncollected_after_days"]);
   const days = s["order.uncollected_after_days"];
-  const flagged = await ctx.db.all<{ id: string; user_id: string; leader_user_id: string }>(sql`
-    UPDATE orders AS o SET uncollected_at = ${now}, updated_at = ${now}
-    WHERE o.status = 'ready_for_pickup' AND o.uncollected_at IS NULL AND ${arrivedAtSql} <= ${uncollectedCutoff(now, days)}
-    RETURNING o.id, o.user_id, (SELECT p.leader_user_id FROM pickup_points p WHERE p.id = o.pickup_point_id) AS leader_user_id`);
+  // (RETURNING cannot name a table alias: the UPDATE uses the table's own name.)
+  const flagged = await ctx.db.all<{ id: string; user_id: string; pickup_point_id: string }>(sql`
+    UPDATE orders SET uncollected_at = ${now}, updated_at = ${now}
+    WHERE status = 'ready_for_pickup' AND uncollected_at IS NULL AND ${arrivedAt(sql`orders.id`)} <= ${uncollectedCutoff(now, days)}
+    RETURNING id, user_id, pickup_point_id`);
   if (!flagged.length) return { flagged: 0 };
+  const points = await ctx.db
+    .select({ id: pickupPoints.id, leaderUserId: pickupPoints.leaderUserId })
+    .from(pickupPoints)
+    .where(inArray(pickupPoints.id, [...new Set(flagged.map((f) => f.pickup_point_id))]));
+  const leaderOf = new Map(points.map((p) => [p.id, p.leaderUserId]));
   const perLeader = new Map<string, number>();
-  for (const f of flagged) perLeader.set(f.leader_user_id, (perLeader.get(f.leader_user_id) ?? 0) + 1);
+  for (const f of flagged) {
+    const leader = leaderOf.get(f.pickup_point_id);
+    if (leader) perLeader.set(leader, (perLeader.get(leader) ?? 0) + 1);
+  }
   const notices: Notice[] = [
     ...[...perLeader].map(([userId, count]) => ({ userId, kind: "leader.orders_uncollected", data: { count, days }, link: "/leader/uncollected" })),
     ...flagged.map((f) => ({ userId: f.user_id, kind: "order.uncollected", data: { orderId: f.id, days }, link: `/orders/${f.id}` })),
