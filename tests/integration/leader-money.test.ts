@@ -14,7 +14,8 @@
  *   of this issue.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWorker, type Client, type TestWorker } from "../support/worker";
+import { seedDemoWorld } from "../../app/modules/demo/seed.server";
+import { startWorker, TEST_SECRETS, type Client, type TestWorker } from "../support/worker";
 
 let worker: TestWorker;
 beforeAll(async () => {
@@ -485,5 +486,44 @@ describe("uncollected goods", () => {
     expect(await one("SELECT status, refunded_fen FROM orders WHERE id = ?", id)).toEqual({ status: "refunded", refunded_fen: 1990 });
     expect((await worker.scheduled("*/5 * * * *")).outcome).toBe("ok");
     expect(await n("SELECT count(*) AS n FROM order_events WHERE order_id = ? AND to_status = 'refunded'", id)).toBe(1);
+  });
+});
+
+// ---------- the demo world ----------
+
+describe("the demo world's past orders", () => {
+  it("give each demo leader commission to see, seeded idempotently with consistent timelines", async () => {
+    const demo = await startWorker({ seed: false });
+    try {
+      const ctx = { db: demo.db, env: { ...TEST_SECRETS, IMAGES: demo.images } };
+      await seedDemoWorld(ctx, { pastOrders: true });
+      await seedDemoWorld(ctx, { pastOrders: true });
+      const q = async <T>(sql: string) => (await demo.d1.prepare(sql).all<T>()).results;
+      const byPoint = await q<{ point: string; orders: number; completed: number }>(
+        "SELECT pickup_point_id AS point, count(*) AS orders, sum(status = 'completed') AS completed FROM orders WHERE id LIKE 'ord_demopast%' GROUP BY point ORDER BY point",
+      );
+      expect(byPoint).toEqual([
+        { point: P3, orders: 3, completed: 2 },
+        { point: P2, orders: 3, completed: 2 },
+        { point: P1, orders: 6, completed: 4 },
+      ]);
+      // Every order's lines add up to it, it was paid in full, and its timeline ends in its status.
+      const bad = await q(`SELECT o.id FROM orders o WHERE o.id LIKE 'ord_demopast%' AND (
+        o.payable_fen <> (SELECT sum(payable_fen) FROM order_lines WHERE order_id = o.id) OR o.paid_fen <> o.payable_fen
+        OR o.status <> (SELECT to_status FROM order_events WHERE order_id = o.id ORDER BY rowid DESC LIMIT 1)
+        OR (SELECT count(*) FROM order_events WHERE order_id = o.id) < 6
+        OR (SELECT count(*) FROM payments WHERE order_id = o.id AND status = 'succeeded' AND amount_fen = o.payable_fen) <> 1)`);
+      expect(bad).toEqual([]);
+      const c = demo.client({ ip: "203.0.113.99" });
+      expect((await c.post("/login", { intent: "password", email: "leader1@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+      const html = await (await c.get("/leader/commission")).text();
+      // 阳光花园: four completed orders (¥69.70, ¥69.90, ¥89.00, ¥53.70) settled at 10%; two picked up within the window.
+      expect(testid(html, "commission-settled")).toBe(fen(697 + 699 + 890 + 537));
+      expect(testid(html, "commission-pending")).toBe(fen(458 + 518));
+      expect([...html.matchAll(/data-date="/g)].length).toBeGreaterThanOrEqual(5);
+      demo.expectNoServerErrors();
+    } finally {
+      await demo.dispose();
+    }
   });
 });
