@@ -12,10 +12,14 @@ const vars = readDevVars();
 const { mf, DB, IMAGES } = await openLocalBindings(process.env.PERSIST_TO || undefined);
 try {
   const started = Date.now();
-  const result = await seedDemoWorld({
-    db: drizzle(DB as unknown as D1Database, { schema }),
-    env: { DATA_KEYS: vars.DATA_KEYS!, DATA_KEY_ID: vars.DATA_KEY_ID!, LOOKUP_KEY: vars.LOOKUP_KEY!, IMAGES: IMAGES as unknown as R2Bucket },
-  });
+  const result = await seedDemoWorld(
+    {
+      db: drizzle(DB as unknown as D1Database, { schema }),
+      env: { DATA_KEYS: vars.DATA_KEYS!, DATA_KEY_ID: vars.DATA_KEY_ID!, LOOKUP_KEY: vars.LOOKUP_KEY!, IMAGES: IMAGES as unknown as R2Bucket },
+    },
+    // The local demo also gets a few weeks of collected orders (the leaders' commission figures).
+    { pastOrders: true },
+  );
   console.log(`Demo world ready: ${result.users} accounts, ${result.products} products (${Date.now() - started} ms).`);
 } finally {
   await mf.dispose();

@@ -5,6 +5,7 @@ import { signInCodes } from "~/db/schema";
 import { expireUnpaidOrders } from "~/modules/orders/orders.server";
 import { completeRefunds } from "~/modules/payments/payments.server";
 import { runDueCutoff } from "~/modules/fulfilment/cutoff.server";
+import { flagUncollectedOrders } from "~/modules/leaders/uncollected.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -24,8 +25,9 @@ async function runAll(jobs: Array<() => Promise<unknown>>): Promise<void> {
 export async function runScheduled(ctx: AppContext, cron: string, scheduledTime: number): Promise<void> {
   switch (cron) {
     case "*/5 * * * *":
-      // Housekeeping, and refunds left processing or failed (payments.server.ts completeRefunds).
-      await runAll([() => housekeeping(ctx, scheduledTime), () => completeRefunds(ctx, scheduledTime)]);
+      // Housekeeping, refunds left processing or failed (payments.server.ts completeRefunds), and
+      // orders left uncollected too long flagged, their leader and shopper told (leaders/uncollected.server.ts).
+      await runAll([() => housekeeping(ctx, scheduledTime), () => completeRefunds(ctx, scheduledTime), () => flagUncollectedOrders(ctx, scheduledTime)]);
       break;
     case "* * * * *":
       await expireUnpaidOrders(ctx, scheduledTime);

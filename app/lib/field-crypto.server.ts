@@ -58,7 +58,7 @@ function b64urlToBytes(s: string): Uint8Array<ArrayBuffer> {
   return fromBase64(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
 }
 
-export type FieldName = "phone" | "address" | "licence_no" | "id_no" | "contact_phone" | "oauth_tx" | "pickup_code";
+export type FieldName = "phone" | "address" | "licence_no" | "id_no" | "contact_phone" | "oauth_tx" | "pickup_code" | "payout_account";
 
 export async function encryptField(cfg: FieldCryptoConfig, field: FieldName, plaintext: string): Promise<string> {
   const keys = await loadKeys(cfg);

@@ -467,9 +467,11 @@ const enConsole = {
       approve_refund: "Refund approved",
       reject_refund: "Refund request declined",
       refund_succeeded: "Refund completed",
+      return_uncollected: "Not collected; returned by the leader",
+      forfeit_uncollected: "Not collected; returned without refund",
     },
     actor: { user: "Shopper", system: "System", leader: "Leader", merchant: "Merchant", admin: "Platform", provider: "Payment provider" },
-    refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation" },
+    refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation", uncollected: "Not collected" },
     refundStatus: { requested: "Waiting for decision", approved: "Approved, sending", processing: "Processing", succeeded: "Refunded", failed: "Failed, retrying", rejected: "Declined" },
     afterSales: {
       title: "After-sales request",

@@ -310,6 +310,8 @@ const en = {
       approve_refund: "Refund approved",
       reject_refund: "Refund request declined",
       refund_succeeded: "Refund completed",
+      return_uncollected: "Not collected in time; returned by the leader",
+      forfeit_uncollected: "Not collected in time; returned, order closed",
     },
     refundStatus: {
       requested: "Refund of {{amount}} requested",

@@ -461,9 +461,11 @@ const zhCNConsole = {
       approve_refund: "同意退款",
       reject_refund: "拒绝退款申请",
       refund_succeeded: "退款完成",
+      return_uncollected: "超时未取，团长退回",
+      forfeit_uncollected: "超时未取退回，不退款",
     },
     actor: { user: "顾客", system: "系统", leader: "团长", merchant: "商家", admin: "平台", provider: "支付渠道" },
-    refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单" },
+    refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单", uncollected: "超时未取" },
     refundStatus: { requested: "待处理", approved: "已同意，退款中", processing: "退款处理中", succeeded: "已退款", failed: "退款失败，重试中", rejected: "已拒绝" },
     afterSales: {
       title: "售后申请",

@@ -303,6 +303,8 @@ const zhCN = {
       approve_refund: "退款已同意",
       reject_refund: "退款申请未通过",
       refund_succeeded: "退款完成",
+      return_uncollected: "超时未取，团长已退回商品",
+      forfeit_uncollected: "超时未取，商品已退回，订单结束",
     },
     refundStatus: {
       requested: "退款申请 {{amount}}",

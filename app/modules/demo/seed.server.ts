@@ -5,6 +5,11 @@ import { hashPassword } from "~/auth/password.server";
 import {
   categories,
   merchants,
+  orderEvents,
+  orderLines,
+  orders,
+  paymentNotifications,
+  payments,
   merchantStaff,
   pickupPoints,
   productImages,
@@ -21,6 +26,7 @@ import {
 import { chunkRows } from "~/db/chunk";
 import { productSearch } from "~/db/search-table";
 import { encryptField, lookupHash } from "~/lib/field-crypto.server";
+import { priceCart } from "~/modules/pricing";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
@@ -30,6 +36,7 @@ import {
   DEMO_MERCHANT_OWNERS,
   DEMO_MERCHANTS,
   DEMO_PASSWORD,
+  DEMO_PAST_ORDERS,
   DEMO_PICKUP_POINTS,
   DEMO_PRODUCTS,
   DEMO_SETTINGS,
@@ -43,9 +50,10 @@ const childId = (prefix: string, parentId: string, n: number) => `${prefix}_${pa
 
 /**
  * Writes the demo world. Idempotent: fixed ids and ON CONFLICT DO NOTHING, so running it again
- * (every `npm start`) keeps whatever the demo users changed.
+ * (every `npm start`) keeps whatever the demo users changed. `pastOrders` adds the collected
+ * orders of the last weeks (DEMO_PAST_ORDERS; `npm run seed` does, the integration tests do not).
  */
-export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; products: number }> {
+export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: boolean } = {}): Promise<{ users: number; products: number }> {
   const now = Date.now();
   const { db, env } = ctx;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -203,5 +211,137 @@ export async function seedDemoWorld(ctx: SeedContext): Promise<{ users: number; 
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
   }
+  if (options.pastOrders) await seedDemoPastOrders(ctx, now);
   return { users: people.length, products: DEMO_PRODUCTS.length };
+}
+
+/**
+ * The demo's past orders (DEMO_PAST_ORDERS): priced by the pricing engine at the catalogue's
+ * prices, paid through the sandbox, and carried through the whole timeline (placed, paid, cut
+ * off, shipped, arrived, picked up, and completed once the after-sales window had passed).
+ * Orders already there are left alone (their timeline only grows, so it is never written twice).
+ */
+async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> {
+  const { db, env } = ctx;
+  const day = 24 * 60 * 60 * 1000;
+  const hour = 60 * 60 * 1000;
+  const settingsOf = DEMO_SETTINGS as { "order.after_sales_window_days": number; "fee.platform_rate_bp": number; "commission.leader_rate_bp": number };
+  const existing = new Set(
+    (await db.select({ id: orders.id }).from(orders).where(inArray(orders.id, DEMO_PAST_ORDERS.map((o) => o.id)))).map((r) => r.id),
+  );
+  const skuOf = (productId: string, index: number) => {
+    const product = DEMO_PRODUCTS.find((p) => p.id === productId)!;
+    return { product, sku: product.skus[index]!, skuId: childId("sku", product.id, index + 1) };
+  };
+  for (const [n, o] of DEMO_PAST_ORDERS.entries()) {
+    if (existing.has(o.id)) continue;
+    const point = DEMO_PICKUP_POINTS[o.point];
+    const createdAt = now - o.daysAgo * day - 2 * hour;
+    const pickedUpAt = createdAt + o.pickedUpAfterDays * day;
+    const completedAt = pickedUpAt + settingsOf["order.after_sales_window_days"] * day;
+    const completed = completedAt <= now;
+    const items = o.items.map(([productId, index, quantity]) => ({ ...skuOf(productId, index), quantity }));
+    const breakdown = priceCart({
+      now: createdAt,
+      lines: items.map((i) => ({
+        lineId: i.skuId,
+        skuId: i.skuId,
+        productId: i.product.id,
+        merchantId: DEMO_MERCHANTS[i.product.merchant].id,
+        categoryId: DEMO_CATEGORIES.find((c) => c.slug === i.product.category)!.id,
+        quantity: i.quantity,
+        unitPriceFen: i.sku.priceFen,
+      })),
+    });
+    const key = o.id.slice(4, 22);
+    const paymentId = `pay_${key}${String(n).padStart(2, "0")}`;
+    const code = `7${o.point}${String(n).padStart(6, "0")}`;
+    const steps: Array<[string, string | null, string, "user" | "system" | "leader" | "merchant", number]> = [
+      ["place", null, "pending_payment", "user", createdAt],
+      ["pay", "pending_payment", "paid", "system", createdAt + 2 * 60_000],
+      ["cut_off", "paid", "confirmed", "system", createdAt + 3 * hour],
+      ["ship", "confirmed", "shipped", "merchant", pickedUpAt - 6 * hour],
+      ["arrive", "shipped", "ready_for_pickup", "leader", pickedUpAt - 3 * hour],
+      ["pick_up", "ready_for_pickup", "picked_up", "leader", pickedUpAt],
+      ...(completed ? [["complete", "picked_up", "completed", "system", completedAt] as [string, string, string, "system", number]] : []),
+    ];
+    await db.batch([
+      db.insert(orders).values({
+        id: o.id,
+        userId: DEMO_SHOPPERS[o.shopper]!.id,
+        pickupPointId: point.id,
+        status: completed ? "completed" : "picked_up",
+        goodsFen: breakdown.totals.goodsFen,
+        discountFen: breakdown.totals.discountFen,
+        payableFen: breakdown.totals.payableFen,
+        paidFen: breakdown.totals.payableFen,
+        pricing: JSON.stringify(breakdown),
+        pricingVersion: breakdown.rulesVersion,
+        rates: JSON.stringify({ platformFeeBp: settingsOf["fee.platform_rate_bp"], leaderCommissionBp: settingsOf["commission.leader_rate_bp"] }),
+        pickupCodeEnc: await encryptField(env, "pickup_code", code),
+        pickupCodeHash: await lookupHash(env, `pickup:${point.id}`, code),
+        payBy: createdAt + 30 * 60_000,
+        paidAt: createdAt + 2 * 60_000,
+        pickedUpAt,
+        completedAt: completed ? completedAt : null,
+        createdAt,
+        updatedAt: completed ? completedAt : pickedUpAt,
+      }),
+      db.insert(orderLines).values(
+        breakdown.lines.map((l, k) => {
+          const item = items[k]!;
+          return {
+            id: `oli_${key.slice(0, 16)}${String(n).padStart(2, "0")}${String(k).padStart(2, "0")}`,
+            orderId: o.id,
+            skuId: l.skuId,
+            productId: l.productId,
+            merchantId: l.merchantId,
+            categoryId: l.categoryId,
+            title: item.product.titleZh,
+            spec: item.sku.specZh,
+            imageKey: `products/${item.product.id}/1.svg`,
+            quantity: l.quantity,
+            unitPriceFen: l.unitPriceFen,
+            baseFen: l.baseFen,
+            discountFen: l.discountFen,
+            payableFen: l.payableFen,
+            pickedUpQty: l.quantity,
+          };
+        }),
+      ),
+      db.insert(payments).values({
+        id: paymentId,
+        orderId: o.id,
+        provider: "sandbox",
+        amountFen: breakdown.totals.payableFen,
+        status: "succeeded",
+        providerTradeNo: `sbx_${paymentId}`,
+        createdAt: createdAt + 60_000,
+        succeededAt: createdAt + 2 * 60_000,
+        expiresAt: createdAt + 30 * 60_000,
+      }),
+      db.insert(paymentNotifications).values({
+        dedupeKey: `sandbox:sbx_${paymentId}:succeeded`,
+        paymentId,
+        provider: "sandbox",
+        status: "succeeded",
+        amountFen: breakdown.totals.payableFen,
+        outcome: "paid",
+        receivedAt: createdAt + 2 * 60_000,
+      }),
+      // One statement, rows in timeline order (the order_events trigger checks each against the last).
+      db.insert(orderEvents).values(
+        steps.map(([event, from, to, actor, at], k) => ({
+          id: `oev_${key.slice(0, 16)}${String(n).padStart(2, "0")}${String(k).padStart(2, "0")}`,
+          orderId: o.id,
+          event,
+          fromStatus: from,
+          toStatus: to,
+          actorType: actor,
+          actorId: actor === "user" ? DEMO_SHOPPERS[o.shopper]!.id : actor === "leader" ? point.leaderId : actor === "merchant" ? DEMO_MERCHANTS[items[0]!.product.merchant].ownerId : null,
+          createdAt: at,
+        })),
+      ),
+    ]);
+  }
 }

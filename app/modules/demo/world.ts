@@ -192,3 +192,44 @@ export const DEMO_COUPON_TEMPLATES = [
   { id: "cpt_demoninety0000000000", nameZh: "9 折券（最高减 20 元）", nameEn: "10% off (up to ¥20)", funding: "platform", merchantId: null, kind: "percentage", amountFen: null, thresholdFen: null, discountBp: 1_000, maxDiscountFen: 2_000 },
   { id: "cpt_demofruit00000000000", nameZh: "鲜果坊满 80 减 15", nameEn: "Fresh Fruit: ¥15 off ¥80", funding: "merchant", merchantId: "mch_demofruit00000000000", kind: "threshold", amountFen: 1_500, thresholdFen: 8_000, discountBp: null, maxDiscountFen: null },
 ] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Past orders (issue #5, leader commission). Self-contained block: its own ids (`ord_demopast…`,
+// `oli_`/`oev_`/`pay_demopast…`), its own shoppers (2, 6, 9 and 10, whom no browser journey uses).
+
+/**
+ * A few orders of the last three weeks at each demo pickup point, already collected: most are
+ * completed (past the 7-day after-sales window, so their commission is settled), the latest are
+ * picked up and still in the window (pending). They give a leader's Commission page figures on
+ * first start. Prices are the catalogue's (each order under ¥100, placed before today's
+ * promotions began), commission 10% as in DEMO_SETTINGS. Seeded by `npm run seed` only
+ * (seedDemoWorld's `pastOrders` option), not by the integration tests, whose counts they would change.
+ */
+export interface DemoPastOrder {
+  id: string;
+  point: 0 | 1 | 2;
+  /** Index into DEMO_SHOPPERS. */
+  shopper: number;
+  /** Placed this many days ago; picked up `pickedUpAfterDays` later; completed when the 7-day window after pickup has passed. */
+  daysAgo: number;
+  pickedUpAfterDays: number;
+  /** [product id, SKU index, quantity] */
+  items: Array<[string, number, number]>;
+}
+
+const pastId = (point: string, n: number) => `ord_demopast${point}`.padEnd(22, "0") + pad(n);
+
+export const DEMO_PAST_ORDERS: DemoPastOrder[] = [
+  { id: pastId("sun", 1), point: 0, shopper: 1, daysAgo: 20, pickedUpAfterDays: 1, items: [["prd_demostrawberry000000", 0, 1], ["prd_demoeggs000000000000", 0, 1]] },
+  { id: pastId("sun", 2), point: 0, shopper: 5, daysAgo: 16, pickedUpAfterDays: 1, items: [["prd_demorice000000000000", 0, 1]] },
+  { id: pastId("sun", 3), point: 0, shopper: 8, daysAgo: 12, pickedUpAfterDays: 2, items: [["prd_demodiapers000000000", 0, 1]] },
+  { id: pastId("sun", 4), point: 0, shopper: 9, daysAgo: 9, pickedUpAfterDays: 1, items: [["prd_demotissue0000000000", 0, 1], ["prd_demogreens0000000000", 0, 2]] },
+  { id: pastId("sun", 5), point: 0, shopper: 1, daysAgo: 3, pickedUpAfterDays: 1, items: [["prd_demoapple00000000000", 0, 1], ["prd_demotomato0000000000", 0, 1]] },
+  { id: pastId("sun", 6), point: 0, shopper: 5, daysAgo: 2, pickedUpAfterDays: 1, items: [["prd_demodumplings0000000", 0, 2]] },
+  { id: pastId("lak", 1), point: 1, shopper: 8, daysAgo: 15, pickedUpAfterDays: 1, items: [["prd_demooil0000000000000", 0, 1]] },
+  { id: pastId("lak", 2), point: 1, shopper: 9, daysAgo: 10, pickedUpAfterDays: 1, items: [["prd_demopuffs00000000000", 0, 2]] },
+  { id: pastId("lak", 3), point: 1, shopper: 1, daysAgo: 2, pickedUpAfterDays: 1, items: [["prd_demonoodles000000000", 0, 3]] },
+  { id: pastId("hap", 1), point: 2, shopper: 5, daysAgo: 14, pickedUpAfterDays: 1, items: [["prd_demowipes00000000000", 0, 2]] },
+  { id: pastId("hap", 2), point: 2, shopper: 8, daysAgo: 11, pickedUpAfterDays: 2, items: [["prd_demodetergent0000000", 0, 1], ["prd_demogreens0000000000", 0, 3]] },
+  { id: pastId("hap", 3), point: 2, shopper: 9, daysAgo: 4, pickedUpAfterDays: 1, items: [["prd_demobeefnoodle000000", 0, 1]] },
+];

@@ -55,4 +55,18 @@ describe("order state machine", () => {
       }),
     );
   });
+
+  it("uncollected goods: only a ready_for_pickup order can be returned, to refunding (then refunded) or completed", () => {
+    expect(transition("ready_for_pickup", "return_uncollected")).toEqual({ ok: true, to: "refunding" });
+    expect(transition("refunding", "refund_succeeded")).toEqual({ ok: true, to: "refunded" });
+    expect(transition("ready_for_pickup", "forfeit_uncollected")).toEqual({ ok: true, to: "completed" });
+    for (const s of ORDER_STATUSES) {
+      if (s === "ready_for_pickup") continue;
+      expect(transition(s, "return_uncollected").ok, s).toBe(false);
+      expect(transition(s, "forfeit_uncollected").ok, s).toBe(false);
+    }
+    // Once returned, the goods cannot be handed over any more.
+    expect(transition("refunding", "pick_up").ok).toBe(false);
+    expect(transition("completed", "pick_up").ok).toBe(false);
+  });
 });

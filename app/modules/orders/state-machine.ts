@@ -13,6 +13,11 @@ import { ORDER_STATUS_VALUES } from "~/db/schema/orders";
  *                       refund-approve/reject
  *                             ▼          ▼
  *                          refunded   (back to the status it came from)
+ *
+ * Uncollected goods (app/modules/leaders/uncollected.ts): a ready_for_pickup order the leader marks
+ * returned goes to `refunding` when the settings' rule refunds something (return_uncollected; it
+ * ends `refunded` once the provider confirms), or straight to `completed` when the rule refunds
+ * nothing (forfeit_uncollected: the sale stands).
  */
 /** The statuses are declared once, with the orders table (app/db/schema/orders.ts). */
 export const ORDER_STATUSES = ORDER_STATUS_VALUES;
@@ -31,6 +36,8 @@ export const ORDER_EVENTS = [
   "approve_refund",
   "reject_refund",
   "refund_succeeded",
+  "return_uncollected",
+  "forfeit_uncollected",
 ] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
@@ -40,7 +47,7 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderEvent
   paid: { cancel: "cancelled", cut_off: "confirmed", request_refund: "refunding" },
   confirmed: { ship: "shipped", request_refund: "refunding" },
   shipped: { arrive: "ready_for_pickup", request_refund: "refunding" },
-  ready_for_pickup: { pick_up: "picked_up", request_refund: "refunding" },
+  ready_for_pickup: { pick_up: "picked_up", request_refund: "refunding", return_uncollected: "refunding", forfeit_uncollected: "completed" },
   picked_up: { complete: "completed", request_refund: "refunding" },
   completed: {},
   cancelled: {},

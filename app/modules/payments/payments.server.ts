@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
 import { finishWhollyShortOrders } from "~/modules/fulfilment/batches.server";
 import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
+import { finishUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -252,6 +253,8 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
   // An order refunded whole for a shortage ends `refunded` when its last shortage refund succeeds,
   // however late (the refund call, the completion cron or a provider notification).
   if (changed && outcome.status === "succeeded" && refund.kind === "shortage") await finishWhollyShortOrders(ctx, [refund.orderId]);
+  // An order returned as uncollected ends `refunded` when its uncollected refund succeeds (leaders module).
+  if (changed && outcome.status === "succeeded" && refund.kind === "uncollected") await finishUncollectedOrders(ctx, [refund.orderId], now);
   return changed;
 }
 
