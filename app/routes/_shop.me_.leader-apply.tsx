@@ -267,7 +267,10 @@ function ApplyForm() {
 export default function LeaderApply() {
   const { t } = useTranslation();
   const { application } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const canApply = !application || application.status === "rejected";
+  // A refusal that makes the form go away (sent twice, already a leader) shows above the status.
+  const refused = !canApply && actionData?.result.error ? Object.values(actionData.result.error).flat().filter((e): e is string => !!e) : null;
   return (
     <div className="space-y-4 p-4">
       <Link to="/me" className="flex min-h-11 items-center text-sm text-muted underline">
@@ -275,6 +278,7 @@ export default function LeaderApply() {
       </Link>
       <h1 className="text-xl font-bold">{t("leaderApply.apply.title")}</h1>
       {canApply ? <p className="text-sm text-muted">{t("leaderApply.apply.lead")}</p> : null}
+      {refused?.length ? <LeaderErrors id="leader-apply-refused" errors={refused} summary /> : null}
       <StatusCard />
       {canApply ? <ApplyForm /> : null}
     </div>

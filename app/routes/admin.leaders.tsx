@@ -120,9 +120,7 @@ export default function AdminLeaders() {
                 <dt className="text-muted">{t("leaderApply.admin.address")}</dt>
                 <dd>{p.address}</dd>
                 <dt className="text-muted">{t("leaderApply.admin.location")}</dt>
-                <dd className="tabular">
-                  {p.lat}, {p.lng}
-                </dd>
+                <dd className="tabular">{`${p.lat}, ${p.lng}`}</dd>
                 <dt className="text-muted">{t("leaderApply.admin.hours")}</dt>
                 <dd className="tabular">{formatHours(p.hours, t)}</dd>
                 <dt className="text-muted">{t("leaderApply.admin.contactPhone")}</dt>

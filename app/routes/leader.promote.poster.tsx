@@ -1,4 +1,4 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/cloudflare";
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import * as v from "valibot";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";
 import { resolveLocale } from "~/lib/preferences.server";
@@ -15,12 +15,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const point = await requireOwnPickupPoint(context, user);
   const url = new URL(request.url);
   const parsed = v.safeParse(PosterQuery, { product: url.searchParams.get("product") || undefined });
-  if (!parsed.success) throw data({ error: { product: ["product_invalid"] } }, { status: 400 });
+  if (!parsed.success) return Response.json({ error: { product: ["product_invalid"] } }, { status: 400 });
   const locale = resolveLocale(request);
   const poster = parsed.output.product
     ? await buildProductPoster(context, { point, productId: parsed.output.product, origin: url.origin, locale })
     : buildInvitePoster({ point, origin: url.origin, locale });
-  if (!poster) throw new Response("Not Found", { status: 404 });
+  if (!poster) return new Response("Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   return new Response(poster.svg, {
     headers: {
       "Content-Type": "image/svg+xml; charset=utf-8",

@@ -19,17 +19,20 @@ export const CHINA_BOUNDS = { minLat: 18, maxLat: 54, minLng: 73, maxLng: 135 } 
 /** Days of the week, ISO numbering: 1 Monday … 7 Sunday. */
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
+// One message per problem: an empty value is "required" only, not also "invalid".
 const Text = (min: number, max: number, required: string, tooLong: string) =>
-  v.pipe(v.string(required), v.trim(), v.nonEmpty(required), v.minLength(min, required), v.maxLength(max, tooLong));
+  v.pipe(v.string(required), v.trim(), v.minLength(min, required), v.maxLength(max, tooLong));
 
-const Time = (required: string) => v.pipe(v.string(required), v.trim(), v.nonEmpty(required), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "time_invalid"));
+const matchesOrEmpty = (re: RegExp, message: string) => v.check((s: string) => s === "" || re.test(s), message);
+
+const Time = (required: string) => v.pipe(v.string(required), v.trim(), v.nonEmpty(required), matchesOrEmpty(/^([01]\d|2[0-3]):[0-5]\d$/, "time_invalid"));
 
 const Coordinate = (min: number, max: number, required: string) =>
   v.pipe(
     v.string(required),
     v.trim(),
     v.nonEmpty(required),
-    v.regex(/^-?\d{1,3}(?:\.\d{1,8})?$/, "coordinate_invalid"),
+    matchesOrEmpty(/^-?\d{1,3}(?:\.\d{1,8})?$/, "coordinate_invalid"),
     v.transform(Number),
     v.minValue(min, "coordinate_outside"),
     v.maxValue(max, "coordinate_outside"),
@@ -55,10 +58,16 @@ export const ApplyLeaderInput = v.pipe(
     close: Time("close_required"),
     days: Days,
     contactPhone: Phone,
-    doorDelivery: v.pipe(v.picklist(["yes", "no"], "door_delivery_required"), v.transform((x) => x === "yes")),
+    // Radio buttons send no key at all when neither is chosen: required by the check below.
+    doorDelivery: v.optional(v.picklist(["yes", "no"], "door_delivery_required")),
   }),
+  // Partial checks run as soon as their own fields are valid, so these errors show with the others.
   v.forward(
-    v.check((i) => i.open < i.close, "hours_order"),
+    v.partialCheck([["doorDelivery"]], (i) => i.doorDelivery !== undefined, "door_delivery_required"),
+    ["doorDelivery"],
+  ),
+  v.forward(
+    v.partialCheck([["open"], ["close"]], (i) => i.open < i.close, "hours_order"),
     ["close"],
   ),
 );

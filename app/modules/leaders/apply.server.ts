@@ -121,7 +121,7 @@ export async function applyAsLeader(
           lat: form.lat,
           lng: form.lng,
           hours,
-          doorDelivery: form.doorDelivery,
+          doorDelivery: form.doorDelivery === "yes",
           status: "pending",
           rejectReason: null,
           photoKey,
@@ -133,7 +133,7 @@ export async function applyAsLeader(
         .run()
     : await ctx.db.run(sql`
         INSERT INTO pickup_points (id, leader_user_id, name, area, address_enc, contact_phone_enc, lat, lng, hours, door_delivery, status, photo_key, created_at, updated_at)
-        SELECT ${pointId}, ${input.userId}, ${form.name}, ${form.area}, ${addressEnc}, ${phoneEnc}, ${form.lat}, ${form.lng}, ${hours}, ${form.doorDelivery ? 1 : 0}, 'pending', ${photoKey}, ${now}, ${now}
+        SELECT ${pointId}, ${input.userId}, ${form.name}, ${form.area}, ${addressEnc}, ${phoneEnc}, ${form.lat}, ${form.lng}, ${hours}, ${form.doorDelivery === "yes" ? 1 : 0}, 'pending', ${photoKey}, ${now}, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM pickup_points WHERE leader_user_id = ${input.userId} AND status IN (SELECT value FROM json_each(${holding})))`);
   if ((result.meta.changes ?? 0) === 0) {
     // Another submission (another tab) got there first.

@@ -25,29 +25,35 @@ function charWidth(ch: string): number {
   return code >= 0x2e80 ? 1 : 0.56;
 }
 
-/** Breaks text into at most `maxLines` lines of `maxEms` each; the last line ends in … when cut. */
+const widthOf = (s: string) => Array.from(s).reduce((w, ch) => w + charWidth(ch), 0);
+
+/**
+ * Breaks text into at most `maxLines` lines of `maxEms` each: between CJK characters anywhere, Latin
+ * text between words (a word longer than a line is cut). The last line ends in … when text is left.
+ */
 export function wrapText(text: string, maxEms: number, maxLines: number): string[] {
+  const tokens = text.replace(/\s+/g, " ").trim().match(/[\u2e80-\uffff]|[^\s\u2e80-\uffff]+| /gu) ?? [];
+  // Words too long for a line become characters.
+  const pieces = tokens.flatMap((tok) => (widthOf(tok) > maxEms ? Array.from(tok) : [tok]));
   const lines: string[] = [];
   let line = "";
-  let width = 0;
-  const chars = Array.from(text.replace(/\s+/g, " ").trim());
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    const w = charWidth(ch);
-    if (width + w > maxEms && line) {
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i]!;
+    if (piece === " " && !line) continue;
+    if (line && widthOf(line + piece) > maxEms) {
       if (lines.length === maxLines - 1) {
-        lines.push(`${Array.from(line).slice(0, -1).join("")}…`);
+        let cut = line.trimEnd();
+        while (cut && widthOf(`${cut}…`) > maxEms) cut = Array.from(cut).slice(0, -1).join("");
+        lines.push(`${cut.trimEnd()}…`);
         return lines;
       }
       lines.push(line.trimEnd());
-      line = ch === " " ? "" : ch;
-      width = ch === " " ? 0 : w;
+      line = piece === " " ? "" : piece;
       continue;
     }
-    line += ch;
-    width += w;
+    line += piece;
   }
-  if (line) lines.push(line.trimEnd());
+  if (line.trim()) lines.push(line.trimEnd());
   return lines;
 }
 
