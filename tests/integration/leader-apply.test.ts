@@ -276,6 +276,20 @@ describe("reviewing leader applications", () => {
     expect((await c.get("/leader/promote")).status).toBe(200);
     const listed = await (await as.admin!.get("/admin/leaders?status=active")).text();
     expect(listed).toContain(row.invite_code);
+
+    // Editing the point's times later keeps its opening days.
+    const edited = await c.post("/leader/point", {
+      name: "绿地小区便民驿站",
+      area: "闵行区 · 绿地小区",
+      address: "上海市闵行区七莘路 100 弄 8 号楼",
+      contactPhone: "13900000501",
+      open: "08:00",
+      close: "20:30",
+    });
+    expect(edited.status).toBe(200);
+    const hours = await one<{ hours: string }>("SELECT hours FROM pickup_points WHERE id = ?", state.pointId);
+    expect(JSON.parse(hours.hours)).toEqual({ open: "08:00", close: "20:30", days: [1, 2, 3, 4, 5, 6] });
+    await worker.d1.prepare("UPDATE pickup_points SET hours = ? WHERE id = ?").bind(JSON.stringify({ open: "08:30", close: "20:00", days: [1, 2, 3, 4, 5, 6] }), state.pointId).run();
   });
 
   it("lets one of two reviewers acting at once decide; the other's batch changes nothing", async () => {
