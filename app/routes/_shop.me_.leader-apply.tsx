@@ -195,8 +195,8 @@ function ApplyForm() {
           }}
         />
         <div className="grid grid-cols-2 gap-3">
-          <LeaderField meta={fields.lat} label={t("leaderApply.apply.lat")} inputMode="decimal" placeholder="31.2304" />
-          <LeaderField meta={fields.lng} label={t("leaderApply.apply.lng")} inputMode="decimal" placeholder="121.4737" />
+          <LeaderField meta={fields.lat} label={t("leaderApply.apply.lat")} inputMode="decimal" />
+          <LeaderField meta={fields.lng} label={t("leaderApply.apply.lng")} inputMode="decimal" />
         </div>
         <p className="text-sm text-muted">{t("leaderApply.apply.locationHint")}</p>
       </section>

@@ -165,10 +165,6 @@ export async function listLeaderApplications(ctx: AppContext, status: LeaderRevi
   return Promise.all(rows.map(async (r) => ({ ...(await applicationView(ctx, r.point)), applicantName: r.applicantName, applicantId: r.point.leaderUserId })));
 }
 
-export async function countPendingLeaderApplications(ctx: AppContext): Promise<number> {
-  return ctx.db.$count(pickupPoints, eq(pickupPoints.status, "pending"));
-}
-
 /** The applicant's photo (the route lets reviewers only). */
 export async function getLeaderPhoto(ctx: AppContext, pointId: string) {
   const p = await ctx.db.query.pickupPoints.findFirst({ where: eq(pickupPoints.id, pointId), columns: { photoKey: true } });

@@ -5,6 +5,7 @@ import { formatHours } from "./hours";
 import { attributedPath, INVITE_CODE_ALPHABET, invitePath, newInviteCode, normaliseInviteCode } from "./invite-code";
 import { escapeXml, invitePosterSvg, productPosterSvg, wrapText } from "./poster";
 import { translate } from "~/i18n/i18n";
+import { weekStart } from "./promote.server";
 
 const issues = (schema: v.GenericSchema, input: unknown) => {
   const r = v.safeParse(schema, input);
@@ -143,5 +144,15 @@ describe("posters", () => {
     expect(svg).toContain("在翠湖团购取货");
     expect(svg).toContain('<svg x="175" y="570" xmlns=');
     expect(escapeXml("a'b")).toBe("a&apos;b");
+  });
+});
+
+describe("the referral week", () => {
+  it("starts on Monday 00:00 in Shanghai", () => {
+    const mondayShanghai = Date.UTC(2026, 4, 3, 16, 0); // Mon 2026-05-04 00:00 +08:00
+    expect(weekStart(mondayShanghai)).toBe(mondayShanghai);
+    expect(weekStart(mondayShanghai - 1)).toBe(mondayShanghai - 7 * 24 * 3600_000);
+    expect(weekStart(Date.UTC(2026, 4, 10, 15, 59))).toBe(mondayShanghai); // Sun 23:59 Shanghai
+    expect(weekStart(Date.UTC(2026, 4, 6, 2, 0))).toBe(mondayShanghai); // Wed
   });
 });

@@ -106,7 +106,7 @@ export function productPosterSvg(p: ProductPosterInput): string {
   parts.push(
     `<text x="40" y="1040" fill="${PRICE}" font-weight="700"><tspan font-size="40">¥</tspan><tspan font-size="76">${escapeXml(price)}</tspan><tspan font-size="28" fill="${MUTED}" font-weight="400"> /${escapeXml(p.unit)}</tspan></text>`,
   );
-  wrapText(p.pointLine, 17, 2).forEach((line, i) => parts.push(text(40, 1096 + i * 34, line, `font-size="24" fill="${MUTED}"`)));
+  wrapText(p.pointLine, 19, 3).forEach((line, i) => parts.push(text(40, 1090 + i * 30, line, `font-size="22" fill="${MUTED}"`)));
   parts.push(place(p.qrSvg, 490, 900));
   parts.push(text(600, 1150, wrapText(p.qrCaption, 9, 1)[0] ?? "", `font-size="22" fill="${INK}" text-anchor="middle"`));
   parts.push(text(POSTER_WIDTH / 2, 1186, p.url, `font-size="16" fill="${MUTED}" text-anchor="middle"`));
