@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { settings } from "~/db/schema";
+import { ATTRIBUTION_COOKIE } from "./attribution-cookie.server";
 import { GUEST_CART_COOKIE } from "./guest-cart.server";
 import { PICKUP_COOKIE } from "./pickup-cookie.server";
 import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_COOKIE } from "./preferences.server";
@@ -14,7 +15,9 @@ import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_CO
  * - Only GET requests for the catalogue paths below (documents and their single-fetch `.data`),
  *   and only when every cookie the request carries is a preference (language, text size, pickup
  *   point): a session, a guest cart, a flash message or any other cookie means the page is personal
- *   and always rendered.
+ *   and always rendered. The leader attribution cookie is neutral: no catalogue page reads it, so it
+ *   neither stops caching nor enters the key (a visitor from a share link still gets cached pages,
+ *   and the pages stay the same for everyone).
  * - Only 200 responses without Set-Cookie are stored.
  * - The key holds the catalogue version: `purgeCatalogueStatement()` (in the batch that changes a
  *   product, a category or a price) bumps it, so every cached page of the old catalogue stops being
@@ -27,6 +30,8 @@ import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_CO
  */
 const CATALOGUE_PATHS = /^\/(?:_root\.data|categories(?:\.data)?|search(?:\.data)?|products\/prd_[0-9a-z]{20}(?:\.data)?)?$/;
 const PREFERENCE_COOKIES = new Set([LOCALE_COOKIE, TEXT_SIZE_COOKIE, PICKUP_COOKIE]);
+/** Cookies that change nothing a catalogue page shows (keep it so: a loader reading one would poison the cache). */
+const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE]);
 const VERSION_KEY = "cache.catalogue_version";
 const VERSION_MEMO_MS = 2_000;
 const NONCE_HEADER = "X-Edge-Nonce";
@@ -54,7 +59,7 @@ export function isCacheableRequest(request: Request, url: URL): boolean {
   if (!header) return true;
   for (const part of header.split(";")) {
     const name = part.split("=", 1)[0]!.trim();
-    if (name && !PREFERENCE_COOKIES.has(name)) return false;
+    if (name && !PREFERENCE_COOKIES.has(name) && !NEUTRAL_COOKIES.has(name)) return false;
   }
   return !readCookie(request, GUEST_CART_COOKIE);
 }

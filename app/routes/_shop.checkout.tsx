@@ -8,6 +8,7 @@ import { FieldErrors, FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { formatDate, formatFen } from "~/lib/format";
 import { randomBase32 } from "~/lib/ids";
+import { readAttributionCookie } from "~/lib/attribution-cookie.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { listAddresses } from "~/modules/account/addresses.server";
 import { quoteCheckout, placeOrder } from "~/modules/orders/checkout.server";
@@ -83,6 +84,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     locale: resolveLocale(request),
     fulfilment: input.fulfilment,
     addressId: input.fulfilment === "door" ? input.addressId : undefined,
+    referralPointId: readAttributionCookie(request),
   });
   if (!placed.ok) {
     const { code, field } = placed.error;

@@ -23,7 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const profile = await getUserProfile(context, user.id);
   if (!profile) throw new Response("Not Found", { status: 404 });
   // The onboarding strings travel with the console's, so the link text is translated here.
-  return { profile, merchantApplyLabel: translate(resolveLocale(request), "merchantOnboarding.link") };
+  const locale = resolveLocale(request);
+  return { profile, merchantApplyLabel: translate(locale, "merchantOnboarding.link"), leaderApplyLabel: translate(locale, "leaderApply.link") };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -88,7 +89,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile, merchantApplyLabel } = useLoaderData<typeof loader>();
+  const { profile, merchantApplyLabel, leaderApplyLabel } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -124,6 +125,9 @@ export default function Me() {
         ))}
         <Link to="/me/merchant-apply" className="flex min-h-12 items-center justify-center rounded-xl border border-line text-sm font-medium">
           {merchantApplyLabel}
+        </Link>
+        <Link to="/me/leader-apply" className="flex min-h-12 items-center justify-center rounded-xl border border-line text-sm font-medium">
+          {leaderApplyLabel}
         </Link>
       </nav>
       <RoleSwitcher roles={profile.roles} current="shopper" />

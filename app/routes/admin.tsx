@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { LayoutDashboard, PackageCheck, Store, Truck, Users } from "lucide-react";
+import { LayoutDashboard, MapPinHouse, PackageCheck, Store, Truck, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -18,6 +18,7 @@ const NAV = [
   { to: "/admin", key: "admin.nav.dashboard", icon: LayoutDashboard, end: true },
   { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false },
   { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false },
+  { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false },
   { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false },
 ];

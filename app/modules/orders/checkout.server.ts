@@ -122,6 +122,8 @@ export async function placeOrder(
     locale: string;
     fulfilment?: FulfilmentMethod;
     addressId?: string;
+    /** The pickup point of the leader whose share link brought the shopper (attribution cookie); kept only if it is active. */
+    referralPointId?: string;
   },
 ): Promise<Result<{ orderId: string; payableFen: number; fulfilment: FulfilmentMethod; replayed: boolean }, PlaceOrderError>> {
   if (input.idempotencyKey) {
@@ -180,6 +182,7 @@ export async function placeOrder(
         pickupCodeEnc: await encryptField(ctx.env, "pickup_code", code),
         pickupCodeHash: await lookupHash(ctx.env, `pickup:${pointRow.id}`, code),
         note: input.note ?? null,
+        referralPointId: input.referralPointId ? sql<string | null>`(SELECT p.id FROM pickup_points p WHERE p.id = ${input.referralPointId} AND p.status = 'active')` : null,
         ...deliveryColumns,
         idempotencyKey: input.idempotencyKey ?? null,
         payBy: now + settings["order.unpaid_timeout_minutes"] * 60_000,

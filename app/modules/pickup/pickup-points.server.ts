@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import * as v from "valibot";
 import type { AppContext } from "~/context.server";
 import { pickupPoints } from "~/db/schema";
@@ -58,7 +58,8 @@ export async function updatePickupPoint(ctx: AppContext, pointId: string, input:
       area: input.area,
       addressEnc: await encryptField(ctx.env, "address", input.address),
       contactPhoneEnc: await encryptField(ctx.env, "contact_phone", normalisePhone(input.contactPhone)),
-      hours: JSON.stringify({ open: input.open, close: input.close }),
+      // Only the times change here: other keys of the hours (the opening days) are kept.
+      hours: sql`json_set(${pickupPoints.hours}, '$.open', ${input.open}, '$.close', ${input.close})`,
       updatedAt: Date.now(),
     })
     .where(eq(pickupPoints.id, pointId));
