@@ -8,6 +8,7 @@ import { safeRedirectPath } from "./guards.server";
 import { endSession, getSession, startSession } from "./session.server";
 import { guestCartCookie, readGuestCart } from "~/lib/guest-cart.server";
 import { readPickupCookie } from "~/lib/pickup-cookie.server";
+import { readAttributionCookie } from "~/lib/attribution-cookie.server";
 import { mergeGuestCart } from "~/modules/cart/cart.server";
 import { choosePickupPoint, getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
@@ -26,9 +27,12 @@ export async function completeWebSignIn(
 ): Promise<Response> {
   const previous = await getSession(ctx, request);
   if (previous) await endSession(ctx, previous.sessionId);
-  // A pickup point chosen before signing in becomes the account's, unless it already has one.
+  // A pickup point chosen before signing in becomes the account's, unless it already has one
+  // (bound "invite" when the guest came through that point's leader's link).
   const guestPoint = readPickupCookie(request);
-  if (guestPoint && !(await getChosenPickupPointId(ctx, userId))) await choosePickupPoint(ctx, userId, guestPoint);
+  if (guestPoint && !(await getChosenPickupPointId(ctx, userId))) {
+    await choosePickupPoint(ctx, userId, guestPoint, readAttributionCookie(request) === guestPoint ? "invite" : "chosen");
+  }
   // A guest cart joins the account's cart.
   const guestCart = readGuestCart(request);
   if (guestCart.length) await mergeGuestCart(ctx, userId, guestCart);

@@ -369,7 +369,7 @@ describe("invite links", () => {
     const res = await guest.signInWithPhone(worker, "13900000502");
     expect(res.status).toBe(302);
     const userId = await userIdOf(guest);
-    expect((await one<{ pickup_point_id: string }>("SELECT pickup_point_id FROM user_pickup_points WHERE user_id = ?", userId)).pickup_point_id).toBe(state.pointId);
+    expect(await one("SELECT pickup_point_id, source FROM user_pickup_points WHERE user_id = ?", userId)).toEqual({ pickup_point_id: state.pointId, source: "invite" });
   });
 
   it("bind a signed-in shopper with source invite", async () => {
