@@ -55,7 +55,7 @@ export default function LeaderCommission() {
   const [params] = useSearchParams();
   const requested = c.withdrawals.find((w) => w.id === params.get("requested"));
   const [form, fields] = useForm({
-    id: "withdraw",
+    id: "withdraw-form",
     lastResult: actionData?.result,
     defaultValue: { method: "wechat" },
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: WithdrawalInput }),
@@ -221,7 +221,8 @@ export default function LeaderCommission() {
         </h2>
         <p className="text-sm text-muted">{t("leaderMoney.withdraw.note")}</p>
         {c.availableFen < c.minWithdrawalFen ? <p className="rounded-xl bg-surface p-3 text-sm">{t("leaderMoney.withdraw.nothing")}</p> : null}
-        <Form method="post" {...getFormProps(form)} className="space-y-4" preventScrollReset>
+        {/* A fresh, empty form once a request has gone in (the page stays mounted across the redirect). */}
+        <Form method="post" {...getFormProps(form)} key={requested?.id ?? "new"} className="space-y-4" preventScrollReset>
           <input type="hidden" name="intent" value={WITHDRAWAL_INTENT} />
           {form.errors?.length ? (
             <div id={form.errorId} role="alert" className="rounded-xl bg-danger-50 p-3 text-sm text-danger">

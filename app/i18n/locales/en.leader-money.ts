@@ -22,7 +22,6 @@ const messages = {
       perOrderEmpty: "No orders yet.",
       col: { date: "Date", orders: "Orders", sale: "Sales", commission: "Commission", order: "Order", amount: "Amount", status: "Status" },
       bucket: { pending: "Pending", settled: "Settled", none: "None" },
-      rate: "Commission rate {{rate}}%",
       newer: "Newer",
       older: "Older",
       pageOf: "Page {{page}}",

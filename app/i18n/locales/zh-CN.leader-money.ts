@@ -22,7 +22,6 @@ const messages = {
       perOrderEmpty: "还没有订单。",
       col: { date: "日期", orders: "订单", sale: "销售额", commission: "佣金", order: "订单", amount: "金额", status: "状态" },
       bucket: { pending: "待结算", settled: "已结算", none: "无佣金" },
-      rate: "佣金比例 {{rate}}%",
       newer: "较新",
       older: "较早",
       pageOf: "第 {{page}} 页",
