@@ -325,9 +325,9 @@ describe("cross-site request refusal", () => {
     const client = worker.client({ ip: "198.51.100.70" });
     await client.post("/login", { intent: "password", email: "leader1@demo.tuangou.test", password: "demo-pass-2026" });
     const form = { name: "黑客改名", area: "x", address: "x", contactPhone: "13800000021", open: "08:00", close: "21:00" };
-    const foreign = await client.post("/leader?index", form, { Origin: "https://evil.example" });
+    const foreign = await client.post("/leader/point", form, { Origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
-    const missing = await client.request("/leader?index", {
+    const missing = await client.request("/leader/point", {
       method: "POST",
       body: new URLSearchParams(form),
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
@@ -335,7 +335,7 @@ describe("cross-site request refusal", () => {
     expect(missing.status).toBe(403);
     const name = await worker.d1.prepare("SELECT name FROM pickup_points WHERE id = 'pkp_demosunshine00000000'").first<{ name: string }>();
     expect(name!.name).toBe("阳光花园便利店");
-    const same = await client.post("/leader?index", { ...form, name: "阳光花园便利店" });
+    const same = await client.post("/leader/point", { ...form, name: "阳光花园便利店" });
     expect(same.status).toBe(200);
   });
 
