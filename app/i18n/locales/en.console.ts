@@ -467,6 +467,7 @@ const enConsole = {
       approve_refund: "Refund approved",
       reject_refund: "Refund request declined",
       refund_succeeded: "Refund completed",
+      notify_ready: "Leader told the customer to collect",
     },
     actor: { user: "Shopper", system: "System", leader: "Leader", merchant: "Merchant", admin: "Platform", provider: "Payment provider" },
     refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation" },

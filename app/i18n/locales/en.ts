@@ -310,6 +310,7 @@ const en = {
       approve_refund: "Refund approved",
       reject_refund: "Refund request declined",
       refund_succeeded: "Refund completed",
+      notify_ready: "The leader let you know it's ready",
     },
     refundStatus: {
       requested: "Refund of {{amount}} requested",

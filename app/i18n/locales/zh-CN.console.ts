@@ -461,6 +461,7 @@ const zhCNConsole = {
       approve_refund: "同意退款",
       reject_refund: "拒绝退款申请",
       refund_succeeded: "退款完成",
+      notify_ready: "团长已通知顾客取货",
     },
     actor: { user: "顾客", system: "系统", leader: "团长", merchant: "商家", admin: "平台", provider: "支付渠道" },
     refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单" },

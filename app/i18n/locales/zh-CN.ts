@@ -303,6 +303,7 @@ const zhCN = {
       approve_refund: "退款已同意",
       reject_refund: "退款申请未通过",
       refund_succeeded: "退款完成",
+      notify_ready: "团长已通知你取货",
     },
     refundStatus: {
       requested: "退款申请 {{amount}}",

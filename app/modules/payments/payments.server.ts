@@ -6,6 +6,7 @@ import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
 import { finishWhollyShortOrders } from "~/modules/fulfilment/batches.server";
 import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
+import { noticeOrderPaid } from "~/modules/notifications/triggers.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -39,6 +40,7 @@ export async function startPayment(
       if (isStateConflict(error)) return fail("not_payable", "orderId");
       throw error;
     }
+    await noticeOrderPaid(ctx, order.id);
     return ok({ paymentId: null, next: { kind: "paid" } });
   }
   const provider = getPaymentProvider(ctx.env, input.provider);
@@ -155,6 +157,7 @@ export async function handlePaymentNotification(
         }),
         ...couponUsedStatements(ctx, order, now),
       ]);
+      await noticeOrderPaid(ctx, order.id);
       return accepted("paid");
     } catch (error) {
       if (isDuplicate(error)) return accepted("duplicate");
