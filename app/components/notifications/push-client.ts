@@ -10,21 +10,32 @@ export function pushSupported(): boolean {
   return typeof window !== "undefined" && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window && window.isSecureContext;
 }
 
-/** The service worker registration (sw.js, registered by entry.client); rejects after `timeoutMs`. */
-export async function serviceWorkerRegistration(timeoutMs: number): Promise<ServiceWorkerRegistration> {
-  const existing = await navigator.serviceWorker.getRegistration("/");
-  if (existing?.active) return existing;
+/**
+ * How long subscribing may take. A browser whose push service cannot be reached (no network, or
+ * its vendor's service blocked) may never settle `pushManager.subscribe()`: Chromium keeps trying
+ * to register with Firebase Cloud Messaging. Past this, the toggle reports the failure.
+ */
+export const SUBSCRIBE_TIMEOUT_MS = 20_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
-      navigator.serviceWorker.ready,
+      promise,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("service worker not ready")), timeoutMs);
+        timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
       }),
     ]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The service worker registration (sw.js, registered by entry.client); rejects after `timeoutMs`. */
+export async function serviceWorkerRegistration(timeoutMs: number): Promise<ServiceWorkerRegistration> {
+  const existing = await navigator.serviceWorker.getRegistration("/");
+  if (existing?.active) return existing;
+  return withTimeout(navigator.serviceWorker.ready, timeoutMs, "service worker");
 }
 
 function sameKey(subscription: PushSubscription, publicKey: string): boolean {
@@ -62,7 +73,11 @@ export async function syncSubscription(subscription: PushSubscription, method: "
 
 /** Subscribes this browser (asking for the notification permission first) and registers it with the server. */
 export async function subscribe(registration: ServiceWorkerRegistration, publicKey: string): Promise<PushSubscription> {
-  const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) });
+  const subscription = await withTimeout(
+    registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) }),
+    SUBSCRIBE_TIMEOUT_MS,
+    "push subscription",
+  );
   if (!(await syncSubscription(subscription, "POST"))) {
     await subscription.unsubscribe().catch(() => false);
     throw new Error("the server did not accept the subscription");
