@@ -23,7 +23,7 @@ async function buyAndPay(request: APIRequestContext, origin: string) {
   expect((await post(cashier, { outcome: "succeeded" })).status()).toBe(302);
 }
 
-test("notifications: a leader reads a new-order notice and marks all read", async ({ browser, page, baseURL }) => {
+test("notifications: a leader reads a new-order notice and marks all read; the service worker shows pushes", async ({ browser, page, context, baseURL }) => {
   test.setTimeout(90_000);
   // The shopper, in a separate browser context.
   const shopperContext = await browser.newContext();
@@ -53,6 +53,33 @@ test("notifications: a leader reads a new-order notice and marks all read", asyn
   await expect(page.getByTestId("inbox-unread")).toHaveText("0 条未读");
   await expect(item).toHaveAttribute("data-read", "true");
   await expect(page.getByRole("button", { name: "全部标为已读" })).toHaveCount(0);
+
+  // The service worker shows a pushed message (public/sw-push.js): delivered here through the
+  // DevTools protocol, as the browser does once it has decrypted a push.
+  await context.grantPermissions(["notifications"], { origin: baseURL! });
+  const cdp = await context.newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) =>
+    cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+      const ours = registrations.find((r) => r.scopeURL === `${baseURL}/` && !r.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    }),
+  );
+  await cdp.send("ServiceWorker.enable");
+  const message = { title: "商品已到自提点", body: "你的订单已到 幸福里社区团购点。", url: "/orders/ord_0000000000000000000x", tag: "ready-ord_x" };
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: baseURL!, registrationId: await registrationId, data: JSON.stringify(message) });
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return (await registration.getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag, icon: n.icon, data: n.data as unknown }));
+      }),
+    )
+    .toEqual([{ title: message.title, body: message.body, tag: message.tag, icon: `${baseURL}/icons/icon-192.png`, data: { url: message.url } }]);
+  // A message that is not ours still shows something (a push that shows nothing is penalised), and never links off-site.
+  await cdp.send("ServiceWorker.deliverPushMessage", { origin: baseURL!, registrationId: await registrationId, data: JSON.stringify({ title: "x", url: "https://evil.example/" }) });
+  await expect
+    .poll(() => page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => (n.data as { url: string }).url)))
+    .toEqual(expect.arrayContaining(["/"]));
 });
 
 /**
