@@ -12,6 +12,7 @@ import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ChangePasswordInput } from "~/modules/identity/schemas";
 import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
+import { countUnread } from "~/modules/notifications/inbox.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -20,11 +21,16 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const profile = await getUserProfile(context, user.id);
+  const [profile, unreadNotices] = await Promise.all([getUserProfile(context, user.id), countUnread(context, user.id)]);
   if (!profile) throw new Response("Not Found", { status: 404 });
-  // The onboarding strings travel with the console's, so the link text is translated here.
   const locale = resolveLocale(request);
-  return { profile, merchantApplyLabel: translate(locale, "merchantOnboarding.link"), leaderApplyLabel: translate(locale, "leaderApply.link") };
+  // The onboarding and notices strings travel with the console's, so the link texts are translated here.
+  return {
+    profile,
+    merchantApplyLabel: translate(locale, "merchantOnboarding.link"),
+    leaderApplyLabel: translate(locale, "leaderApply.link"),
+    notices: { label: translate(locale, "notices.meLink"), unread: unreadNotices, unreadLabel: translate(locale, "notices.unread", { count: unreadNotices }) },
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -89,7 +95,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile, merchantApplyLabel, leaderApplyLabel } = useLoaderData<typeof loader>();
+  const { profile, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -112,6 +118,15 @@ export default function Me() {
         <p className="text-sm text-muted">{t("me.levelHint")}</p>
       </section>
       <nav aria-label={t("me.sections")} className="card grid grid-cols-2 gap-2">
+        <Link to="/me/notifications" className="col-span-2 flex min-h-12 items-center justify-center gap-2 rounded-xl border border-line text-sm font-medium">
+          {notices.label}
+          {notices.unread ? (
+            <span className="tabular rounded-full bg-price px-2 text-xs leading-5 font-bold text-white">
+              <span aria-hidden>{notices.unread > 99 ? "99+" : notices.unread}</span>
+              <span className="sr-only">{notices.unreadLabel}</span>
+            </span>
+          ) : null}
+        </Link>
         {[
           ["/orders", "me.links.orders"],
           ["/me/coupons", "me.links.coupons"],

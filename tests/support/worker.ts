@@ -22,6 +22,23 @@ export const TEST_SECRETS = {
 
 export const TEST_SANDBOX_SECRET = "test-sandbox-secret";
 
+/**
+ * Web Push (VAPID) keys of the test Worker: push is on in every test Worker (it sends nothing
+ * while no one has a subscription). Pass `vars: { VAPID_PUBLIC_KEY: "", … }` for a Worker
+ * without push.
+ */
+export const TEST_VAPID = {
+  VAPID_PUBLIC_KEY: "BDFMWwGzqMyej05ulka_lc_VsjejyZEZrwBnJP0AdX8Bj6A54FrvYWdeXgQghuLb59353wTck3VFqHmXTKQTh4Y",
+  VAPID_PRIVATE_KEY: JSON.stringify({
+    kty: "EC",
+    crv: "P-256",
+    x: "MUxbAbOozJ6PTm6WRr-Vz9WyN6PJkRmvAGck_QB1fwE",
+    y: "j6A54FrvYWdeXgQghuLb59353wTck3VFqHmXTKQTh4Y",
+    d: "AqN9VNtZMfQBFQsPWkU1ArUFbHKKFnlzgo-UnY1a5QQ",
+  }),
+  VAPID_SUBJECT: "mailto:push-tests@tuangou.test",
+};
+
 export function migrationStatements(): string[] {
   const dir = path.join(root, "migrations");
   return readdirSync(dir)
@@ -56,7 +73,7 @@ export async function startWorker(options: StartOptions = {}) {
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
     compatibilityDate: "2026-04-20",
-    bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET, ...TEST_SECRETS, ...options.vars },
+    bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET, ...TEST_SECRETS, ...TEST_VAPID, ...options.vars },
     d1Databases: { DB: "test-db" },
     r2Buckets: ["IMAGES"],
     durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },

@@ -469,6 +469,7 @@ const enConsole = {
       refund_succeeded: "Refund completed",
       return_uncollected: "Not collected; returned by the leader",
       forfeit_uncollected: "Not collected; returned without refund",
+      notify_ready: "Leader told the customer to collect",
     },
     actor: { user: "Shopper", system: "System", leader: "Leader", merchant: "Merchant", admin: "Platform", provider: "Payment provider" },
     refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation", uncollected: "Not collected" },

@@ -1,6 +1,74 @@
 /** en: the notices block of the console messages (spread into ./en.console.ts). */
 const messages = {
-  notices: {},
+  notices: {
+    title: "Notifications",
+    meLink: "Notifications",
+    unread_one: "1 unread",
+    unread_other: "{{count}} unread",
+    unreadMark: "Unread",
+    markAllRead: "Mark all as read",
+    markedRead_one: "Marked 1 notification as read",
+    markedRead_other: "Marked {{count}} notifications as read",
+    empty: "Nothing here yet. New orders, deliveries and the like will show up here.",
+    pages: "Pages",
+    older: "Older notifications",
+    newest: "Back to the newest",
+    fallback: { title: "New notification", body: "Open it to see the details." },
+    kinds: {
+      leader: {
+        new_order: {
+          title: "New order",
+          body_one: "A new order came in: 1 item, {{amount}} paid.",
+          body_other: "A new order came in: {{count}} items, {{amount}} paid.",
+        },
+        batch_shipped: {
+          title: "Goods on the way",
+          body_one: "{{merchant}} has shipped the {{date}} delivery (1 order). Check it in on Arrivals when it comes.",
+          body_other: "{{merchant}} has shipped the {{date}} delivery ({{count}} orders). Check it in on Arrivals when it comes.",
+        },
+      },
+      merchant: {
+        batch_arrived: {
+          title: "Delivery checked in",
+          body_zero: "{{point}} has checked in the {{date}} delivery: nothing short.",
+          body_one: "{{point}} has checked in the {{date}} delivery: 1 item short, and the orders concerned have been refunded.",
+          body_other: "{{point}} has checked in the {{date}} delivery: {{count}} items short, and the orders concerned have been refunded.",
+        },
+      },
+      order: {
+        ready_for_pickup: {
+          title: "Ready for pickup",
+          body: "Your order has arrived at {{point}}. Collect it between {{open}} and {{close}} with your pickup code.",
+        },
+      },
+    },
+    push: {
+      title: "Push notifications",
+      checking: "Checking this device…",
+      unavailable: "Push notifications aren't set up on this site yet; new notifications still appear here.",
+      unsupported:
+        "This browser can't receive push notifications (on an iPhone, add this site to your Home Screen first and open it from there). New notifications still appear here.",
+      denied: "You've blocked notifications from this site. To allow them: tap the icon left of the address → Site settings → Notifications → Allow, then reload this page.",
+      off: "Turn this on to get new orders, deliveries and the like on this device, even with the site closed.",
+      on: "On: notifications are pushed to this device.",
+      turnOn: "Turn on",
+      turnOff: "Turn off",
+      working: "One moment…",
+      failed: "Couldn't turn on push notifications (the push service can't be reached). Notifications here still work; try again later.",
+      retry: "Try again",
+    },
+    notifyCustomers: {
+      title: "Tell customers to collect",
+      waiting_one: "1 customer's order has arrived and they haven't been told yet",
+      waiting_other: "{{count}} customers' orders have arrived and they haven't been told yet",
+      none: "No customers waiting to be told",
+      button: "Tell customers to collect",
+      working: "Telling customers…",
+      sent_one: "Told 1 customer to come and collect",
+      sent_other: "Told {{count}} customers to come and collect",
+      sentNone: "No one needed telling (everyone has been told already)",
+    },
+  },
 };
 
 export default messages;

@@ -312,6 +312,7 @@ const en = {
       refund_succeeded: "Refund completed",
       return_uncollected: "Not collected in time; returned by the leader",
       forfeit_uncollected: "Not collected in time; returned, order closed",
+      notify_ready: "The leader let you know it's ready",
     },
     refundStatus: {
       requested: "Refund of {{amount}} requested",

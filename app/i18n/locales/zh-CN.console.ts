@@ -463,6 +463,7 @@ const zhCNConsole = {
       refund_succeeded: "退款完成",
       return_uncollected: "超时未取，团长退回",
       forfeit_uncollected: "超时未取退回，不退款",
+      notify_ready: "团长已通知顾客取货",
     },
     actor: { user: "顾客", system: "系统", leader: "团长", merchant: "商家", admin: "平台", provider: "支付渠道" },
     refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单", uncollected: "超时未取" },

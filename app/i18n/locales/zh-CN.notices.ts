@@ -1,6 +1,59 @@
 /** zh-CN: the notices block of the console messages (spread into ./zh-CN.console.ts). */
 const messages = {
-  notices: {},
+  notices: {
+    title: "消息通知",
+    meLink: "消息通知",
+    unread_other: "{{count}} 条未读",
+    unreadMark: "未读",
+    markAllRead: "全部标为已读",
+    markedRead_other: "已将 {{count}} 条消息标为已读",
+    empty: "暂无消息。有新订单、到货等情况时，会在这里通知你。",
+    pages: "翻页",
+    older: "更早的消息",
+    newest: "回到最新消息",
+    fallback: { title: "新消息", body: "点开查看详情。" },
+    // One block per notice kind: the title and body a reader sees (inbox and push), with the
+    // notice's data as values.
+    kinds: {
+      leader: {
+        new_order: { title: "新订单", body_other: "收到一笔新订单：{{count}} 件商品，实付 {{amount}}。" },
+        batch_shipped: { title: "商家已发货", body_other: "{{merchant}} 已发出 {{date}} 的货（{{count}} 单），到货后请在“到货”页清点确认。" },
+      },
+      merchant: {
+        batch_arrived: {
+          title: "团长已确认到货",
+          body_zero: "{{point}} 已确认收到 {{date}} 的配送批次，无缺货。",
+          body_other: "{{point}} 已确认收到 {{date}} 的配送批次，登记缺货 {{count}} 件，相关订单已退款。",
+        },
+      },
+      order: {
+        ready_for_pickup: { title: "商品已到自提点", body: "你的订单已到 {{point}}，请在 {{open}}–{{close}} 凭取货码取货。" },
+      },
+    },
+    push: {
+      title: "推送通知",
+      checking: "正在检查这台设备……",
+      unavailable: "本站暂未开通推送通知，新消息仍会显示在这里。",
+      unsupported: "这个浏览器不支持推送通知（iPhone 需先把本站“添加到主屏幕”，再从主屏幕打开）。新消息仍会显示在这里。",
+      denied: "你已禁止本站发送通知。如需开启：点地址栏左侧的图标 → 网站设置 → 通知，改为“允许”，然后刷新本页。",
+      off: "开启后，新订单、到货等消息会推送到这台设备，不打开网页也能收到。",
+      on: "已开启：消息会推送到这台设备。",
+      turnOn: "开启推送",
+      turnOff: "关闭推送",
+      working: "请稍候……",
+      failed: "未能开启推送（连不上推送服务）。站内消息不受影响，可稍后重试。",
+      retry: "重试",
+    },
+    notifyCustomers: {
+      title: "通知顾客取货",
+      waiting_other: "{{count}} 位顾客的订单已到货，还没通知",
+      none: "没有待通知的顾客",
+      button: "通知顾客取货",
+      working: "正在通知……",
+      sent_other: "已通知 {{count}} 位顾客来取货",
+      sentNone: "没有需要通知的顾客（都已通知过）",
+    },
+  },
 };
 
 export default messages;

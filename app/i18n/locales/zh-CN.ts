@@ -305,6 +305,7 @@ const zhCN = {
       refund_succeeded: "退款完成",
       return_uncollected: "超时未取，团长已退回商品",
       forfeit_uncollected: "超时未取，商品已退回，订单结束",
+      notify_ready: "团长已通知你取货",
     },
     refundStatus: {
       requested: "退款申请 {{amount}}",

@@ -6,6 +6,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { sendMessage } from "~/modules/notifications/messaging.server";
+import { noticeBatchArrived, noticeBatchShipped } from "~/modules/notifications/triggers.server";
 import { processRefunds } from "~/modules/payments/payments.server";
 import { businessDateOf } from "./business-date";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
@@ -168,6 +169,7 @@ export async function shipBatch(ctx: AppContext, input: { merchantId: string; ba
       auditStatement(ctx, { actorUserId: input.userId, action: "fulfilment.batch.ship", entityType: "delivery_batch", entityId: batch.id, data: { merchantId: input.merchantId, deliveryDate: batch.deliveryDate } }),
     ]);
     const changed = results[3]?.meta.changes ?? 0;
+    await noticeBatchShipped(ctx, batch.id);
     return ok({ orders: changed });
   } catch (error) {
     if (isGuardAbort(error)) return fail("not_locked", "batchId");
@@ -387,6 +389,7 @@ export async function confirmArrival(
   await processRefunds(ctx, refundIds, input.origin);
   if (wholly.length) await finishWhollyShortOrders(ctx, wholly);
   await notifyMerchant(ctx, batch.merchantId, batch.deliveryDate, shortageQty).catch((error) => console.warn(`arrival notice for batch ${batch.id} not sent`, error));
+  await noticeBatchArrived(ctx, batch.id, shortageQty);
   return ok({ shortageQty, refundIds });
 }
 

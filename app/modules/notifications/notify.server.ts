@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { newId } from "~/lib/ids";
+import { pushNotices } from "./push.server";
+
+export { pushNotices };
 
 /**
  * One notification to one user: `kind` names the message (its text is rendered in the reader's
@@ -26,9 +29,12 @@ export function noticeStatement(notices: readonly Notice[], now = Date.now()): B
 /**
  * Notifies users: the in-app inbox rows are written now; the Web Push delivery to their devices
  * runs after the response (ctx.waitUntil). Never throws for a delivery problem.
+ *
+ * A caller that writes the rows in its own batch (`noticeStatement`) calls `pushNotices(ctx,
+ * notices)` once that batch has succeeded.
  */
 export async function notify(ctx: AppContext, notices: readonly Notice[]): Promise<void> {
   if (!notices.length) return;
   await rawBatch(ctx, [noticeStatement(notices)]);
-  // Web Push delivery is added by the notifications work (pushNotices).
+  pushNotices(ctx, notices);
 }

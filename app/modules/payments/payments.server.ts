@@ -7,6 +7,7 @@ import { isStateConflict, transitionStatements } from "~/modules/orders/orders.s
 import { finishWhollyShortOrders } from "~/modules/fulfilment/batches.server";
 import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
 import { finishUncollectedOrders } from "~/modules/leaders/uncollected.server";
+import { noticeOrderPaid } from "~/modules/notifications/triggers.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -40,6 +41,7 @@ export async function startPayment(
       if (isStateConflict(error)) return fail("not_payable", "orderId");
       throw error;
     }
+    await noticeOrderPaid(ctx, order.id);
     return ok({ paymentId: null, next: { kind: "paid" } });
   }
   const provider = getPaymentProvider(ctx.env, input.provider);
@@ -156,6 +158,7 @@ export async function handlePaymentNotification(
         }),
         ...couponUsedStatements(ctx, order, now),
       ]);
+      await noticeOrderPaid(ctx, order.id);
       return accepted("paid");
     } catch (error) {
       if (isDuplicate(error)) return accepted("duplicate");

@@ -1,0 +1,55 @@
+/**
+ * The notices that business events send (issue #5 item 4). Each is called by the flow of its
+ * event once that event has been written, and never fails it: a problem is logged and swallowed.
+ */
+import { sql } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { formatFen } from "~/lib/format";
+import { notify, type Notice } from "./notify.server";
+
+async function safely(what: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    console.warn(`notice "${what}" not sent`, error);
+  }
+}
+
+/** A paid order → its pickup point's leader (`leader.new_order`: items and amount), linking to Today. */
+export function noticeOrderPaid(ctx: AppContext, orderId: string): Promise<void> {
+  return safely("leader.new_order", async () => {
+    const row = await ctx.db.get<{ leader: string; payable: number; units: number }>(sql`
+      SELECT p.leader_user_id AS leader, o.payable_fen AS payable, (SELECT coalesce(sum(quantity), 0) FROM order_lines WHERE order_id = o.id) AS units
+      FROM orders o JOIN pickup_points p ON p.id = o.pickup_point_id WHERE o.id = ${orderId}`);
+    if (!row) return;
+    await notify(ctx, [{ userId: row.leader, kind: "leader.new_order", data: { orderId, amount: formatFen(Number(row.payable)), count: Number(row.units) }, link: "/leader" }]);
+  });
+}
+
+/** A merchant shipped a batch → the pickup point's leader (`leader.batch_shipped`), linking to Arrivals. */
+export function noticeBatchShipped(ctx: AppContext, batchId: string): Promise<void> {
+  return safely("leader.batch_shipped", async () => {
+    const row = await ctx.db.get<{ leader: string; merchant: string; date: string; orders: number }>(sql`
+      SELECT p.leader_user_id AS leader, m.name AS merchant, b.delivery_date AS date,
+        (SELECT count(DISTINCT order_id) FROM delivery_batch_lines WHERE batch_id = b.id) AS orders
+      FROM delivery_batches b JOIN pickup_points p ON p.id = b.pickup_point_id JOIN merchants m ON m.id = b.merchant_id WHERE b.id = ${batchId}`);
+    if (!row) return;
+    await notify(ctx, [{ userId: row.leader, kind: "leader.batch_shipped", data: { batchId, merchant: row.merchant, date: row.date, count: Number(row.orders) }, link: "/leader/arrivals" }]);
+  });
+}
+
+/** The leader confirmed a batch's arrival → the merchant's staff (`merchant.batch_arrived`, with the shortage count). */
+export function noticeBatchArrived(ctx: AppContext, batchId: string, shortageQty: number): Promise<void> {
+  return safely("merchant.batch_arrived", async () => {
+    const rows = await ctx.db.all<{ user_id: string; point: string; date: string }>(sql`
+      SELECT s.user_id, p.name AS point, b.delivery_date AS date FROM delivery_batches b
+      JOIN pickup_points p ON p.id = b.pickup_point_id JOIN merchant_staff s ON s.merchant_id = b.merchant_id WHERE b.id = ${batchId}`);
+    const notices: Notice[] = rows.map((r) => ({
+      userId: r.user_id,
+      kind: "merchant.batch_arrived",
+      data: { batchId, point: r.point, date: r.date, count: shortageQty },
+      link: `/merchant/fulfilment/batches/${batchId}`,
+    }));
+    await notify(ctx, notices);
+  });
+}

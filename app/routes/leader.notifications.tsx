@@ -1,0 +1,41 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import * as v from "valibot";
+import { requireRole } from "~/auth/guards.server";
+import { Inbox } from "~/components/notifications/inbox";
+import { PushToggle } from "~/components/notifications/push-toggle";
+import { translate } from "~/i18n/i18n";
+import { listInbox, markAllRead } from "~/modules/notifications/inbox.server";
+import { pushPublicKey } from "~/modules/notifications/push.server";
+import { InboxQuery } from "~/modules/notifications/schemas";
+
+export const meta: MetaFunction = ({ matches }) => {
+  const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
+  return [{ title: `${translate(locale, "notices.title")} · ${translate(locale, "app.name")}` }];
+};
+
+/** The leader's own notices (new orders, goods on the way), and push for this device. */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireRole(context, request, "leader");
+  const query = v.safeParse(InboxQuery, Object.fromEntries(new URL(request.url).searchParams));
+  if (!query.success) throw new Response("Bad Request", { status: 400 });
+  const page = await listInbox(context, user.id, { scope: "leader", before: query.output.before });
+  return { ...page, isFirstPage: !query.output.before, pushPublicKey: pushPublicKey(context.env) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(context, request, "leader");
+  const form = await request.formData();
+  if (form.get("intent") !== "mark-all-read") return data({ markedRead: null, error: "intent_invalid" }, { status: 400 });
+  return { markedRead: await markAllRead(context, user.id, "leader"), error: null };
+}
+
+export default function LeaderNotifications() {
+  const { items, unread, nextCursor, isFirstPage, pushPublicKey } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <Inbox items={items} unread={unread} nextCursor={nextCursor} isFirstPage={isFirstPage} markedRead={actionData?.markedRead}>
+      <PushToggle publicKey={pushPublicKey} />
+    </Inbox>
+  );
+}
