@@ -91,12 +91,6 @@ const messages = {
       approved: "[Neighbourly] Congratulations! Your pickup point “{{point}}” is approved. Invite code: {{code}}. Open the leader app to get started.",
       rejected: "[Neighbourly] Your pickup point “{{point}}” wasn't approved: {{reason}}. You can correct it and apply again under Me → Become a leader.",
     },
-    noticeKinds: {
-      leader: {
-        application_approved: "Your pickup point “{{point}}” is approved. Invite code: {{code}}.",
-        application_rejected: "Your pickup point “{{point}}” wasn't approved: {{reason}}",
-      },
-    },
     admin: {
       nav: "Leaders",
       title: "Leader applications",

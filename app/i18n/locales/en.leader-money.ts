@@ -82,17 +82,6 @@ const messages = {
       state_conflict: "The order changed a moment ago (for example, part of it was handed over); reload and try again.",
       generic: "That didn't work; please try again.",
     },
-    noticeKinds: {
-      leader: {
-        orders_uncollected_one: "{{count}} order arrived more than {{days}} days ago and is still waiting. Contact the customer, or mark it returned under “Not collected”.",
-        orders_uncollected_other: "{{count}} orders arrived more than {{days}} days ago and are still waiting. Contact the customers, or mark them returned under “Not collected”.",
-      },
-      order: {
-        uncollected: "Your order {{orderId}} has been waiting at the pickup point for more than {{days}} days. Please collect it soon; if it stays much longer the leader may send it back.",
-        uncollected_returned: "Your order {{orderId}} wasn't collected, so the leader has sent it back; {{amount}} is being refunded to your original payment method.",
-        uncollected_forfeited: "Your order {{orderId}} wasn't collected, so the leader has sent it back. Under the platform's rule no refund is due, and the order is closed.",
-      },
-    },
   },
 };
 

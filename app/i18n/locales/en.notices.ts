@@ -16,6 +16,13 @@ const messages = {
     fallback: { title: "New notification", body: "Open it to see the details." },
     kinds: {
       leader: {
+        application_approved: { title: "Leader application approved", body: "Your pickup point “{{point}}” is approved. Invite code: {{code}}." },
+        application_rejected: { title: "Leader application not approved", body: "Your pickup point “{{point}}” wasn't approved: {{reason}}" },
+        orders_uncollected: {
+          title: "Orders not collected",
+          body_one: "{{count}} order arrived more than {{days}} days ago and is still waiting. Contact the customer, or mark it returned under “Not collected”.",
+          body_other: "{{count}} orders arrived more than {{days}} days ago and are still waiting. Contact the customers, or mark them returned under “Not collected”.",
+        },
         new_order: {
           title: "New order",
           body_one: "A new order came in: 1 item, {{amount}} paid.",
@@ -36,6 +43,18 @@ const messages = {
         },
       },
       order: {
+        uncollected: {
+          title: "Your order is waiting",
+          body: "Your order {{orderId}} has been waiting at the pickup point for more than {{days}} days. Please collect it soon; if it stays much longer the leader may send it back.",
+        },
+        uncollected_returned: {
+          title: "Not collected: sent back",
+          body: "Your order {{orderId}} wasn't collected, so the leader has sent it back; {{amount}} is being refunded to your original payment method.",
+        },
+        uncollected_forfeited: {
+          title: "Not collected: order closed",
+          body: "Your order {{orderId}} wasn't collected, so the leader has sent it back. Under the platform's rule no refund is due, and the order is closed.",
+        },
         ready_for_pickup: {
           title: "Ready for pickup",
           body: "Your order has arrived at {{point}}. Collect it between {{open}} and {{close}} with your pickup code.",

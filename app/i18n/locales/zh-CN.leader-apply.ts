@@ -91,12 +91,6 @@ const messages = {
       approved: "【邻里团】恭喜！你的自提点“{{point}}”已通过审核，邀请码 {{code}}。打开团长工作台即可开始团购。",
       rejected: "【邻里团】你的自提点“{{point}}”申请未通过：{{reason}}。修改后可在“我的 → 成为团长”重新提交。",
     },
-    noticeKinds: {
-      leader: {
-        application_approved: "你的自提点“{{point}}”已通过审核，邀请码 {{code}}。",
-        application_rejected: "你的自提点“{{point}}”申请未通过：{{reason}}",
-      },
-    },
     admin: {
       nav: "团长审核",
       title: "团长申请审核",

@@ -82,17 +82,6 @@ const messages = {
       state_conflict: "订单刚刚有变化（例如已核销部分商品），请刷新后再试。",
       generic: "操作没有成功，请重试。",
     },
-    noticeKinds: {
-      leader: {
-        orders_uncollected_one: "有 {{count}} 个订单到货超过 {{days}} 天仍未取走，请联系顾客，或在“超时未取”中标记退回。",
-        orders_uncollected_other: "有 {{count}} 个订单到货超过 {{days}} 天仍未取走，请联系顾客，或在“超时未取”中标记退回。",
-      },
-      order: {
-        uncollected: "您的订单 {{orderId}} 已到自提点超过 {{days}} 天，请尽快取货；长时间未取，团长可能将商品退回。",
-        uncollected_returned: "您的订单 {{orderId}} 超时未取，团长已将商品退回，{{amount}} 将原路退回。",
-        uncollected_forfeited: "您的订单 {{orderId}} 超时未取，团长已将商品退回。按平台规则本单不退款，订单已完成。",
-      },
-    },
   },
 };
 

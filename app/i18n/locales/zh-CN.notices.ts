@@ -16,6 +16,9 @@ const messages = {
     // notice's data as values.
     kinds: {
       leader: {
+        application_approved: { title: "团长申请已通过", body: "你的自提点“{{point}}”已通过审核，邀请码 {{code}}。" },
+        application_rejected: { title: "团长申请未通过", body: "你的自提点“{{point}}”申请未通过：{{reason}}" },
+        orders_uncollected: { title: "有订单超时未取", body_other: "有 {{count}} 个订单到货超过 {{days}} 天仍未取走，请联系顾客，或在“超时未取”中标记退回。" },
         new_order: { title: "新订单", body_other: "收到一笔新订单：{{count}} 件商品，实付 {{amount}}。" },
         batch_shipped: { title: "商家已发货", body_other: "{{merchant}} 已发出 {{date}} 的货（{{count}} 单），到货后请在“到货”页清点确认。" },
       },
@@ -27,6 +30,9 @@ const messages = {
         },
       },
       order: {
+        uncollected: { title: "订单待取货", body: "您的订单 {{orderId}} 已到自提点超过 {{days}} 天，请尽快取货；长时间未取，团长可能将商品退回。" },
+        uncollected_returned: { title: "超时未取，已退回", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回，{{amount}} 将原路退回。" },
+        uncollected_forfeited: { title: "超时未取，订单已完成", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回。按平台规则本单不退款，订单已完成。" },
         ready_for_pickup: { title: "商品已到自提点", body: "你的订单已到 {{point}}，请在 {{open}}–{{close}} 凭取货码取货。" },
       },
     },

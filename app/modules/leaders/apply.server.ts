@@ -9,7 +9,7 @@ import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { normalisePhone } from "~/modules/identity/schemas";
 import { sendMessage } from "~/modules/notifications/messaging.server";
-import { noticeStatement } from "~/modules/notifications/notify.server";
+import { noticeStatement, pushNotices, type Notice } from "~/modules/notifications/notify.server";
 import { sniffImage } from "~/modules/orders/after-sales.server";
 import { LEADER_PHOTO_MAX_BYTES, parsePointHours, type ApplyLeaderInput, type LeaderReviewStatus, type PointHours } from "./apply-schemas";
 import { newInviteCode } from "./invite-code";
@@ -213,6 +213,7 @@ export async function approveLeaderApplication(
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = newInviteCode();
     const now = Date.now();
+    const approvedNotice: Notice[] = [{ userId: point.leaderUserId, kind: "leader.application_approved", data: { point: point.name, code }, link: "/leader" }];
     try {
       await rawBatch(ctx, [
         guardPending(pointId),
@@ -229,8 +230,9 @@ export async function approveLeaderApplication(
           entityId: pointId,
           data: { applicant: point.leaderUserId, inviteCode: code },
         }),
-        noticeStatement([{ userId: point.leaderUserId, kind: "leader.application_approved", data: { point: point.name, code }, link: "/leader" }], now),
+        noticeStatement(approvedNotice, now),
       ]);
+      pushNotices(ctx, approvedNotice);
       await messageApplicant(ctx, point.leaderUserId, "approved", { point: point.name, code });
       return ok({ pointId, name: point.name, inviteCode: code });
     } catch (error) {
@@ -253,6 +255,7 @@ export async function rejectLeaderApplication(
   if (!point) return fail("point_not_found", "pointId");
   if (point.status !== "pending") return fail("not_pending", "pointId");
   const now = Date.now();
+  const rejectedNotice: Notice[] = [{ userId: point.leaderUserId, kind: "leader.application_rejected", data: { point: point.name, reason }, link: "/me/leader-apply" }];
   try {
     await rawBatch(ctx, [
       guardPending(pointId),
@@ -267,12 +270,13 @@ export async function rejectLeaderApplication(
         entityId: pointId,
         data: { applicant: point.leaderUserId, reason },
       }),
-      noticeStatement([{ userId: point.leaderUserId, kind: "leader.application_rejected", data: { point: point.name, reason }, link: "/me/leader-apply" }], now),
+      noticeStatement(rejectedNotice, now),
     ]);
   } catch (error) {
     if (isGuardAbort(error)) return fail("not_pending", "pointId");
     throw error;
   }
+  pushNotices(ctx, rejectedNotice);
   await messageApplicant(ctx, point.leaderUserId, "rejected", { point: point.name, reason });
   return ok({ pointId, name: point.name });
 }
