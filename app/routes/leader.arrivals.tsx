@@ -3,7 +3,9 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";
+import { NotifyCustomersButton } from "~/components/leader/notify-customers-button";
 import { translate } from "~/i18n/i18n";
+import { countCustomersToNotify } from "~/modules/notifications/ready-notices.server";
 import { confirmArrival, listPointArrivals } from "~/modules/fulfilment/batches.server";
 import { ConfirmArrivalInput } from "~/modules/fulfilment/schemas";
 
@@ -15,7 +17,8 @@ export const meta: MetaFunction = ({ matches }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "leader");
   const point = await requireOwnPickupPoint(context, user);
-  return { pointName: point.name, batches: await listPointArrivals(context, point.id) };
+  const [batches, waitingToNotify] = await Promise.all([listPointArrivals(context, point.id), countCustomersToNotify(context, point.id)]);
+  return { pointName: point.name, batches, waitingToNotify };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -51,7 +54,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 /** Goods arrival: one card per incoming batch; count each line, note any shortage, confirm. */
 export default function LeaderArrivals() {
   const { t } = useTranslation();
-  const { pointName, batches } = useLoaderData<typeof loader>();
+  const { pointName, batches, waitingToNotify } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errorText = (code: string) => t(`fulfilment.errors.${code}`, { defaultValue: t("fulfilment.errors.generic") });
@@ -64,6 +67,7 @@ export default function LeaderArrivals() {
           {actionData.done.shortageQty ? t("fulfilment.arrivals.confirmedShort", { count: actionData.done.shortageQty }) : t("fulfilment.arrivals.confirmed")}
         </p>
       ) : null}
+      <NotifyCustomersButton waiting={waitingToNotify} />
       {batches.length === 0 ? <p className="card text-sm">{t("fulfilment.arrivals.empty")}</p> : null}
       {batches.map((b) => {
         const errors = actionData?.batchId === b.id ? actionData.errors : {};

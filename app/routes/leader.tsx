@@ -4,7 +4,9 @@ import { CalendarCheck, PackageCheck, ScanLine, User, Wallet } from "lucide-reac
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
+import { NoticesBell } from "~/components/notifications/notices-bell";
 import { RoleHeader } from "~/components/ui/role-header";
+import { countUnread } from "~/modules/notifications/inbox.server";
 import { TabBar } from "~/components/ui/tab-bar";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
@@ -13,15 +15,15 @@ registerConsoleMessages();
 /** The leader app shell. Each child loader guards itself too (loaders run in parallel). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "leader");
-  return { userName: user.displayName };
+  return { userName: user.displayName, unreadNotices: await countUnread(context, user.id, "leader") };
 }
 
 export default function LeaderLayout() {
   const { t } = useTranslation();
-  const { userName } = useLoaderData<typeof loader>();
+  const { userName, unreadNotices } = useLoaderData<typeof loader>();
   return (
     <div className="mx-auto min-h-dvh max-w-[30rem] pb-24">
-      <RoleHeader area="leader" userName={userName} />
+      <RoleHeader area="leader" userName={userName} accountHref="/leader/me" actions={<NoticesBell to="/leader/notifications" unread={unreadNotices} />} />
       <main id="main" className="p-4">
         <Outlet />
       </main>
