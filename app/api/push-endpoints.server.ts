@@ -1,21 +1,12 @@
 import * as v from "valibot";
-import { isDevelopment } from "~/env.server";
 import { pushPublicKey } from "~/modules/notifications/push.server";
-import { isAcceptablePushEndpoint, PushEndpoint, PushSubscriptionJson } from "~/modules/notifications/schemas";
+import { PushEndpoint, PushSubscriptionJson } from "~/modules/notifications/schemas";
 import { deletePushSubscription, savePushSubscription } from "~/modules/notifications/subscriptions.server";
 import { ApiError, ApiErrorBody } from "./errors";
 import { defineEndpoint, type Endpoint } from "./router.server";
 
 const validationError = { description: "Invalid input; `error.fields` names each bad field", schema: ApiErrorBody };
 const unauthorized = { description: "Missing, invalid or expired bearer token", schema: ApiErrorBody };
-
-/**
- * The body schemas accept plain-http loopback endpoints (the local push stand-in); outside
- * development and tests the handler refuses them, as the web route does.
- */
-function requireHttpsOutsideDevelopment(env: Parameters<typeof isDevelopment>[0], endpoint: string) {
-  if (!isAcceptablePushEndpoint(endpoint, isDevelopment(env))) throw new ApiError(400, "validation_failed", { endpoint: ["endpoint_invalid"] });
-}
 
 export const pushEndpoints: Endpoint[] = [
   defineEndpoint({
@@ -43,14 +34,13 @@ export const pushEndpoints: Endpoint[] = [
       "Register this device's Web Push subscription (the JSON of PushSubscription.toJSON()) for the signed-in user; upsert by endpoint, so a retry changes nothing",
     tags: ["notifications"],
     auth: "user",
-    body: PushSubscriptionJson(true),
+    body: PushSubscriptionJson,
     responses: {
       200: { description: "Stored", schema: v.object({ subscribed: v.literal(true) }) },
       400: validationError,
       401: unauthorized,
     },
     async handler({ ctx, request, body, session }) {
-      requireHttpsOutsideDevelopment(ctx.env, body.endpoint);
       const saved = await savePushSubscription(ctx, session!.user.id, { endpoint: body.endpoint, ...body.keys }, request.headers.get("User-Agent"));
       if (!saved.ok) throw new ApiError(400, "validation_failed", { "keys.p256dh": [saved.error.code] });
       return Response.json({ subscribed: true });
@@ -63,14 +53,13 @@ export const pushEndpoints: Endpoint[] = [
     summary: "Forget this device's Web Push subscription (by endpoint) for the signed-in user",
     tags: ["notifications"],
     auth: "user",
-    body: v.object({ endpoint: PushEndpoint(true) }),
+    body: v.object({ endpoint: PushEndpoint }),
     responses: {
       200: { description: "Removed (or there was none of yours)", schema: v.object({ subscribed: v.literal(false), removed: v.boolean() }) },
       400: validationError,
       401: unauthorized,
     },
     async handler({ ctx, body, session }) {
-      requireHttpsOutsideDevelopment(ctx.env, body.endpoint);
       const removed = await deletePushSubscription(ctx, session!.user.id, body.endpoint);
       return Response.json({ subscribed: false, removed });
     },

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
-import { isDevelopment } from "~/env.server";
 import { fieldsFromIssues } from "~/api/errors";
 import { deletePushSubscription, savePushSubscription } from "~/modules/notifications/subscriptions.server";
 import { PushSubscriptionForm, PushUnsubscribeForm } from "~/modules/notifications/schemas";
@@ -16,15 +15,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ error: { code: "method_not_allowed" } }, { status: 405, headers: { Allow: "POST, DELETE" } });
   }
   const form = Object.fromEntries(await request.formData());
-  // Plain-http endpoints are a local push service stand-in: development and tests only.
-  const loopback = isDevelopment(context.env);
   if (request.method === "DELETE") {
-    const parsed = v.safeParse(PushUnsubscribeForm(loopback), form);
+    const parsed = v.safeParse(PushUnsubscribeForm, form);
     if (!parsed.success) return Response.json({ error: { code: "validation_failed", fields: fieldsFromIssues(parsed.issues) } }, { status: 400 });
     const removed = await deletePushSubscription(context, user.id, parsed.output.endpoint);
     return Response.json({ subscribed: false, removed });
   }
-  const parsed = v.safeParse(PushSubscriptionForm(loopback), form);
+  const parsed = v.safeParse(PushSubscriptionForm, form);
   if (!parsed.success) return Response.json({ error: { code: "validation_failed", fields: fieldsFromIssues(parsed.issues) } }, { status: 400 });
   const saved = await savePushSubscription(context, user.id, parsed.output, context.request?.userAgent ?? null);
   if (!saved.ok) return Response.json({ error: { code: "validation_failed", fields: { [saved.error.field ?? "p256dh"]: [saved.error.code] } } }, { status: 400 });

@@ -1,7 +1,8 @@
 /**
- * A local stand-in for a browser vendor's Web Push service (RFC 8030), served from the Node test
- * process (node:http on 127.0.0.1, random port). It checks every push as a real service and a
- * browser would, independently of the app's code:
+ * A stand-in for a browser vendor's Web Push service (RFC 8030) at https://push-service.test,
+ * answered from the Node test process: the test Worker's outbound fetches go through `outbound`
+ * (Miniflare's outboundService), which serves this origin and passes everything else on. It checks
+ * every push as a real service and a browser would, independently of the app's code:
  *
  * - VAPID (RFC 8292): `Authorization: vapid t=<JWT>, k=<key>`; the JWT must verify (ES256, with
  *   `jose`) against `k`, `k` must be the expected application server key, `aud` must be this
@@ -13,12 +14,13 @@
  *
  * A push that fails a check is answered 400/401/403 (as push services do); otherwise the
  * subscription's `status` (201 by default; 410 to play a subscription the browser dropped).
+ * Push endpoints are https (RFC 8030 §8), so the service is not a plain-http local server.
  */
 import ece from "http_ece";
 import { importJWK, jwtVerify } from "jose";
 import { createECDH, randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+
+const ORIGIN = "https://push-service.test";
 
 export interface FakeSubscription {
   id: string;
@@ -45,8 +47,8 @@ export async function startFakePushService(expectedPublicKey: string) {
   const subs = new Map<string, FakeSubscription & { ecdh: ReturnType<typeof createECDH>; auth: Buffer }>();
   const received: ReceivedPush[] = [];
 
-  async function check(req: IncomingMessage, body: Buffer, sub: FakeSubscription & { ecdh: ReturnType<typeof createECDH>; auth: Buffer }) {
-    const auth = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+),\s*k=([\w-]+)$/.exec(String(req.headers.authorization ?? ""));
+  async function check(headers: Record<string, string>, body: Buffer, sub: FakeSubscription & { ecdh: ReturnType<typeof createECDH>; auth: Buffer }) {
+    const auth = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+),\s*k=([\w-]+)$/.exec(headers.authorization ?? "");
     if (!auth) return { status: 401, problem: "no VAPID authorization", jwt: null, payload: null };
     const [, token, k] = auth;
     if (k !== expectedPublicKey) return { status: 403, problem: "k is not the expected application server key", jwt: null, payload: null };
@@ -62,8 +64,8 @@ export async function startFakePushService(expectedPublicKey: string) {
     const now = Math.floor(Date.now() / 1000);
     if (typeof jwt!.exp !== "number" || jwt!.exp <= now || jwt!.exp > now + 24 * 3600) return { status: 403, problem: "exp not within 24 h", jwt, payload: null };
     if (typeof jwt!.sub !== "string" || !/^(mailto:|https:)/.test(jwt!.sub)) return { status: 403, problem: "sub is not a contact", jwt, payload: null };
-    if (req.headers["content-encoding"] !== "aes128gcm") return { status: 400, problem: `content-encoding ${req.headers["content-encoding"]}`, jwt, payload: null };
-    if (!/^\d+$/.test(String(req.headers.ttl ?? ""))) return { status: 400, problem: "no TTL", jwt, payload: null };
+    if (headers["content-encoding"] !== "aes128gcm") return { status: 400, problem: `content-encoding ${headers["content-encoding"]}`, jwt, payload: null };
+    if (!/^\d+$/.test(headers.ttl ?? "")) return { status: 400, problem: "no TTL", jwt, payload: null };
     if (body.byteLength > 4096) return { status: 413, problem: "body over 4096 bytes", jwt, payload: null };
     let payload: unknown;
     try {
@@ -74,28 +76,32 @@ export async function startFakePushService(expectedPublicKey: string) {
     return { status: sub.status, problem: null, jwt, payload };
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", async () => {
-      const id = /^\/push\/([\w-]+)$/.exec(req.url ?? "")?.[1];
-      const sub = id ? subs.get(id) : undefined;
-      if (req.method !== "POST" || !sub) {
-        res.writeHead(404).end();
-        return;
-      }
-      const result = await check(req, Buffer.concat(chunks), sub);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
-      received.push({ subscriptionId: sub.id, headers, problem: result.problem, jwt: result.jwt, payload: result.payload, answered: result.status, at: Date.now() });
-      res.writeHead(result.status, result.status === 201 ? { Location: `/message/${randomUUID()}` } : {}).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const origin = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** A push request to this service: checked, recorded, answered. */
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const id = /^\/push\/([\w-]+)$/.exec(url.pathname)?.[1];
+    const sub = id ? subs.get(id) : undefined;
+    if (request.method !== "POST" || !sub) return new Response(null, { status: 404 });
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
+    const result = await check(headers, Buffer.from(await request.arrayBuffer()), sub);
+    received.push({ subscriptionId: sub.id, headers, problem: result.problem, jwt: result.jwt, payload: result.payload, answered: result.status, at: Date.now() });
+    return new Response(null, { status: result.status, headers: result.status === 201 ? { Location: `/message/${randomUUID()}` } : {} });
+  }
+  const origin = () => ORIGIN;
 
   return {
     origin,
     received,
+    /**
+     * Miniflare `outboundService`: the Worker's fetches to this service land here; any other
+     * fetch goes out as it would without it.
+     */
+    async outbound(request: Request): Promise<Response> {
+      if (new URL(request.url).origin === ORIGIN) return handle(request);
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.arrayBuffer();
+      return fetch(request.url, { method: request.method, headers: request.headers, body, redirect: "manual" });
+    },
     /** A browser's new subscription to this service (its own key pair and auth secret). */
     subscription(status = 201): FakeSubscription {
       const ecdh = createECDH("prime256v1");
@@ -122,8 +128,10 @@ export async function startFakePushService(expectedPublicKey: string) {
       }
       throw new Error(`expected ${count} push(es) to ${id}, got ${received.filter((r) => r.subscriptionId === id).length}`);
     },
+    /** Forgets the subscriptions and what was received. */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      subs.clear();
+      received.length = 0;
     },
   };
 }

@@ -57,6 +57,8 @@ export interface StartOptions {
   seed?: boolean;
   /** Origin the Worker sees, e.g. https://shop.example to exercise Secure/__Host- cookies. */
   origin?: string;
+  /** Answers the Worker's outbound fetches (Miniflare outboundService), e.g. the fake push service's `outbound`. */
+  outbound?: (request: Request) => Promise<Response>;
 }
 
 export type TestWorker = Awaited<ReturnType<typeof startWorker>>;
@@ -89,6 +91,7 @@ export async function startWorker(options: StartOptions = {}) {
       assetConfig: { html_handling: "none" },
     },
     cf: false,
+    ...(options.outbound && { outboundService: options.outbound as never }),
     handleRuntimeStdio(out: Readable, err: Readable) {
       collect(out, stdout);
       collect(err, stderr);

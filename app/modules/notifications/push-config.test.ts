@@ -14,7 +14,7 @@ describe("parsePushConfig", () => {
 
   it("reads a matching key pair and a contact", () => {
     const r = parsePushConfig(good);
-    expect(r).toEqual({ ok: true, vapid: { publicKey: PUBLIC, privateJwk: JWK, subject: "mailto:ops@tuangou.test" } });
+    expect(r).toEqual({ ok: true, vapid: { publicKey: PUBLIC, privateKey: JWK.d, subject: "mailto:ops@tuangou.test" } });
     expect(parsePushConfig({ ...good, VAPID_SUBJECT: "https://tuangou.example/contact" })?.ok).toBe(true);
   });
 

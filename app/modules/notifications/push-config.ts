@@ -8,7 +8,11 @@ import { decodeP256Point, type VapidKeys } from "./web-push";
 export interface PushEnv {
   /** The VAPID public key: uncompressed P-256 point, base64url (what browsers subscribe with). */
   VAPID_PUBLIC_KEY?: string;
-  /** The VAPID private key as a JWK JSON object: {"kty":"EC","crv":"P-256","x":…,"y":…,"d":…}. */
+  /**
+   * The VAPID private key as a JWK JSON object: {"kty":"EC","crv":"P-256","x":…,"y":…,"d":…}
+   * (what scripts/vapid-keys.mjs prints). The push library takes only `d`; x and y let us check
+   * here that the pair matches VAPID_PUBLIC_KEY.
+   */
   VAPID_PRIVATE_KEY?: string;
   /** The operator's contact the push services see: mailto:… or https:…. */
   VAPID_SUBJECT?: string;
@@ -49,5 +53,5 @@ export function parsePushConfig(env: PushEnv): PushConfigResult {
   if (!/^mailto:[^@\s]+@[^@\s]+$/.test(contact) && !/^https:\/\/[^\s/]+/.test(contact)) {
     return { ok: false, problem: "VAPID_SUBJECT must be a mailto: address or an https: URL" };
   }
-  return { ok: true, vapid: { publicKey: pub!.trim(), privateJwk: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, d: jwk.d }, subject: contact } };
+  return { ok: true, vapid: { publicKey: pub!.trim(), privateKey: jwk.d, subject: contact } };
 }

@@ -64,12 +64,12 @@ interface SubscriptionRow {
 
 export type PushOutcome = "sent" | "gone" | "failed";
 
-export interface PushPayload {
+export type PushPayload = {
   title: string;
   body: string;
   url: string;
   tag: string;
-}
+};
 
 /** What the device shows for a notice, in the recipient's language. */
 export function pushPayloadFor(notice: Notice, locale: string): PushPayload {

@@ -8,15 +8,13 @@ ecdh.generateKeys();
 const keys = { p256dh: ecdh.getPublicKey().toString("base64url"), auth: randomBytes(16).toString("base64url") };
 
 describe("push endpoints", () => {
-  it("https only in production; plain http to this machine in development and tests", () => {
-    expect(isAcceptablePushEndpoint("https://fcm.googleapis.com/fcm/send/abc", false)).toBe(true);
-    expect(isAcceptablePushEndpoint("https://web.push.apple.com/QGx", false)).toBe(true);
-    for (const local of ["http://127.0.0.1:9999/push/1", "http://localhost/push/1", "http://[::1]:8080/p"]) {
-      expect(isAcceptablePushEndpoint(local, false), local).toBe(false);
-      expect(isAcceptablePushEndpoint(local, true), local).toBe(true);
-    }
-    for (const bad of ["http://push.example.com/1", "ftp://127.0.0.1/x", "https://u:p@push.example.com/1", "https://push.example.com/1#frag", "javascript:alert(1)", "/relative", ""]) {
-      expect(isAcceptablePushEndpoint(bad, true), bad).toBe(false);
+  it("https only (push services speak only HTTP over TLS), without credentials or fragment", () => {
+    expect(isAcceptablePushEndpoint("https://fcm.googleapis.com/fcm/send/abc")).toBe(true);
+    expect(isAcceptablePushEndpoint("https://web.push.apple.com/QGx")).toBe(true);
+    expect(isAcceptablePushEndpoint("https://127.0.0.1:8443/push/1")).toBe(true);
+    const bad = ["http://127.0.0.1:9999/push/1", "http://localhost/push/1", "http://[::1]:8080/p", "http://push.example.com/1", "ftp://127.0.0.1/x"];
+    for (const b of [...bad, "https://u:p@push.example.com/1", "https://push.example.com/1#frag", "javascript:alert(1)", "/relative", ""]) {
+      expect(isAcceptablePushEndpoint(b), b).toBe(false);
     }
   });
 });
@@ -24,15 +22,15 @@ describe("push endpoints", () => {
 describe("subscription schemas", () => {
   it("accept a browser's subscription, flat (form) and as PushSubscription JSON", () => {
     const endpoint = "https://updates.push.services.mozilla.com/wpush/v2/gAAAA";
-    expect(v.safeParse(PushSubscriptionForm(false), { endpoint, ...keys }).success).toBe(true);
-    expect(v.safeParse(PushSubscriptionJson(false), { endpoint, keys, expirationTime: null }).success).toBe(true);
+    expect(v.safeParse(PushSubscriptionForm, { endpoint, ...keys }).success).toBe(true);
+    expect(v.safeParse(PushSubscriptionJson, { endpoint, keys, expirationTime: null }).success).toBe(true);
     // Padded base64url (some clients send it) decodes to the same lengths.
-    expect(v.safeParse(PushSubscriptionForm(false), { endpoint, p256dh: `${keys.p256dh}=`, auth: `${keys.auth}==` }).success).toBe(true);
+    expect(v.safeParse(PushSubscriptionForm, { endpoint, p256dh: `${keys.p256dh}=`, auth: `${keys.auth}==` }).success).toBe(true);
   });
 
   it("answer with a code per bad field", () => {
     const codes = (input: unknown) => {
-      const r = v.safeParse(PushSubscriptionForm(false), input);
+      const r = v.safeParse(PushSubscriptionForm, input);
       return r.success ? [] : r.issues.map((i) => `${v.getDotPath(i)}:${i.message}`);
     };
     expect(codes({ endpoint: "http://127.0.0.1/x", ...keys })).toEqual(["endpoint:endpoint_invalid"]);

@@ -12,14 +12,12 @@ function decodedLength(s: string): number {
   }
 }
 
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
-
 /**
- * Whether `endpoint` may be stored as a push endpoint: an https URL without credentials; plain
- * http only to this machine (a local push service stand-in) when `allowLoopbackHttp` (development
- * and tests).
+ * Whether `endpoint` may be stored as a push endpoint: an https URL without credentials or
+ * fragment. Push services speak only HTTP over TLS (RFC 8030 §8), and the push library refuses
+ * any other endpoint.
  */
-export function isAcceptablePushEndpoint(endpoint: string, allowLoopbackHttp: boolean): boolean {
+export function isAcceptablePushEndpoint(endpoint: string): boolean {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -27,8 +25,7 @@ export function isAcceptablePushEndpoint(endpoint: string, allowLoopbackHttp: bo
     return false;
   }
   if (url.username || url.password || url.hash) return false;
-  if (url.protocol === "https:") return url.hostname !== "";
-  return allowLoopbackHttp && url.protocol === "http:" && LOOPBACK.has(url.hostname);
+  return url.protocol === "https:" && url.hostname !== "";
 }
 
 const b64url = /^[A-Za-z0-9_-]+={0,2}$/;
@@ -44,36 +41,28 @@ export const P256dhKey = v.pipe(
 /** The subscription's authentication secret: 16 bytes, base64url. */
 export const AuthSecret = v.pipe(v.string("auth_invalid"), v.trim(), v.regex(b64url, "auth_invalid"), v.check((s) => decodedLength(s) === 16, "auth_invalid"));
 
-export function PushEndpoint(allowLoopbackHttp: boolean) {
-  return v.pipe(
-    v.string("endpoint_invalid"),
-    v.trim(),
-    v.nonEmpty("endpoint_invalid"),
-    v.maxLength(PUSH_ENDPOINT_MAX, "endpoint_invalid"),
-    v.check((s) => isAcceptablePushEndpoint(s, allowLoopbackHttp), "endpoint_invalid"),
-  );
-}
+export const PushEndpoint = v.pipe(
+  v.string("endpoint_invalid"),
+  v.trim(),
+  v.nonEmpty("endpoint_invalid"),
+  v.maxLength(PUSH_ENDPOINT_MAX, "endpoint_invalid"),
+  v.check((s) => isAcceptablePushEndpoint(s), "endpoint_invalid"),
+);
 
 /** The form the push toggle posts (flat fields). */
-export function PushSubscriptionForm(allowLoopbackHttp: boolean) {
-  return v.object({ endpoint: PushEndpoint(allowLoopbackHttp), p256dh: P256dhKey, auth: AuthSecret });
-}
+export const PushSubscriptionForm = v.object({ endpoint: PushEndpoint, p256dh: P256dhKey, auth: AuthSecret });
 
 /** The JSON a browser's `PushSubscription.toJSON()` gives (REST API body). */
-export function PushSubscriptionJson(allowLoopbackHttp: boolean) {
-  return v.object({
-    endpoint: v.pipe(PushEndpoint(allowLoopbackHttp), v.description("The push service URL of this browser's subscription (https)")),
-    keys: v.object({
-      p256dh: v.pipe(P256dhKey, v.description("ECDH P-256 public key, uncompressed, base64url")),
-      auth: v.pipe(AuthSecret, v.description("16-byte authentication secret, base64url")),
-    }),
-    expirationTime: v.optional(v.nullable(v.number())),
-  });
-}
+export const PushSubscriptionJson = v.object({
+  endpoint: v.pipe(PushEndpoint, v.description("The push service URL of this browser's subscription (https)")),
+  keys: v.object({
+    p256dh: v.pipe(P256dhKey, v.description("ECDH P-256 public key, uncompressed, base64url")),
+    auth: v.pipe(AuthSecret, v.description("16-byte authentication secret, base64url")),
+  }),
+  expirationTime: v.optional(v.nullable(v.number())),
+});
 
-export function PushUnsubscribeForm(allowLoopbackHttp: boolean) {
-  return v.object({ endpoint: PushEndpoint(allowLoopbackHttp) });
-}
+export const PushUnsubscribeForm = v.object({ endpoint: PushEndpoint });
 
 /** Inbox paging: the (created_at, id) of the last notice shown, as "<epoch ms>.<id>". */
 export const InboxCursor = v.pipe(

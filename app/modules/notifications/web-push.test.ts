@@ -1,9 +1,10 @@
+import { encryptNotification } from "@block65/webcrypto-web-push";
 import { createECDH, randomBytes } from "node:crypto";
 import ece from "http_ece";
-import { exportJWK, generateKeyPair, importJWK, jwtVerify, decodeProtectedHeader } from "jose";
-import { describe, expect, it } from "vitest";
+import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
+import { describe, expect, it, vi } from "vitest";
 import { fromBase64Url, toBase64Url } from "~/lib/encoding";
-import { buildPushRequest, encryptPushPayload, isValidTopic, MAX_PLAINTEXT_BYTES, vapidAuthorization, type VapidKeys } from "./web-push";
+import { buildPushRequest, isValidTopic, MAX_PLAINTEXT_BYTES, type VapidKeys } from "./web-push";
 
 // RFC 8291 Appendix A, the published example (every value as the RFC prints it).
 const RFC = {
@@ -21,7 +22,7 @@ const RFC = {
 async function rfcSenderKeys(): Promise<CryptoKeyPair> {
   const pub = fromBase64Url(RFC.asPublic);
   const jwk = { kty: "EC", crv: "P-256", x: toBase64Url(pub.slice(1, 33)), y: toBase64Url(pub.slice(33)), d: RFC.asPrivate };
-  const privateKey = await crypto.subtle.importKey("jwk", jwk, { name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+  const privateKey = await crypto.subtle.importKey("jwk", jwk, { name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
   const publicKey = await crypto.subtle.importKey("raw", pub, { name: "ECDH", namedCurve: "P-256" }, true, []);
   return { privateKey, publicKey };
 }
@@ -34,32 +35,49 @@ function userAgent() {
   return { ecdh, auth, keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") } };
 }
 
-async function vapidKeys(): Promise<VapidKeys & { verifyKey: CryptoKey }> {
-  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
-  const jwk = await exportJWK(privateKey);
-  const raw = new Uint8Array(await crypto.subtle.exportKey("raw", publicKey as CryptoKey));
-  return { publicKey: toBase64Url(raw), privateJwk: jwk, subject: "mailto:ops@tuangou.test", verifyKey: publicKey as CryptoKey };
+/** A VAPID identity as push-config.ts hands it over: the public point and the private scalar d (node:crypto). */
+function vapidKeys(): VapidKeys {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url"), subject: "mailto:ops@tuangou.test" };
 }
 
-describe("RFC 8291 payload encryption (aes128gcm)", () => {
-  it("reproduces the RFC's worked example byte for byte", async () => {
-    const body = await encryptPushPayload({
-      plaintext: new TextEncoder().encode(RFC.plaintext),
-      uaPublic: fromBase64Url(RFC.uaPublic),
-      authSecret: fromBase64Url(RFC.authSecret),
-      salt: fromBase64Url(RFC.salt),
-      senderKeys: await rfcSenderKeys(),
+const decrypt = (body: Uint8Array, ua: ReturnType<typeof userAgent>) => ece.decrypt(Buffer.from(body), { version: "aes128gcm", privateKey: ua.ecdh, authSecret: ua.auth }).toString("utf8");
+
+describe("RFC 8291 payload encryption (aes128gcm) by @block65/webcrypto-web-push", () => {
+  it("reproduces the RFC's worked example byte for byte (the RFC's salt and sender keys fed in through Web Crypto)", async () => {
+    // The library takes its salt from crypto.getRandomValues and its sender key pair from
+    // crypto.subtle.generateKey and offers no parameter for them: hand it the RFC's values there.
+    const salt = fromBase64Url(RFC.salt);
+    const sender = await rfcSenderKeys();
+    const getRandomValues = vi.spyOn(crypto, "getRandomValues").mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
+      (array as unknown as Uint8Array).set(salt);
+      return array;
     });
+    const generateKey = vi.spyOn(crypto.subtle, "generateKey").mockResolvedValue(sender);
+    let body: Uint8Array;
+    try {
+      body = await encryptNotification({ endpoint: "https://push.example.net/x", expirationTime: null, keys: { p256dh: RFC.uaPublic, auth: RFC.authSecret } }, new TextEncoder().encode(RFC.plaintext), {
+        pad: false,
+      });
+      expect(getRandomValues).toHaveBeenCalledOnce();
+      expect(generateKey).toHaveBeenCalledWith({ name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
+    } finally {
+      getRandomValues.mockRestore();
+      generateKey.mockRestore();
+    }
     expect(toBase64Url(body)).toBe(RFC.body);
   });
 
   it("is what an independent RFC 8188 implementation (http_ece) decrypts with the user agent's keys", async () => {
     const ua = userAgent();
-    const text = JSON.stringify({ title: "到货啦", body: "阳光花园便利店 08:00–21:00", url: "/orders/ord_x" });
-    const body = await encryptPushPayload({ plaintext: new TextEncoder().encode(text), uaPublic: fromBase64Url(ua.keys.p256dh), authSecret: fromBase64Url(ua.keys.auth), padTo: 64 });
-    expect((body.byteLength - 86 - 16) % 64).toBe(0); // padded record
-    const plain = ece.decrypt(Buffer.from(body), { version: "aes128gcm", privateKey: ua.ecdh, authSecret: ua.auth });
-    expect(plain.toString("utf8")).toBe(text);
+    const payload = { title: "到货啦", body: "阳光花园便利店 08:00–21:00", url: "/orders/ord_x", tag: "ready-ord_x" };
+    const { init } = await buildPushRequest({ endpoint: "https://push.example.net/s/1", keys: ua.keys }, payload, vapidKeys(), { ttl: 60 });
+    // One record, padded to the whole 4096 bytes every push service must accept: the length tells nothing.
+    expect(init.body.byteLength).toBe(4096);
+    expect(new DataView(init.body.buffer).getUint32(16)).toBe(4096); // rs
+    expect(init.body[20]).toBe(65); // idlen: the sender's public key is the key id
+    expect(JSON.parse(decrypt(init.body, ua))).toEqual(payload);
     // The RFC's receiver decrypts the RFC's body too (the decryptor itself is sound).
     const rfcUa = createECDH("prime256v1");
     rfcUa.setPrivateKey(Buffer.from(RFC.uaPrivate, "base64url"));
@@ -68,54 +86,68 @@ describe("RFC 8291 payload encryption (aes128gcm)", () => {
 
   it("uses a fresh salt and sender key per message", async () => {
     const ua = userAgent();
-    const input = { plaintext: new TextEncoder().encode("same"), uaPublic: fromBase64Url(ua.keys.p256dh), authSecret: fromBase64Url(ua.keys.auth) };
-    const [a, b] = [await encryptPushPayload(input), await encryptPushPayload(input)];
+    const vapid = vapidKeys();
+    const send = async () => (await buildPushRequest({ endpoint: "https://push.example.net/s/1", keys: ua.keys }, { same: "payload" }, vapid, { ttl: 60 })).init.body;
+    const [a, b] = [await send(), await send()];
     expect(toBase64Url(a.slice(0, 16))).not.toBe(toBase64Url(b.slice(0, 16)));
     expect(toBase64Url(a.slice(21, 86))).not.toBe(toBase64Url(b.slice(21, 86)));
+    expect(decrypt(a, ua)).toBe(decrypt(b, ua));
   });
 
-  it("refuses bad keys and a payload too large for one 4096-byte message", async () => {
+  it("refuses bad subscription keys and a payload too large for one 4096-byte message", async () => {
     const ua = userAgent();
-    const uaPublic = fromBase64Url(ua.keys.p256dh);
-    const authSecret = fromBase64Url(ua.keys.auth);
-    await expect(encryptPushPayload({ plaintext: new Uint8Array(1), uaPublic: uaPublic.slice(1), authSecret })).rejects.toThrow(/p256dh/);
-    await expect(encryptPushPayload({ plaintext: new Uint8Array(1), uaPublic, authSecret: authSecret.slice(0, 15) })).rejects.toThrow(/auth/);
-    await expect(encryptPushPayload({ plaintext: new Uint8Array(MAX_PLAINTEXT_BYTES + 1), uaPublic, authSecret })).rejects.toThrow(/too large/);
-    const largest = await encryptPushPayload({ plaintext: new Uint8Array(MAX_PLAINTEXT_BYTES), uaPublic, authSecret, padTo: 64 });
-    expect(largest.byteLength).toBe(4096);
+    const vapid = vapidKeys();
+    const target = { endpoint: "https://push.example.net/s/1", keys: ua.keys };
+    await expect(buildPushRequest({ ...target, keys: { ...ua.keys, p256dh: toBase64Url(fromBase64Url(ua.keys.p256dh).slice(1)) } }, {}, vapid, { ttl: 60 })).rejects.toThrow(/p256dh/);
+    await expect(buildPushRequest({ ...target, keys: { ...ua.keys, auth: toBase64Url(fromBase64Url(ua.keys.auth).slice(1)) } }, {}, vapid, { ttl: 60 })).rejects.toThrow(/auth/);
+    // {"x":"…"} is 8 bytes of JSON around the string.
+    const sized = (bytes: number) => ({ x: "a".repeat(bytes - 8) });
+    await expect(buildPushRequest(target, sized(MAX_PLAINTEXT_BYTES + 1), vapid, { ttl: 60 })).rejects.toThrow(/maximum/);
+    const largest = await buildPushRequest(target, sized(MAX_PLAINTEXT_BYTES), vapid, { ttl: 60 });
+    expect(largest.init.body.byteLength).toBe(4096);
+    expect(JSON.parse(decrypt(largest.init.body, ua))).toEqual(sized(MAX_PLAINTEXT_BYTES));
   });
 });
 
 describe("VAPID (RFC 8292) and the request", () => {
   it("signs an ES256 JWT for the push service's origin, valid ≤ 24 h, with the contact", async () => {
-    const vapid = await vapidKeys();
-    const now = Date.now();
-    const header = await vapidAuthorization("https://push.example.net:8443/wpush/v2/abc?x=1", vapid, now);
-    const m = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(header);
+    const vapid = vapidKeys();
+    const ua = userAgent();
+    const before = Math.floor(Date.now() / 1000);
+    const { init } = await buildPushRequest({ endpoint: "https://push.example.net:8443/wpush/v2/abc?x=1", keys: ua.keys }, {}, vapid, { ttl: 60 });
+    const m = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(init.headers.authorization!);
     expect(m).not.toBeNull();
     expect(m![2]).toBe(vapid.publicKey);
     // Verified against the public key from `k` (as a push service does).
-    const k = await importJWK(
-      { kty: "EC", crv: "P-256", x: toBase64Url(fromBase64Url(m![2]!).slice(1, 33)), y: toBase64Url(fromBase64Url(m![2]!).slice(33)) },
-      "ES256",
-    );
+    const point = fromBase64Url(m![2]!);
+    const k = await importJWK({ kty: "EC", crv: "P-256", x: toBase64Url(point.slice(1, 33)), y: toBase64Url(point.slice(33)) }, "ES256");
     const { payload } = await jwtVerify(m![1]!, k, { audience: "https://push.example.net:8443", algorithms: ["ES256"] });
     expect(decodeProtectedHeader(m![1]!)).toEqual({ typ: "JWT", alg: "ES256" });
     expect(payload.sub).toBe("mailto:ops@tuangou.test");
-    expect(payload.exp! * 1000 - now).toBeGreaterThan(0);
-    expect(payload.exp! * 1000 - now).toBeLessThanOrEqual(24 * 3600_000);
+    expect(payload.exp! - before).toBeGreaterThan(0);
+    expect(payload.exp! - before).toBeLessThanOrEqual(24 * 3600);
+    // Signed with this key only: another pair's public key does not verify it.
+    const other = fromBase64Url(vapidKeys().publicKey);
+    const wrong = await importJWK({ kty: "EC", crv: "P-256", x: toBase64Url(other.slice(1, 33)), y: toBase64Url(other.slice(33)) }, "ES256");
+    await expect(jwtVerify(m![1]!, wrong, { audience: "https://push.example.net:8443" })).rejects.toThrow();
   });
 
   it("builds the push request: aes128gcm body, TTL, Urgency, Topic", async () => {
-    const vapid = await vapidKeys();
+    const vapid = vapidKeys();
     const ua = userAgent();
     const { url, init } = await buildPushRequest({ endpoint: "https://push.example.net/s/1", keys: ua.keys }, { title: "t" }, vapid, { ttl: 3600, urgency: "high", topic: "ord_abc-1" });
     expect(url).toBe("https://push.example.net/s/1");
     expect(init.method).toBe("POST");
-    expect(init.headers).toMatchObject({ "Content-Encoding": "aes128gcm", "Content-Type": "application/octet-stream", TTL: "3600", Urgency: "high", Topic: "ord_abc-1" });
-    expect(JSON.parse(ece.decrypt(Buffer.from(init.body), { version: "aes128gcm", privateKey: ua.ecdh, authSecret: ua.auth }).toString())).toEqual({ title: "t" });
+    expect(init.headers).toMatchObject({ "content-encoding": "aes128gcm", "content-type": "application/octet-stream", ttl: "3600", urgency: "high", topic: "ord_abc-1" });
+    expect(JSON.parse(decrypt(init.body, ua))).toEqual({ title: "t" });
+    // No urgency or topic unless asked; a TTL of 0 (deliver now or drop) stays 0.
+    const plain = await buildPushRequest({ endpoint: "https://push.example.net/s/1", keys: ua.keys }, {}, vapid, { ttl: 0 });
+    expect(plain.init.headers.ttl).toBe("0");
+    expect(Object.keys(plain.init.headers)).not.toContain("urgency");
+    expect(Object.keys(plain.init.headers)).not.toContain("topic");
     await expect(buildPushRequest({ endpoint: "https://p.example/1", keys: ua.keys }, {}, vapid, { ttl: 60, topic: "has space" })).rejects.toThrow(/topic/);
-    await expect(buildPushRequest({ endpoint: "https://p.example/1", keys: { ...ua.keys, p256dh: "AAAA" } }, {}, vapid, { ttl: 60 })).rejects.toThrow(/p256dh/);
+    // Push resources are https (RFC 8030 §8): the library refuses anything else.
+    await expect(buildPushRequest({ endpoint: "http://p.example/1", keys: ua.keys }, {}, vapid, { ttl: 60 })).rejects.toThrow(/https/);
   });
 
   it("topics are 1–32 base64url characters", () => {

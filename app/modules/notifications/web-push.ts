@@ -1,18 +1,15 @@
 /**
- * Web Push, the sending half, with the platform's Web Crypto only (runs in workerd, Node and
- * browsers alike):
- * - the payload is encrypted for the subscription per RFC 8291 ("Message Encryption for Web
- *   Push") in the RFC 8188 `aes128gcm` content coding: one record, the sender's ephemeral ECDH
- *   public key as the key id;
- * - the request carries a VAPID identification (RFC 8292): an ES256 JWT for the push service's
- *   origin, `Authorization: vapid t=…, k=…`;
- * - TTL, Urgency and Topic as RFC 8030 defines them.
- *
- * Why not @pushforge/builder: its 2.0.5 encrypts with the pre-standard `aesgcm` draft coding
- * (Encryption/Crypto-Key headers), which Safari's push service refuses and RFC 8291 replaced.
- * The JWT is signed with `jose`.
+ * Web Push, the sending half: a thin adapter over `@block65/webcrypto-web-push` (Web Crypto only,
+ * so it runs in workerd), which
+ * - encrypts the payload for the subscription per RFC 8291 in the RFC 8188 `aes128gcm` content
+ *   coding (one record, rs 4096, a fresh salt and sender key pair per message, the sender's public
+ *   key as the key id, padded to the full 4096-byte body);
+ * - signs the VAPID identification (RFC 8292): an ES256 JWT for the push service's origin, valid
+ *   12 h, `Authorization: vapid t=…, k=…`.
+ * What it leaves to us: TTL, Urgency and Topic per notice kind (notice-kinds.ts), and checks it
+ * does not make (see docs/decisions/012-web-push.md).
  */
-import { importJWK, SignJWT, type JWK } from "jose";
+import { buildPushPayload } from "@block65/webcrypto-web-push";
 import { fromBase64Url } from "~/lib/encoding";
 
 export interface PushSubscriptionKeys {
@@ -27,52 +24,33 @@ export interface PushTarget {
   keys: PushSubscriptionKeys;
 }
 
+/** The application server's VAPID identity, in the form the library takes. */
 export interface VapidKeys {
   /** Uncompressed P-256 public key (65 bytes), base64url: the `applicationServerKey` browsers subscribe with. */
   publicKey: string;
-  /** The matching private key as a JWK (kty EC, crv P-256, x, y, d). */
-  privateJwk: JsonWebKey;
+  /** The matching private key: the scalar `d` (32 bytes), base64url. */
+  privateKey: string;
   /** Contact for the push service operator: `mailto:…` or `https:…`. */
   subject: string;
 }
 
-export type Urgency = "very-low" | "low" | "normal" | "high";
+/** RFC 8030 §5.3 also has "very-low"; the library's types stop at "low" and we never need it. */
+export type Urgency = "low" | "normal" | "high";
 
 export interface PushOptions {
-  /** Seconds the push service keeps an undelivered message (RFC 8030 §5.2). */
+  /** Seconds the push service keeps an undelivered message (RFC 8030 §5.2); 0 = deliver now or drop. */
   ttl: number;
   urgency?: Urgency;
   /** Replaces a still-undelivered message with the same topic (RFC 8030 §5.4): ≤ 32 base64url characters. */
   topic?: string;
 }
 
-/** RFC 8188 record size we declare; one record carries the whole message. */
-const RECORD_SIZE = 4096;
-const HEADER_BYTES = 16 + 4 + 1 + 65;
-const TAG_BYTES = 16;
-/** Push services must accept 4096 bytes of body (RFC 8030 §7.2, RFC 8291 §4); ours never exceeds that. */
-export const MAX_BODY_BYTES = 4096;
-/** The largest plaintext that fits: the body less the header, the tag and the delimiter octet. */
-export const MAX_PLAINTEXT_BYTES = MAX_BODY_BYTES - HEADER_BYTES - TAG_BYTES - 1;
-/** RFC 8292 §2: a JWT valid for at most 24 hours. */
-const JWT_LIFETIME_S = 12 * 3600;
-
-const encoder = new TextEncoder();
-
-function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.byteLength;
-  }
-  return out;
-}
-
-async function hkdf(ikm: Uint8Array<ArrayBuffer>, salt: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>, bytes: number): Promise<Uint8Array<ArrayBuffer>> {
-  const key = await crypto.subtle.importKey("raw", ikm, "HKDF", false, ["deriveBits"]);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info }, key, bytes * 8));
-}
+/**
+ * The largest JSON payload (UTF-8 bytes) one message carries: 4096 bytes of body (what every push
+ * service must accept, RFC 8030 §7.2) less the 86-byte header, the delimiter octet and the
+ * 16-byte tag. The library refuses anything larger.
+ */
+export const MAX_PLAINTEXT_BYTES = 4096 - 86 - 17;
 
 /** Decodes and checks an uncompressed P-256 point (0x04 ‖ X ‖ Y). */
 export function decodeP256Point(b64url: string): Uint8Array<ArrayBuffer> | null {
@@ -85,107 +63,35 @@ export function decodeP256Point(b64url: string): Uint8Array<ArrayBuffer> | null 
   return bytes.byteLength === 65 && bytes[0] === 0x04 ? bytes : null;
 }
 
-/**
- * RFC 8291 §3–4: encrypts `plaintext` for a user agent. `salt` and `senderKeys` are random per
- * message unless given (the RFC's worked example fixes them). `padTo` pads the record (with
- * zeros after the 0x02 delimiter) to a multiple of that many bytes, so lengths say less.
- */
-export async function encryptPushPayload(input: {
-  plaintext: Uint8Array;
-  uaPublic: Uint8Array<ArrayBuffer>;
-  authSecret: Uint8Array<ArrayBuffer>;
-  salt?: Uint8Array<ArrayBuffer>;
-  senderKeys?: CryptoKeyPair;
-  padTo?: number;
-}): Promise<Uint8Array<ArrayBuffer>> {
-  if (input.uaPublic.byteLength !== 65 || input.uaPublic[0] !== 0x04) throw new Error("p256dh must be an uncompressed P-256 point");
-  if (input.authSecret.byteLength !== 16) throw new Error("auth must be 16 bytes");
-  if (input.plaintext.byteLength > MAX_PLAINTEXT_BYTES) throw new Error(`push payload too large (${input.plaintext.byteLength} > ${MAX_PLAINTEXT_BYTES} bytes)`);
-  const salt = input.salt ?? crypto.getRandomValues(new Uint8Array(16));
-  const sender = input.senderKeys ?? ((await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"])) as CryptoKeyPair);
-  const asPublic = new Uint8Array((await crypto.subtle.exportKey("raw", sender.publicKey)) as ArrayBuffer);
-  const uaKey = await crypto.subtle.importKey("raw", input.uaPublic, { name: "ECDH", namedCurve: "P-256" }, false, []);
-  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: uaKey }, sender.privateKey, 256));
-
-  // §3.3–3.4: IKM from the shared secret and the auth secret, bound to both public keys.
-  const keyInfo = concat(encoder.encode("WebPush: info\0"), input.uaPublic, asPublic);
-  const ikm = await hkdf(ecdhSecret, input.authSecret, keyInfo, 32);
-  // RFC 8188 §2.2–2.3: content-encryption key and nonce (one record: sequence number 0).
-  const cek = await hkdf(ikm, salt, encoder.encode("Content-Encoding: aes128gcm\0"), 16);
-  const nonce = await hkdf(ikm, salt, encoder.encode("Content-Encoding: nonce\0"), 12);
-
-  const unpadded = input.plaintext.byteLength + 1;
-  const padTo = Math.max(1, Math.floor(input.padTo ?? 1));
-  const recordLength = Math.min(Math.ceil(unpadded / padTo) * padTo, MAX_BODY_BYTES - HEADER_BYTES - TAG_BYTES);
-  const record = new Uint8Array(Math.max(unpadded, recordLength));
-  record.set(input.plaintext, 0);
-  record[input.plaintext.byteLength] = 0x02; // last (only) record; zeros after it are padding
-
-  const aes = await crypto.subtle.importKey("raw", cek, "AES-GCM", false, ["encrypt"]);
-  const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, aes, record));
-
-  const header = new Uint8Array(HEADER_BYTES);
-  header.set(salt, 0);
-  new DataView(header.buffer).setUint32(16, RECORD_SIZE);
-  header[20] = asPublic.byteLength;
-  header.set(asPublic, 21);
-  return concat(header, ciphertext);
-}
-
-const signingKeys = new Map<string, Promise<CryptoKey | Uint8Array>>();
-
-function signingKey(jwk: JsonWebKey): Promise<CryptoKey | Uint8Array> {
-  const id = `${jwk.x}.${jwk.y}.${jwk.d}`;
-  let key = signingKeys.get(id);
-  if (!key) {
-    key = importJWK({ kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y, d: jwk.d } as JWK, "ES256");
-    key.catch(() => signingKeys.delete(id));
-    signingKeys.set(id, key);
-  }
-  return key;
-}
-
-/** RFC 8292 §2–3: the VAPID `Authorization` header value for a push service's origin. */
-export async function vapidAuthorization(endpoint: string, vapid: VapidKeys, now = Date.now()): Promise<string> {
-  const jwt = await new SignJWT({ sub: vapid.subject })
-    .setProtectedHeader({ typ: "JWT", alg: "ES256" })
-    .setAudience(new URL(endpoint).origin)
-    .setExpirationTime(Math.floor(now / 1000) + JWT_LIFETIME_S)
-    .sign(await signingKey(vapid.privateJwk));
-  return `vapid t=${jwt}, k=${vapid.publicKey}`;
-}
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
 
 const TOPIC = /^[A-Za-z0-9_-]{1,32}$/;
 
+/** RFC 8030 §5.4: a topic is at most 32 characters of the base64url alphabet (the library does not check). */
 export function isValidTopic(topic: string): boolean {
   return TOPIC.test(topic);
 }
 
 /**
  * The push request for one subscription: URL and fetch init (method, headers, encrypted body).
- * Throws for a subscription whose keys do not decode (the caller counts it as a failure).
+ * Throws for a subscription the library refuses (keys that do not decode, an endpoint that is not
+ * https) and for a bad topic; the caller counts it as a failed delivery.
  */
 export async function buildPushRequest(
   target: PushTarget,
-  payload: unknown,
+  payload: JsonObject,
   vapid: VapidKeys,
   options: PushOptions,
-  now = Date.now(),
-): Promise<{ url: string; init: RequestInit & { headers: Record<string, string>; body: Uint8Array<ArrayBuffer> } }> {
-  const uaPublic = decodeP256Point(target.keys.p256dh);
-  if (!uaPublic) throw new Error("subscription p256dh is not an uncompressed P-256 point");
-  const authSecret = fromBase64Url(target.keys.auth);
-  const body = await encryptPushPayload({ plaintext: encoder.encode(JSON.stringify(payload)), uaPublic, authSecret, padTo: 64 });
-  const headers: Record<string, string> = {
-    Authorization: await vapidAuthorization(target.endpoint, vapid, now),
-    "Content-Encoding": "aes128gcm",
-    "Content-Type": "application/octet-stream",
-    TTL: String(Math.max(0, Math.floor(options.ttl))),
-  };
-  if (options.urgency) headers.Urgency = options.urgency;
-  if (options.topic !== undefined) {
-    if (!isValidTopic(options.topic)) throw new Error(`invalid push topic ${JSON.stringify(options.topic)}`);
-    headers.Topic = options.topic;
-  }
-  return { url: target.endpoint, init: { method: "POST", headers, body } };
+): Promise<{ url: string; init: { method: "POST"; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> } }> {
+  if (options.topic !== undefined && !isValidTopic(options.topic)) throw new Error(`invalid push topic ${JSON.stringify(options.topic)}`);
+  const ttl = Math.max(0, Math.floor(options.ttl));
+  const request = await buildPushPayload(
+    { data: payload, options: { ttl, ...(options.urgency && { urgency: options.urgency }), ...(options.topic && { topic: options.topic }) } },
+    { endpoint: target.endpoint, expirationTime: null, keys: { p256dh: target.keys.p256dh, auth: target.keys.auth } },
+    vapid,
+  );
+  // The library writes `ttl || 60`, which would turn a TTL of 0 into 60 s: state ours.
+  const headers: Record<string, string> = { ...request.headers, ttl: String(ttl) };
+  return { url: target.endpoint, init: { method: "POST", headers, body: request.body } };
 }
