@@ -50,6 +50,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
   formData?.get("intent") === "lookup" ? false : defaultShouldRevalidate;
 
+/** Problems with what was typed: shown under the field. */
+const TYPED_ERRORS: ReadonlySet<string> = new Set(["code_required", "code_invalid"]);
+
 interface CardOrder {
   orderId: string;
   customerName: string;
@@ -81,7 +84,8 @@ export default function LeaderHandover() {
   const lookup = useFetcher<typeof action>();
   const [selected, setSelected] = useState<{ code: string; order: CardOrder } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  const [typedError, setTypedError] = useState<string | null>(null);
+  // A typed-code problem from a form post made before JavaScript ran, until the leader types again.
+  const [typedError, setTypedError] = useState<string | null>(() => (actionData?.step === "error" && TYPED_ERRORS.has(actionData.error) ? actionData.error : null));
   const noticeRef = useRef<HTMLDivElement>(null);
   const listRef = useRef(handover.list);
   listRef.current = handover.list;
@@ -141,16 +145,23 @@ export default function LeaderHandover() {
   };
 
   // Without JavaScript the action's answer drives the screen.
-  const shownOrder = selected ?? (actionData?.step === "lookup" && !actionData.error ? { code: actionData.code, order: actionData.order } : null);
+  const actionLookup = actionData?.step === "lookup" ? actionData : null;
+  // The order can still be handed over (the answer may carry a problem with the quantities).
+  const actionCard = actionLookup && actionLookup.order.refusal === null ? actionLookup : null;
+  const actionTypedError = actionData?.step === "error" && TYPED_ERRORS.has(actionData.error) ? actionData.error : null;
+  const shownOrder = selected ?? (actionCard ? { code: actionCard.code, order: actionCard.order } : null);
   const shownNotice: Notice | null =
     notice ??
     (actionData?.step === "done"
       ? { kind: "done", name: actionData.customerName, completed: actionData.completed, units: actionData.units, left: actionData.left }
-      : actionData?.step === "error" || (actionData?.step === "lookup" && actionData.error)
-        ? { kind: "refused", code: actionData.error! }
-        : null);
-  const lineErrors = !selected && actionData?.step === "lookup" ? actionData.fieldErrors : {};
+      : actionData?.step === "error" && !actionTypedError
+        ? { kind: "refused", code: actionData.error }
+        : actionLookup?.error && (!actionCard || Object.keys(actionLookup.fieldErrors).length === 0)
+          ? { kind: "refused", code: actionLookup.error }
+          : null);
+  const lineErrors = !selected && actionCard ? actionCard.fieldErrors : {};
   const typedValue = actionData?.step === "error" ? actionData.typed : "";
+  const shownTypedError = typedError;
   const list = hydrated ? handover.list : serverList;
 
   return (
@@ -254,8 +265,8 @@ export default function LeaderHandover() {
             maxLength={40}
             defaultValue={typedValue}
             className="field-input tabular min-h-12 flex-1 text-xl tracking-widest"
-            aria-describedby={typedError ? "pickup-code-hint pickup-code-error" : "pickup-code-hint"}
-            aria-invalid={typedError ? true : undefined}
+            aria-describedby={shownTypedError ? "pickup-code-hint pickup-code-error" : "pickup-code-hint"}
+            aria-invalid={shownTypedError ? true : undefined}
             onInput={() => setTypedError(null)}
           />
           <button type="submit" className="btn-primary min-h-12 shrink-0" disabled={lookup.state !== "idle"}>
@@ -265,9 +276,9 @@ export default function LeaderHandover() {
         <p id="pickup-code-hint" className="text-sm text-muted">
           {t("handover.code.hint")}
         </p>
-        {typedError ? (
+        {shownTypedError ? (
           <p id="pickup-code-error" role="alert" className="field-error">
-            {t(`handover.errors.${typedError}`)}
+            {t(`handover.errors.${shownTypedError}`)}
           </p>
         ) : null}
       </Form>
