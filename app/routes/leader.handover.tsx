@@ -213,7 +213,8 @@ export default function LeaderHandover() {
         </section>
       ) : null}
 
-      <section aria-label={t("handover.scanner.region")}>
+      {/* While an order is on screen the camera stays open (no restart) but out of the way. */}
+      <section aria-label={t("handover.scanner.region")} className={shownOrder ? "hidden" : undefined}>
         {hydrated ? (
           <QrScanner paused={shownOrder !== null} onCode={(code) => void handleCode(code)} />
         ) : (
