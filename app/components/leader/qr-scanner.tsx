@@ -120,6 +120,7 @@ export function QrScanner({ paused, onCode }: { paused: boolean; onCode: (code: 
     }
   }, []);
 
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!wanted) {
       setState("off");
@@ -140,13 +141,14 @@ export function QrScanner({ paused, onCode }: { paused: boolean; onCode: (code: 
       document.removeEventListener("visibilitychange", onVisibility);
       controller.abort();
     };
-  }, [wanted, run]);
+  }, [wanted, attempt, run]);
 
   // Resuming after an order was handled: the same code may be read again after the pause.
   useEffect(() => {
     if (!paused && last.current) last.current = { ...last.current, at: Date.now() };
   }, [paused]);
 
+  const running = state === "starting" || state === "scanning";
   const message =
     state === "starting"
       ? t("handover.scanner.starting")
@@ -158,17 +160,31 @@ export function QrScanner({ paused, onCode }: { paused: boolean; onCode: (code: 
   return (
     <div className="space-y-2">
       {/* 4:3 while the camera opens or runs; a camera that cannot run leaves just its message. */}
-      <div className={`relative w-full overflow-hidden rounded-2xl bg-ink ${state === "starting" || state === "scanning" ? "aspect-[4/3]" : "min-h-24"}`}>
+      <div className={`relative w-full overflow-hidden rounded-2xl bg-ink ${running ? "aspect-[4/3]" : "min-h-24"}`}>
         <video ref={video} className={`size-full object-cover ${state === "scanning" ? "" : "invisible absolute"}`} muted playsInline aria-hidden />
         {state === "scanning" ? <div aria-hidden className="pointer-events-none absolute inset-[15%] rounded-2xl border-4 border-white/80" /> : null}
         <p role="status" className={`absolute inset-x-0 bottom-0 bg-black/60 p-2 text-center text-sm text-white ${state === "scanning" && !foreign ? "" : "font-semibold"}`}>
           {message}
         </p>
       </div>
-      <button type="button" className="btn-secondary min-h-12 w-full" onClick={() => setWanted((w) => !w)}>
-        {wanted ? <CameraOff aria-hidden className="size-5" /> : <Camera aria-hidden className="size-5" />}
-        {wanted ? t("handover.scanner.stop") : t("handover.scanner.start")}
-      </button>
+      {running ? (
+        <button type="button" className="btn-secondary min-h-12 w-full" onClick={() => setWanted(false)}>
+          <CameraOff aria-hidden className="size-5" />
+          {t("handover.scanner.stop")}
+        </button>
+      ) : (
+        <button
+          type="button"
+          className="btn-secondary min-h-12 w-full"
+          onClick={() => {
+            setWanted(true);
+            setAttempt((n) => n + 1);
+          }}
+        >
+          <Camera aria-hidden className="size-5" />
+          {state === "off" ? t("handover.scanner.start") : t("handover.scanner.retry")}
+        </button>
+      )}
     </div>
   );
 }

@@ -14,6 +14,7 @@ const messages = {
       notPickup: "That isn't a pickup code — scan the code on the order page",
       stop: "Turn camera off",
       start: "Turn camera on",
+      retry: "Try the camera again",
       needsScript: "Scanning starts once the page has loaded; you can type the pickup code below now.",
     },
     code: {
@@ -98,7 +99,7 @@ const messages = {
     },
     today: {
       title: "Today",
-      pointLink: "Manage pickup point",
+      pointLink: "Manage point",
       day: { today: "today", tomorrow: "tomorrow" },
       cycle: {
         current: "This round's orders",

@@ -14,6 +14,7 @@ const messages = {
       notPickup: "这不是取货码，请扫订单页上的取货码",
       stop: "关闭相机",
       start: "打开相机",
+      retry: "重新打开相机",
       needsScript: "页面加载完成后可以扫码；现在可以在下面输入取货码。",
     },
     code: {

@@ -27,9 +27,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const COLLECTED_KEPT_MS = 3 * DAY_MS;
 /** Codes that match nothing at the leader's own point: a few mistypes are normal, guessing is not. */
 const MISS_RULES: RateRule[] = [{ name: "handover-miss-10m", limit: 30, windowMs: 10 * 60_000 }];
-/** How far a device's hand-over time may be from the server's (clock drift; a week-old offline queue). */
-const HANDED_AT_FUTURE_MS = 5 * 60_000;
-const HANDED_AT_PAST_MS = 14 * DAY_MS;
+/**
+ * How far a device's hand-over time may be from the server's. Cheap phones' clocks drift: a time
+ * up to a day ahead is taken as "now" (the goods were handed over; refusing would lose that);
+ * further ahead, or older than an offline queue plausibly gets, is refused as wrong.
+ */
+const HANDED_AT_FUTURE_MS = DAY_MS;
+const HANDED_AT_PAST_MS = 30 * DAY_MS;
 
 interface OrderRow {
   id: string;
@@ -281,9 +285,9 @@ async function recordedOutcome(ctx: AppContext, clientRef: string): Promise<(Han
 
 /**
  * Hands (part of) an order over to its customer, in ONE D1 batch (one transaction):
- * a guard that aborts the batch unless the order is still `ready_for_pickup` and every line can
- * take its units (picked up never above bought − refunded), the `pickup_handovers` row (unique
- * `client_ref`), the lines' `picked_up_qty`, and then — decided inside the batch, so two partial
+ * the `pickup_handovers` row (unique `client_ref`), a guard that aborts the batch unless the order
+ * is still `ready_for_pickup` and every line can take its units (picked up never above bought −
+ * refunded), the lines' `picked_up_qty`, and then — decided inside the batch, so two partial
  * hand-overs racing on different lines still close the order — either the `pick_up` timeline row
  * and the order → `picked_up` (with `picked_up_at`), or a `pick_up_partial` timeline row while
  * units remain; plus the audit row.
@@ -297,8 +301,9 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
   const replay = await recordedOutcome(ctx, input.clientRef);
   if (replay) return replayResult(ctx, input, replay);
 
-  const handedAt = input.handedAt ?? now;
-  if (!Number.isSafeInteger(handedAt) || handedAt > now + HANDED_AT_FUTURE_MS || handedAt < now - HANDED_AT_PAST_MS) return fail("handed_at_invalid", "handedAt");
+  const claimed = input.handedAt ?? now;
+  if (!Number.isSafeInteger(claimed) || claimed > now + HANDED_AT_FUTURE_MS || claimed < now - HANDED_AT_PAST_MS) return fail("handed_at_invalid", "handedAt");
+  const handedAt = Math.min(claimed, now);
 
   let order: OrderRow | null = null;
   if (input.code !== undefined) {
@@ -328,13 +333,9 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
   const orderId = order.id;
   const planJson = JSON.stringify(plan.lines.map((l) => ({ id: l.lineId, q: l.quantity })));
   const open = sql`EXISTS (SELECT 1 FROM order_lines WHERE order_id = ${orderId} AND picked_up_qty < quantity - refunded_qty)`;
-  const pickedUpAt = Math.min(handedAt, now);
   try {
     await rawBatch(ctx, [
-      sql`SELECT CASE WHEN (SELECT status FROM orders WHERE id = ${orderId} AND pickup_point_id = ${input.pickupPointId}) IS NOT 'ready_for_pickup'
-          OR EXISTS (SELECT 1 FROM order_lines l JOIN json_each(${planJson}) j ON json_extract(j.value, '$.id') = l.id
-                     WHERE l.order_id = ${orderId} AND l.picked_up_qty + json_extract(j.value, '$.q') > l.quantity - l.refunded_qty)
-        THEN json('handover_conflict') END`,
+      // First the row with the unique client_ref: the same hand-over racing itself stops here.
       ctx.db.insert(pickupHandovers).values({
         id: handoverId,
         clientRef: input.clientRef,
@@ -346,6 +347,10 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
         handedAt,
         createdAt: now,
       }),
+      sql`SELECT CASE WHEN (SELECT status FROM orders WHERE id = ${orderId} AND pickup_point_id = ${input.pickupPointId}) IS NOT 'ready_for_pickup'
+          OR EXISTS (SELECT 1 FROM order_lines l JOIN json_each(${planJson}) j ON json_extract(j.value, '$.id') = l.id
+                     WHERE l.order_id = ${orderId} AND l.picked_up_qty + json_extract(j.value, '$.q') > l.quantity - l.refunded_qty)
+        THEN json('handover_conflict') END`,
       sql`UPDATE order_lines SET picked_up_qty = picked_up_qty + (SELECT json_extract(j.value, '$.q') FROM json_each(${planJson}) j WHERE json_extract(j.value, '$.id') = order_lines.id)
         WHERE order_id = ${orderId} AND id IN (SELECT json_extract(value, '$.id') FROM json_each(${planJson}))`,
       sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)
@@ -354,7 +359,7 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
       sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)
         SELECT 'oev_' || lower(hex(randomblob(10))), o.id, 'pick_up_partial', 'ready_for_pickup', 'ready_for_pickup', 'leader', ${input.leaderUserId}, ${handoverId}, ${now}
         FROM orders o WHERE o.id = ${orderId} AND o.status = 'ready_for_pickup' AND ${open}`,
-      sql`UPDATE orders SET status = 'picked_up', picked_up_at = ${pickedUpAt}, updated_at = ${now} WHERE id = ${orderId} AND status = 'ready_for_pickup' AND NOT ${open}`,
+      sql`UPDATE orders SET status = 'picked_up', picked_up_at = ${handedAt}, updated_at = ${now} WHERE id = ${orderId} AND status = 'ready_for_pickup' AND NOT ${open}`,
       sql`UPDATE orders SET updated_at = ${now} WHERE id = ${orderId} AND status = 'ready_for_pickup'`,
       auditStatement(ctx, {
         actorUserId: input.leaderUserId,
@@ -370,6 +375,9 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
       if (raced) return replayResult(ctx, input, raced);
     }
     if (isGuardAbort(error)) {
+      // The same clientRef may have won meanwhile (a retry racing its original): its outcome.
+      const raced = await recordedOutcome(ctx, input.clientRef);
+      if (raced) return replayResult(ctx, input, raced);
       // Lost a race: say what the order is now, if that explains it; otherwise a conflict.
       const now2 = await remainingOf(ctx, orderId);
       const why = refusalForStatus(now2.status);
