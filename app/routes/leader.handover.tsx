@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, useActionData, useFetcher, useLoaderData, useNavigation, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useNavigation, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Minus, Plus, RefreshCw, WifiOff } from "lucide-react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -25,14 +25,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /**
- * Offline, a client-side navigation here cannot reach the loader (nor the service worker's copy
- * of its data, if it has none): the last list this device stored is shown instead.
+ * When the network fails (offline, or the connection drops mid-request), a client-side navigation
+ * here cannot reach the loader (nor the service worker's copy of its data, if it has none): the
+ * last list this device stored is shown instead. The server's answers (403, a redirect to sign in)
+ * still count.
  */
 export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   try {
     return await serverLoader<typeof loader>();
   } catch (error) {
-    if (navigator.onLine) throw error;
+    if (error instanceof Response || isRouteErrorResponse(error)) throw error;
     const last = await loadLastList();
     if (!last) throw error;
     return last;
@@ -87,6 +89,7 @@ export default function LeaderHandover() {
   // A typed-code problem from a form post made before JavaScript ran, until the leader types again.
   const [typedError, setTypedError] = useState<string | null>(() => (actionData?.step === "error" && TYPED_ERRORS.has(actionData.error) ? actionData.error : null));
   const noticeRef = useRef<HTMLDivElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
   const listRef = useRef(handover.list);
   listRef.current = handover.list;
   const submitLookup = useRef(lookup.submit);
@@ -138,6 +141,8 @@ export default function LeaderHandover() {
     const offline = !navigator.onLine;
     const result = await handover.confirm({ clientRef: newClientRef(), code, orderId: order.orderId, lines, handedAt: Date.now(), offline, customerName: order.customerName, summary, attempts: 0 });
     setSelected(null);
+    // Ready for the next customer.
+    if (codeRef.current && result.kind !== "refused") codeRef.current.value = "";
     if (result.kind === "done") setNotice({ kind: "done", name: order.customerName, completed: result.completed, units, left: result.remaining });
     else if (result.kind === "refused") setNotice({ kind: "refused", code: result.refusal });
     else if (result.kind === "signed_out") setNotice({ kind: "signedOut" });
@@ -257,6 +262,7 @@ export default function LeaderHandover() {
         </label>
         <div className="flex gap-2">
           <input
+            ref={codeRef}
             id="pickup-code"
             name="code"
             type="text"

@@ -188,6 +188,16 @@ export async function sendHandover(item: QueuedHandover): Promise<SendResult> {
   return { kind: "refused", refusal: (body?.error?.code === "validation_failed" ? fieldCode : body?.error?.code) ?? "unknown" };
 }
 
+/** The point's pickup list from the server (GET /api/v1/leader/pickups), or null when that fails. */
+export async function fetchPickupList(): Promise<PickupList | null> {
+  try {
+    const res = await fetch("/api/v1/leader/pickups", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    return res.ok ? ((await res.json()) as PickupList) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A random id for a hand-over (crypto.randomUUID needs a secure context; this works anywhere). */
 export function newClientRef(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();

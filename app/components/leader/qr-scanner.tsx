@@ -160,10 +160,10 @@ export function QrScanner({ paused, onCode }: { paused: boolean; onCode: (code: 
   return (
     <div className="space-y-2">
       {/* 4:3 while the camera opens or runs; a camera that cannot run leaves just its message. */}
-      <div className={`relative w-full overflow-hidden rounded-2xl bg-ink ${running ? "aspect-[4/3]" : "min-h-24"}`}>
-        <video ref={video} className={`size-full object-cover ${state === "scanning" ? "" : "invisible absolute"}`} muted playsInline aria-hidden />
+      <div className={`relative w-full overflow-hidden rounded-2xl bg-ink ${running ? "aspect-[4/3]" : ""}`}>
+        <video ref={video} className={`size-full object-cover ${state === "scanning" ? "" : "invisible absolute inset-0"}`} muted playsInline aria-hidden />
         {state === "scanning" ? <div aria-hidden className="pointer-events-none absolute inset-[15%] rounded-2xl border-4 border-white/80" /> : null}
-        <p role="status" className={`absolute inset-x-0 bottom-0 bg-black/60 p-2 text-center text-sm text-white ${state === "scanning" && !foreign ? "" : "font-semibold"}`}>
+        <p role="status" className={`${running ? "absolute inset-x-0 bottom-0 bg-black/60 p-2" : "p-4"} text-center text-sm text-white ${state === "scanning" && !foreign ? "" : "font-semibold"}`}>
           {message}
         </p>
       </div>

@@ -4,6 +4,7 @@ import {
   bumpAttempts,
   dismissConflict,
   enqueue,
+  fetchPickupList,
   loadStored,
   markRefused,
   markSynced,
@@ -19,6 +20,8 @@ import {
 const inFlight = new Set<string>();
 /** While the queue is not empty and the device is online, try again this often at the least. */
 const SYNC_INTERVAL_MS = 20_000;
+/** How often an open page fetches the list again. */
+const LIST_REFRESH_MS = 5 * 60_000;
 
 /**
  * The hand-over page's state: the newest pickup list (server or device copy) with the synced and
@@ -108,6 +111,28 @@ export function useHandover(pointName: string, serverList: PickupList) {
       clearTimeout(retryTimer.current);
     };
   }, [refresh, syncNow]);
+
+  // The page stays open all day: the list is fetched again (JSON, this route's data only) when the
+  // phone comes back online or to the page, and every few minutes, so new arrivals are in it
+  // before the connection next drops. A failure just keeps the list there is.
+  useEffect(() => {
+    const refreshList = async () => {
+      if (!navigator.onLine || document.visibilityState !== "visible") return;
+      const fresh = await fetchPickupList();
+      if (!fresh || fresh.pickupPointId !== pointId) return;
+      setBase((b) => newerList(b, fresh) ?? fresh);
+      await saveList(pointName, fresh);
+    };
+    const id = setInterval(() => void refreshList(), LIST_REFRESH_MS);
+    const onEvent = () => void refreshList();
+    window.addEventListener("online", onEvent);
+    document.addEventListener("visibilitychange", onEvent);
+    return () => {
+      clearInterval(id);
+      window.removeEventListener("online", onEvent);
+      document.removeEventListener("visibilitychange", onEvent);
+    };
+  }, [pointId, pointName]);
 
   // A timer too: `online` events are not reliable on every phone.
   useEffect(() => {

@@ -90,6 +90,7 @@ const messages = {
       left: "{{remaining}}/{{owed}} left",
     },
     waited: {
+      now: "Just arrived",
       minutes_one: "Arrived {{count}} minute ago",
       minutes_other: "Arrived {{count}} minutes ago",
       hours_one: "Arrived {{count}} hour ago",

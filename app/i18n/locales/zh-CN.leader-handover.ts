@@ -85,6 +85,7 @@ const messages = {
       left: "剩 {{remaining}}/{{owed}} 件",
     },
     waited: {
+      now: "刚到货",
       minutes_other: "已到货 {{count}} 分钟",
       hours_other: "已到货 {{count}} 小时",
       days_other: "已到货 {{count}} 天",

@@ -45,7 +45,9 @@ describe("waitingFor", () => {
     expect(waitingFor(0, 60 * 60_000)).toEqual({ unit: "hours", count: 1 });
     expect(waitingFor(0, 47 * 3600_000)).toEqual({ unit: "hours", count: 47 });
     expect(waitingFor(0, 49 * 3600_000)).toEqual({ unit: "days", count: 2 });
-    expect(waitingFor(1000, 0)).toEqual({ unit: "minutes", count: 0 });
+    expect(waitingFor(1000, 0)).toEqual({ unit: "now", count: 0 });
+    expect(waitingFor(0, 59_000)).toEqual({ unit: "now", count: 0 });
+    expect(waitingFor(0, 60_000)).toEqual({ unit: "minutes", count: 1 });
   });
 });
 

@@ -46,8 +46,9 @@ export function formatCountdown(ms: number, withSeconds = true): string {
 }
 
 /** How long an order has waited at the point, in the largest sensible unit. */
-export function waitingFor(since: number, now: number): { unit: "minutes" | "hours" | "days"; count: number } {
+export function waitingFor(since: number, now: number): { unit: "now" | "minutes" | "hours" | "days"; count: number } {
   const minutes = Math.max(0, Math.floor((now - since) / 60_000));
+  if (minutes < 1) return { unit: "now", count: 0 };
   if (minutes < 60) return { unit: "minutes", count: minutes };
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return { unit: "hours", count: hours };

@@ -158,11 +158,19 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   await expectNoSeriousA11yViolations(page);
   await card.getByRole("button", { name: "确认交付 1 件" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已交付" })).toContainText(`已交付 ${SHOPPER.name} 1 件，还有 2 件未取。`);
-  // … then the rest.
+  // … then the rest. From the code to "handed over" the page makes one request: the confirm.
+  const requests: string[] = [];
+  const record = (r: { method(): string; url(): string }) => {
+    const url = new URL(r.url());
+    if (url.origin === new URL(page.url()).origin && !url.pathname.startsWith("/build/")) requests.push(`${r.method()} ${url.pathname}`);
+  };
+  page.on("request", record);
   await typeCode(page, orders.a.code);
   await expect(card.getByRole("spinbutton", { name: new RegExp(TOMATO.title) })).toHaveValue("1");
   await card.getByRole("button", { name: "确认交付 2 件" }).click();
   await expect(page.getByRole("status").filter({ hasText: "已核销" })).toContainText(`已核销：${SHOPPER.name} 的 2 件商品已全部交付。`);
+  page.off("request", record);
+  expect(requests).toEqual(["POST /api/v1/leader/pickups"]);
   // A second time: refused at once, from the local list.
   await typeCode(page, orders.a.code);
   await expect(page.getByRole("alert")).toContainText("这个订单已经取过货了");
@@ -178,8 +186,11 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   // Offline, the same order cannot be handed over twice.
   await typeCode(page, orders.b.code);
   await expect(page.getByRole("alert")).toContainText("这个订单已经取过货了");
+  // Back online: the queue syncs, and the list is fetched again (awaited before going offline again).
+  const listRefreshed = page.waitForResponse((r) => r.url().endsWith("/api/v1/leader/pickups") && r.request().method() === "GET");
   await context.setOffline(false);
   await expect(banner).toBeHidden({ timeout: 15_000 });
+  expect((await listRefreshed).ok()).toBe(true);
   const bOnServer = await page.request.get(`/api/v1/leader/pickups/${orders.b.code}`);
   expect(bOnServer.status()).toBe(200);
   expect((await bOnServer.json()).order).toMatchObject({ status: "picked_up", refusal: "already_collected" });
