@@ -462,6 +462,7 @@ const enConsole = {
       ship: "Shipped",
       arrive: "Arrived at pickup point",
       pick_up: "Collected",
+      pick_up_partial: "Part collected",
       complete: "Completed",
       request_refund: "Refund requested",
       approve_refund: "Refund approved",

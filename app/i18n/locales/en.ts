@@ -305,6 +305,7 @@ const en = {
       ship: "Shipped by the merchant",
       arrive: "Arrived at the pickup point",
       pick_up: "Collected",
+      pick_up_partial: "Part of the order collected",
       complete: "Completed",
       request_refund: "Refund requested",
       approve_refund: "Refund approved",

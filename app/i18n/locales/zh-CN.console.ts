@@ -456,6 +456,7 @@ const zhCNConsole = {
       ship: "已发货",
       arrive: "已到自提点",
       pick_up: "已提货",
+      pick_up_partial: "部分提货",
       complete: "已完成",
       request_refund: "申请退款",
       approve_refund: "同意退款",

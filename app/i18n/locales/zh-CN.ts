@@ -298,6 +298,7 @@ const zhCN = {
       ship: "商家已发货",
       arrive: "已到达自提点",
       pick_up: "已取货",
+      pick_up_partial: "已取走部分商品",
       complete: "订单完成",
       request_refund: "申请退款",
       approve_refund: "退款已同意",
