@@ -1,13 +1,17 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData } from "@remix-run/react";
-import { Phone } from "lucide-react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ChevronRight, PackageX, Phone } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";
 import { CutoffCountdown } from "~/components/leader/cutoff-countdown";
+import { InstallPrompt } from "~/components/leader/install-prompt";
+import { NOTIFIED_PARAM, NotifyCustomersButton } from "~/components/leader/notify-customers-button";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { formatBusinessDate, isHistoryDate, relativeDay, shanghaiClock, waitingFor } from "~/modules/leaders/today";
 import { getLeaderToday } from "~/modules/leaders/today.server";
+import { countUncollected } from "~/modules/leaders/uncollected.server";
+import { countCustomersToNotify } from "~/modules/notifications/ready-notices.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -20,17 +24,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const now = Date.now();
   const date = new URL(request.url).searchParams.get("date");
   if (date !== null && !isHistoryDate(date, now)) throw data({ error: "date_out_of_range" }, { status: 400 });
-  return {
-    point: { name: point.name, area: point.area },
-    today: await getLeaderToday(context, point.id, { date: date ?? undefined, now }),
-    locale: resolveLocale(request),
-  };
+  const [today, waitingToNotify, uncollected] = await Promise.all([
+    getLeaderToday(context, point.id, { date: date ?? undefined, now }),
+    countCustomersToNotify(context, point.id),
+    countUncollected(context, point.id),
+  ]);
+  return { point: { name: point.name, area: point.area }, today, waitingToNotify, uncollected, locale: resolveLocale(request) };
 }
 
 /** The leader's landing page: this cycle's orders, the cut-off countdown, totals, who still has to collect; history by day. */
 export default function LeaderToday() {
   const { t } = useTranslation();
-  const { point, today, locale } = useLoaderData<typeof loader>();
+  const { point, today, waitingToNotify, uncollected, locale } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
   const { cycle, counts } = today;
   const dayWord = (date: string) => {
     const rel = relativeDay(date, today.now);
@@ -49,7 +55,15 @@ export default function LeaderToday() {
         </Link>
       </section>
 
-      {/* ── Lead's slot (issue #5): the install prompt and the notify-customers button go here, above the cycle card. ── */}
+      <InstallPrompt />
+      {waitingToNotify.orders > 0 || params.has(NOTIFIED_PARAM) ? <NotifyCustomersButton waiting={waitingToNotify} /> : null}
+      {uncollected > 0 ? (
+        <Link to="/leader/uncollected" className="card flex min-h-14 items-center gap-3 border border-price/40 bg-price-50">
+          <PackageX aria-hidden className="size-6 shrink-0 text-price" />
+          <span className="flex-1 font-medium">{t("leader.today.uncollected", { count: uncollected })}</span>
+          <ChevronRight aria-hidden className="size-5 text-muted" />
+        </Link>
+      ) : null}
 
       <section aria-labelledby="cycle-title" className="card space-y-2">
         <h2 id="cycle-title" className="text-lg font-semibold">

@@ -663,6 +663,7 @@ const enConsole = {
         commissionHint: "Pending, settled and withdrawal requests",
       },
     },
+    today: { uncollected_one: "{{count}} order not collected in time: deal with it", uncollected_other: "{{count}} orders not collected in time: deal with them" },
     install: {
       title: "Add the leader app to your home screen",
       body: "Open it like an app: it starts faster and hand-overs work on a poor connection.",

@@ -657,6 +657,7 @@ const zhCNConsole = {
         commissionHint: "待结算、已结算和提现申请",
       },
     },
+    today: { uncollected_one: "{{count}} 个订单超时未取，去处理", uncollected_other: "{{count}} 个订单超时未取，去处理" },
     install: {
       title: "把团长工作台添加到主屏幕",
       body: "像 App 一样从桌面打开，启动更快，网络不好时也能核销。",

@@ -199,3 +199,11 @@ export async function finishUncollectedOrders(ctx: Pick<AppContext, "db" | "env"
     sql`UPDATE orders AS o SET status = 'refunded', updated_at = ${now} WHERE ${due}`,
   ]);
 }
+
+/** How many of the point's orders are flagged uncollected and still waiting (for the Today page). */
+export async function countUncollected(ctx: AppContext, pickupPointId: string): Promise<number> {
+  const [row] = await ctx.db.all<{ n: number }>(
+    sql`SELECT count(*) AS n FROM orders WHERE pickup_point_id = ${pickupPointId} AND status = 'ready_for_pickup' AND uncollected_at IS NOT NULL`,
+  );
+  return Number(row?.n ?? 0);
+}
