@@ -4,7 +4,7 @@ import { DEMO, expect, expectNoSeriousA11yViolations, signInWithPhone, test } fr
 
 // Two shoppers no other journey uses: one becomes a leader, the other joins through the invite link.
 const applicant = DEMO.shopper(10);
-const neighbour = DEMO.shopper(11);
+const neighbour = DEMO.shopper(2);
 const point = { name: "绿地小区驿站", area: "闵行区 · 绿地小区", address: "上海市闵行区七莘路 100 弄 8 号楼", lat: 31.1123, lng: 121.3811 };
 // A PNG by its signature: the server checks the bytes, not the name.
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1]);

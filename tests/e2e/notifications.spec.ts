@@ -5,7 +5,7 @@ import path from "node:path";
 import { DEMO, expect, expectNoSeriousA11yViolations, signInWithPassword, signInWithPhone, test } from "./fixtures";
 
 /** 何师傅 (no other journey uses this phone) buys at 幸福里社区团购点, whose leader is 陈团长 (leader3). */
-const shopper = DEMO.shopper(9);
+const shopper = DEMO.shopper(6);
 const HAPPY_LANE = "pkp_demohappylane0000000";
 const STRAWBERRY = "sku_demostrawberry000001"; // ¥39.90
 
