@@ -186,6 +186,7 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   const banner = page.getByTestId("offline-banner");
   await expect(banner).toContainText("离线中");
   await expect(banner).toContainText("1 笔核销待同步");
+  await expectNoSeriousA11yViolations(page);
   // Offline, the same order cannot be handed over twice.
   await typeCode(page, orders.b.code);
   await expect(page.getByRole("alert")).toContainText("这个订单已经取过货了");
@@ -218,6 +219,7 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   await expect(conflicts).toContainText(`${SHOPPER.name} · ${TOMATO.title} ×1`, { timeout: 15_000 });
   await expect(conflicts).toContainText("这个订单已经取过货了");
   await expect(banner).toBeHidden();
+  await expectNoSeriousA11yViolations(page);
   await conflicts.getByRole("button", { name: `关闭 ${SHOPPER.name} 的提示` }).click();
   await expect(conflicts).toBeHidden();
   expect((await listRefreshedAgain).ok()).toBe(true);
