@@ -56,7 +56,7 @@ export const PickupListResponse = v.object({
     v.array(v.object({ digest: v.string(), refusal: v.picklist(["not_arrived", "already_collected"]) })),
     v.description("Codes of the point's orders that cannot be handed over now, and why"),
   ),
-  recorded: v.pipe(v.array(v.string()), v.description("clientRefs (Idempotency-Keys) of hand-overs recorded in the last three days")),
+  recorded: v.pipe(v.array(v.string()), v.description("clientRefs (Idempotency-Keys) of hand-overs recorded in the last three days (never applied twice on the device)")),
 });
 
 export const PickupLookupResponse = v.object({

@@ -88,7 +88,6 @@ export default function LeaderHandover() {
   const [notice, setNotice] = useState<Notice | null>(null);
   // A typed-code problem from a form post made before JavaScript ran, until the leader types again.
   const [typedError, setTypedError] = useState<string | null>(() => (actionData?.step === "error" && TYPED_ERRORS.has(actionData.error) ? actionData.error : null));
-  const noticeRef = useRef<HTMLDivElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
   const listRef = useRef(handover.list);
   listRef.current = handover.list;
@@ -125,10 +124,6 @@ export default function LeaderHandover() {
     else if (d.step === "lookup") setNotice({ kind: "refused", code: d.error! });
     else if (d.step === "error") setNotice({ kind: "refused", code: d.error });
   }, [lookup.state, lookup.data]);
-
-  useEffect(() => {
-    if (notice) noticeRef.current?.focus();
-  }, [notice]);
 
   const confirm = async (code: string, order: CardOrder, lines: RequestedLine[]) => {
     const units = lines.reduce((s, l) => s + l.quantity, 0);
@@ -227,9 +222,8 @@ export default function LeaderHandover() {
         )}
       </section>
 
-      <div ref={noticeRef} tabIndex={-1} className="outline-none">
-        {shownNotice ? <NoticeBox notice={shownNotice} /> : null}
-      </div>
+      {/* Announced by its role (status or alert); focus stays where the leader is working. */}
+      {shownNotice ? <NoticeBox notice={shownNotice} /> : null}
 
       {shownOrder ? (
         <OrderCard

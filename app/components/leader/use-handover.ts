@@ -37,7 +37,6 @@ export function useHandover(pointName: string, serverList: PickupList) {
   const [online, setOnline] = useState(true);
   const [syncing, setSyncing] = useState(false);
   const [signedOut, setSignedOut] = useState(false);
-  const [loaded, setLoaded] = useState(false);
   const syncingRef = useRef(false);
   const retryTimer = useRef<ReturnType<typeof setTimeout>>();
 
@@ -100,10 +99,7 @@ export function useHandover(pointName: string, serverList: PickupList) {
     window.addEventListener("online", goOnline);
     window.addEventListener("offline", goOffline);
     document.addEventListener("visibilitychange", visible);
-    void refresh().then(() => {
-      setLoaded(true);
-      void syncNow();
-    });
+    void refresh().then(() => syncNow());
     return () => {
       window.removeEventListener("online", goOnline);
       window.removeEventListener("offline", goOffline);
@@ -180,5 +176,5 @@ export function useHandover(pointName: string, serverList: PickupList) {
     [pointId],
   );
 
-  return { list, base, queue, conflicts, online, syncing, signedOut, loaded, confirm, syncNow, dismiss };
+  return { list, queue, conflicts, online, syncing, signedOut, confirm, syncNow, dismiss };
 }

@@ -23,8 +23,13 @@ import {
 } from "./handover";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Collected orders stay in the list this long, so a second scan is refused as "already collected" offline too. */
-const COLLECTED_KEPT_MS = 3 * DAY_MS;
+/**
+ * Collected orders stay in the list (as digests) this long, so a second scan is refused as "already
+ * collected" offline too; each costs a decryption per list, so not longer.
+ */
+const COLLECTED_KEPT_MS = 2 * DAY_MS;
+/** Hand-overs the list names as recorded: as long as a device keeps synced ones (handover-store). */
+const RECORDED_KEPT_MS = 3 * DAY_MS;
 /** Codes that match nothing at the leader's own point: a few mistypes are normal, guessing is not. */
 const MISS_RULES: RateRule[] = [{ name: "handover-miss-10m", limit: 30, windowMs: 10 * 60_000 }];
 /**
@@ -84,7 +89,7 @@ function listLines(lines: readonly LineRow[]): PickupListLine[] {
  * The hand-over page's list for one pickup point, built so that scanning a code needs no round
  * trip: every order waiting at the point (customer, lines, what remains) with a digest of its
  * pickup code, plus digests of the point's orders that cannot be handed over now (goods not
- * arrived yet; collected in the last three days), so the page can refuse those offline too.
+ * arrived yet; collected in the last two days), so the page can refuse those offline too.
  *
  * Trade-off: the digest is SHA-256 of `<pointId>:<code>` and codes are 8 digits, so anyone holding
  * the list could recover the codes by trying all 10^8 of them. It is therefore treated as the codes
@@ -96,6 +101,7 @@ function listLines(lines: readonly LineRow[]): PickupListLine[] {
  */
 export async function getPickupList(ctx: AppContext, pickupPointId: string, now = Date.now()): Promise<PickupList> {
   const since = now - COLLECTED_KEPT_MS;
+  const recordedSince = now - RECORDED_KEPT_MS;
   const [orders, lines, recorded] = await readBatch<[OrderRow, LineRow, { client_ref: string }]>(ctx, [
     sql`SELECT ${ORDER_COLUMNS} FROM orders o JOIN users u ON u.id = o.user_id
       WHERE o.pickup_point_id = ${pickupPointId}
@@ -103,7 +109,7 @@ export async function getPickupList(ctx: AppContext, pickupPointId: string, now 
       ORDER BY o.created_at LIMIT 3000`,
     sql`SELECT l.id, l.order_id, l.title, l.spec, l.quantity, l.refunded_qty, l.picked_up_qty FROM order_lines l JOIN orders o ON o.id = l.order_id
       WHERE o.pickup_point_id = ${pickupPointId} AND o.status = 'ready_for_pickup' ORDER BY l.order_id, l.rowid`,
-    sql`SELECT client_ref FROM pickup_handovers WHERE pickup_point_id = ${pickupPointId} AND created_at >= ${since}`,
+    sql`SELECT client_ref FROM pickup_handovers WHERE pickup_point_id = ${pickupPointId} AND created_at >= ${recordedSince}`,
   ]);
   const linesByOrder = new Map<string, LineRow[]>();
   for (const l of lines) (linesByOrder.get(l.order_id) ?? linesByOrder.set(l.order_id, []).get(l.order_id)!).push(l);

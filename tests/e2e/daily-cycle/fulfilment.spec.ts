@@ -110,7 +110,7 @@ test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage ref
   await expect(main).toContainText(/已退款 ¥\d+\.\d{2}/);
 });
 
-test("daily cycle: the leader hands orders over by typed code (part, then the rest), offline (synced later) and by QR through the camera", async ({ browser, consoleGuard, baseURL }, testInfo) => {
+test("daily cycle: the leader hands orders over by typed code (part, then the rest), offline (synced later; a conflict reported) and by QR through the camera", async ({ browser, consoleGuard, baseURL }, testInfo) => {
   test.setTimeout(150_000);
   await handoverJourney(browser, consoleGuard, handoverOrders, testInfo, baseURL!);
 });

@@ -3,11 +3,12 @@
  * paid before that journey's cut-off (a cut-off runs once a day and locks every paid order), and
  * files of one project may run in parallel, so the two journeys share one file.
  *
- * A shopper orders three times for 幸福里社区团购点 (`placeHandoverOrders`, before the cut-off). After
+ * A shopper orders four times for 幸福里社区团购点 (`placeHandoverOrders`, before the cut-off). After
  * the cut-off the merchant ships the point's batch and 陈团长 confirms its arrival; then on a
  * phone (`handoverJourney`): Today lists the customers; order A is handed over by typed code,
  * part first and then the rest; order B offline (queued, synced when the connection returns,
  * collected on the server); the hand-over page opens offline from a cold start with its list;
+ * order D is confirmed offline while another phone hands it over, and the sync reports the conflict;
  * order C is scanned as a QR code through Chromium's fake camera (a Y4M video made from the
  * order's own QR), which on Linux exercises the jsQR fallback (no BarcodeDetector there).
  */
@@ -15,7 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type TestInfo }
 import { writeFileSync } from "node:fs";
 // @ts-expect-error -- qrcode's core has no type declarations (see app/lib/qr.server.ts)
 import QRCodeCore from "qrcode/lib/core/qrcode.js";
-import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, signInWithPhone } from "../fixtures";
+import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, RESOURCE_STATUS, signInWithPhone } from "../fixtures";
 
 export const HAPPY = { id: "pkp_demohappylane0000000", name: "幸福里社区团购点" };
 const LEADER = { email: "leader3@demo.tuangou.test", name: "陈团长" };
@@ -32,11 +33,12 @@ export interface HandoverOrders {
   a: HandoverOrder;
   b: HandoverOrder;
   c: HandoverOrder;
+  d: HandoverOrder;
 }
 
 const MOBILE = { locale: "zh-CN", timezoneId: "Asia/Shanghai", viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } as const;
 
-/** The shopper's three orders for 幸福里, paid at the sandbox cashier; their pickup codes from the order page. */
+/** The shopper's four orders for 幸福里, paid at the sandbox cashier; their pickup codes from the order page. */
 export async function placeHandoverOrders(browser: Browser, guard: ConsoleGuard): Promise<HandoverOrders> {
   const context = await browser.newContext(MOBILE);
   guard.watch(context);
@@ -62,8 +64,9 @@ export async function placeHandoverOrders(browser: Browser, guard: ConsoleGuard)
   ]);
   const b = await order([[EGGS.sku, 1]]);
   const c = await order([[GREENS.sku, 1]]);
+  const d = await order([[TOMATO.sku, 1]]);
   await context.close();
-  return { a, b, c };
+  return { a, b, c, d };
 }
 
 async function signedInContext(browser: Browser, guard: ConsoleGuard, email: string, options: Parameters<Browser["newContext"]>[0] = MOBILE, baseURL?: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -183,6 +186,7 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   const banner = page.getByTestId("offline-banner");
   await expect(banner).toContainText("离线中");
   await expect(banner).toContainText("1 笔核销待同步");
+  await expectNoSeriousA11yViolations(page);
   // Offline, the same order cannot be handed over twice.
   await typeCode(page, orders.b.code);
   await expect(page.getByRole("alert")).toContainText("这个订单已经取过货了");
@@ -196,6 +200,29 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   expect((await bOnServer.json()).order).toMatchObject({ status: "picked_up", refusal: "already_collected" });
   const aOnServer = await page.request.get(`/api/v1/leader/pickups/${orders.a.code}`);
   expect((await aOnServer.json()).order.status).toBe("picked_up");
+
+  // D: confirmed here offline while another phone (online) hands it over too. The sync finds it
+  // collected (the server answers 409, which Chromium logs) and reports that; the leader dismisses it.
+  guard.allow(RESOURCE_STATUS(409), "/api/v1/leader/pickups");
+  await context.setOffline(true);
+  await typeCode(page, orders.d.code);
+  await card.getByRole("button", { name: "确认交付 1 件" }).click();
+  await expect(banner).toContainText("1 笔核销待同步");
+  const otherPhone = await page.request.post("/api/v1/leader/pickups", {
+    data: { code: orders.d.code },
+    headers: { Origin: new URL(page.url()).origin, "Idempotency-Key": `other-phone-${orders.d.code}` },
+  });
+  expect(otherPhone.status()).toBe(201);
+  const listRefreshedAgain = page.waitForResponse((r) => r.url().endsWith("/api/v1/leader/pickups") && r.request().method() === "GET");
+  await context.setOffline(false);
+  const conflicts = page.getByRole("region", { name: "这些离线核销没有同步成功" });
+  await expect(conflicts).toContainText(`${SHOPPER.name} · ${TOMATO.title} ×1`, { timeout: 15_000 });
+  await expect(conflicts).toContainText("这个订单已经取过货了");
+  await expect(banner).toBeHidden();
+  await expectNoSeriousA11yViolations(page);
+  await conflicts.getByRole("button", { name: `关闭 ${SHOPPER.name} 的提示` }).click();
+  await expect(conflicts).toBeHidden();
+  expect((await listRefreshedAgain).ok()).toBe(true);
 
   // A cold start without a connection: the hand-over page opens with its list (C still waiting).
   await context.setOffline(true);
