@@ -5,11 +5,13 @@ import { registerConsoleMessages } from "./console-messages";
 import { registerMessages } from "./i18n";
 import en from "./locales/en";
 import enApi from "./locales/en.api";
+import enConsole from "./locales/en.console";
 import zhCNApi from "./locales/zh-CN.api";
 
 export function registerAllLocales(): void {
   registerMessages("en", "core", en);
   registerConsoleMessages();
+  registerMessages("en", "console", enConsole);
   registerMessages("zh-CN", "api", zhCNApi);
   registerMessages("en", "api", enApi);
 }

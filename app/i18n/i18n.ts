@@ -44,8 +44,13 @@ export type MessagePart = "core" | "console" | "api";
 
 const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
 const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
-const lazyCore: Partial<Record<Locale, () => Promise<{ default: Messages }>>> = {
-  en: () => import("./locales/en"),
+/**
+ * Languages loaded on demand in the browser: the core, and the consoles' part with it (a few kB
+ * gzipped, so a console page in that language hydrates complete; storefront readers of that
+ * language load it too, Chinese readers of the consoles never do).
+ */
+const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }]>>> = {
+  en: () => Promise.all([import("./locales/en"), import("./locales/en.console")]),
 };
 
 const instances = new Map<Locale, I18n>();
@@ -65,11 +70,13 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads a language's core translations (a network fetch in the browser the first time). */
+/** Loads a language's core and console translations (a network fetch in the browser the first time). */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const load = lazyCore[locale];
-  if (isLocaleLoaded(locale) || !load) return;
-  registerMessages(locale, "core", (await load()).default);
+  const load = lazyParts[locale];
+  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console")) || !load) return;
+  const [core, console] = await load();
+  registerMessages(locale, "core", core.default);
+  registerMessages(locale, "console", console.default);
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

@@ -35,5 +35,17 @@ test("leader: lands on the pickup point, an invalid closing time is refused, a v
   await expect(summary).toContainText(`${leader.open}–20:30`);
   await expect(page.getByLabel("关门时间")).toHaveValue("20:30");
 
+  // In English the console pages load their strings with the English core (a lazy chunk): the
+  // switch, a cold load and a client-side navigation all render complete, with no console error.
+  await page.goto("/leader/me");
+  await page.getByRole("banner").locator("button", { hasText: /^English$/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Me" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("link", { name: /Pickup point details/ })).toBeVisible();
+  await page.getByRole("link", { name: /Pickup point details/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My pickup point" })).toBeVisible();
+  await page.getByRole("banner").locator("button", { hasText: /^中文$/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "我的自提点" })).toBeVisible();
+
   await expectForbidden(page, consoleGuard, "/admin");
 });
