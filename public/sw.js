@@ -12,7 +12,7 @@
 // Web Push: showing pushed notifications and opening their links (public/sw-push.js).
 importScripts("/sw-push.js");
 
-const VERSION = "v4";
+const VERSION = "v5";
 const SHELL_CACHE = `shell-${VERSION}`;
 const PAGE_CACHE = `pages-${VERSION}`;
 const DATA_CACHE = `data-${VERSION}`;
@@ -104,6 +104,39 @@ function networkFirst(event, cacheName, max, after) {
   );
 }
 
+function keepManifest(event, request, response) {
+  if (response.status === 200) {
+    const copy = response.clone();
+    event.waitUntil(
+      caches
+        .open(DATA_CACHE)
+        .then((cache) => cache.put(request, copy))
+        .then(() => trim(DATA_CACHE, MAX_DATA)),
+    );
+  }
+  return response;
+}
+
+/**
+ * Remix asks /__manifest?p=…&version=… for the routes behind the links on screen. Offline, the
+ * exact question has rarely been asked before (the links differ page to page), so the answer is
+ * every route this build version ever told us about — the union of the kept answers (route id →
+ * entry; Remix patches in only the ones it lacks). Never an error: a link whose route is unknown
+ * falls back to a document navigation, which the page cache answers.
+ */
+async function offlineManifest(url) {
+  const cache = await caches.open(DATA_CACHE);
+  const version = url.searchParams.get("version");
+  const routes = {};
+  for (const key of await cache.keys()) {
+    const keyUrl = new URL(key.url);
+    if (keyUrl.pathname !== "/__manifest" || keyUrl.searchParams.get("version") !== version) continue;
+    const kept = await cache.match(key);
+    if (kept) Object.assign(routes, await kept.json().catch(() => ({})));
+  }
+  return new Response(JSON.stringify(routes), { headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" } });
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
@@ -128,7 +161,11 @@ self.addEventListener("fetch", (event) => {
   }
 
   // The leader app's loader data and the route manifest Remix discovers routes with.
-  if ((url.pathname.endsWith(".data") && isLeaderPath(url.pathname.slice(0, -".data".length))) || url.pathname === "/__manifest") {
+  if (url.pathname === "/__manifest") {
+    event.respondWith(fetch(request).then((response) => keepManifest(event, request, response), () => offlineManifest(url)));
+    return;
+  }
+  if (url.pathname.endsWith(".data") && isLeaderPath(url.pathname.slice(0, -".data".length))) {
     const page = url.pathname.slice(0, -".data".length);
     networkFirst(event, DATA_CACHE, MAX_DATA, KEEP_DOCUMENT.includes(page) ? () => refreshDocument(page) : undefined);
     return;

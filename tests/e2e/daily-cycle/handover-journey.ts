@@ -135,6 +135,12 @@ export async function handoverJourney(browser: Browser, guard: ConsoleGuard, ord
   await page.getByRole("button", { name: "确认到货" }).first().click();
   await expect(page.getByRole("status")).toContainText("已确认到货");
 
+  // The leader tells the customers their orders are ready (in-app + push), once.
+  const notify = page.getByRole("region", { name: "通知顾客取货" });
+  await notify.getByRole("button", { name: "通知顾客取货" }).click();
+  await expect(notify.getByRole("status")).toHaveText(/^已通知 \d+ 位顾客来取货$/);
+  await expect(notify.getByRole("button", { name: "通知顾客取货" })).toBeDisabled();
+
   // Today: the customer is waiting, with a tap-to-call number; the countdown shows.
   await page.goto("/leader");
   await expect(page.getByRole("heading", { level: 1, name: "今日" })).toBeVisible();
