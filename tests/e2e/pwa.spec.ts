@@ -45,16 +45,19 @@ test("pwa: leader pages link the leader manifest", async ({ page, request }) => 
 
   // The install prompt appears when the browser offers installation, and installs on the button.
   await page.goto("/leader/me");
-  await page.evaluate(() => {
-    const event = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => Promise<void>; userChoice: Promise<{ outcome: string }> };
-    event.prompt = async () => {
-      (window as unknown as { prompted: boolean }).prompted = true;
-    };
-    event.userChoice = Promise.resolve({ outcome: "accepted" });
-    window.dispatchEvent(event);
-  });
+  // The browser fires the event whenever it likes; the prompt listens once hydrated, so offer it until seen.
   const install = page.getByRole("region", { name: "把团长工作台添加到主屏幕" });
-  await expect(install).toBeVisible();
+  await expect(async () => {
+    await page.evaluate(() => {
+      const event = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => Promise<void>; userChoice: Promise<{ outcome: string }> };
+      event.prompt = async () => {
+        (window as unknown as { prompted: boolean }).prompted = true;
+      };
+      event.userChoice = Promise.resolve({ outcome: "accepted" });
+      window.dispatchEvent(event);
+    });
+    await expect(install).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await install.getByRole("button", { name: "添加到主屏幕" }).click();
   await expect(install).toBeHidden();
   expect(await page.evaluate(() => (window as unknown as { prompted?: boolean }).prompted)).toBe(true);
