@@ -158,10 +158,15 @@ describe("hand-over by typed code on the page (works without JavaScript)", () =>
     expect((await events(o.id)).at(-1)).toEqual({ event: "pick_up", from_status: "ready_for_pickup", to_status: "picked_up" });
     expect((await row<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'pickup.handover' AND entity_id = ?", o.id))!.n).toBe(1);
 
+    // The shopper gets a receipt in their inbox.
+    const receipt = "SELECT count(*) AS n FROM notifications n JOIN orders o ON o.user_id = n.user_id AND o.id = ? WHERE n.kind = 'order.picked_up' AND n.link = '/orders/' || o.id";
+    expect((await row<{ n: number }>(receipt, o.id))!.n).toBe(1);
+
     // The same form posted again (a double tap, a reload): the same outcome, nothing more.
     const again = await leader.post("/leader/handover", confirm);
     expect(again.status).toBe(200);
     expect((await row<{ n: number }>("SELECT count(*) AS n FROM pickup_handovers WHERE order_id = ?", o.id))!.n).toBe(1);
+    expect((await row<{ n: number }>(receipt, o.id))!.n).toBe(1);
     // Looking it up now: refused, distinctly.
     const collected = await leader.post("/leader/handover", { intent: "lookup", code: o.code });
     expect(collected.status).toBe(409);

@@ -43,6 +43,11 @@ const messages = {
         },
       },
       order: {
+        picked_up: {
+          title: "Collected",
+          body_one: "1 item of order {{orderId}} was handed over at the pickup point. Something wrong? Ask for after-sales on the order page.",
+          body_other: "{{count}} items of order {{orderId}} were handed over at the pickup point. Something wrong? Ask for after-sales on the order page.",
+        },
         uncollected: {
           title: "Your order is waiting",
           body: "Your order {{orderId}} has been waiting at the pickup point for more than {{days}} days. Please collect it soon; if it stays much longer the leader may send it back.",

@@ -30,6 +30,7 @@ const messages = {
         },
       },
       order: {
+        picked_up: { title: "已取货", body_other: "订单 {{orderId}} 已在自提点交付 {{count}} 件商品。如有问题，可在订单页申请售后。" },
         uncollected: { title: "订单待取货", body: "您的订单 {{orderId}} 已到自提点超过 {{days}} 天，请尽快取货；长时间未取，团长可能将商品退回。" },
         uncollected_returned: { title: "超时未取，已退回", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回，{{amount}} 将原路退回。" },
         uncollected_forfeited: { title: "超时未取，订单已完成", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回。按平台规则本单不退款，订单已完成。" },

@@ -8,6 +8,7 @@ import { decryptField, lookupHash, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Failure, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
+import { notify } from "~/modules/notifications/notify.server";
 import {
   pickupCodeDigest,
   planHandover,
@@ -393,6 +394,11 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
   }
   const after = await remainingOf(ctx, orderId);
   const [closing] = await ctx.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM order_events WHERE order_id = ${orderId} AND event = 'pick_up' AND note = ${handoverId}`);
+  const units = plan.lines.reduce((sum, l) => sum + l.quantity, 0);
+  // The shopper hears of it (a receipt: "collected N items"); a failure never undoes the hand-over.
+  await notify(ctx, [{ userId: order.user_id, kind: "order.picked_up", data: { orderId, count: units }, link: `/orders/${orderId}` }]).catch((error) =>
+    console.warn(`pickup notice for ${orderId} not sent`, error),
+  );
   return ok({
     handoverId,
     clientRef: input.clientRef,

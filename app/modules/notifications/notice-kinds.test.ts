@@ -10,6 +10,13 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "leader.batch_shipped": { batchId: "dlb_x", merchant: "鲜果坊", date: "2026-11-26", count: 1 },
   "merchant.batch_arrived": { batchId: "dlb_x", point: "阳光花园便利店", date: "2026-11-26", count: 0 },
   "order.ready_for_pickup": { orderId: "ord_x", point: "阳光花园便利店", open: "08:00", close: "21:00" },
+  "leader.application_approved": { point: "绿地小区便民驿站", code: "K7M2Q9XD" },
+  "leader.application_rejected": { point: "绿地小区便民驿站", reason: "照片看不清" },
+  "leader.orders_uncollected": { count: 2, days: 3 },
+  "order.picked_up": { orderId: "ord_x", count: 2 },
+  "order.uncollected": { orderId: "ord_x", days: 3 },
+  "order.uncollected_returned": { orderId: "ord_x", amount: "¥12.34" },
+  "order.uncollected_forfeited": { orderId: "ord_x" },
 };
 
 describe("renderNotice", () => {

@@ -5,7 +5,19 @@
  */
 import type { Urgency } from "./web-push";
 
-export const NOTICE_KINDS = ["leader.new_order", "leader.batch_shipped", "merchant.batch_arrived", "order.ready_for_pickup"] as const;
+export const NOTICE_KINDS = [
+  "leader.new_order",
+  "leader.batch_shipped",
+  "leader.application_approved",
+  "leader.application_rejected",
+  "leader.orders_uncollected",
+  "merchant.batch_arrived",
+  "order.ready_for_pickup",
+  "order.picked_up",
+  "order.uncollected",
+  "order.uncollected_returned",
+  "order.uncollected_forfeited",
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export type NoticeData = Record<string, string | number>;
