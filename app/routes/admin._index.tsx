@@ -23,9 +23,9 @@ export default function AdminHome() {
     { key: "leaders", value: counts.leaders, to: "/admin/users?role=leader" },
     { key: "merchants", value: counts.merchants, to: "/admin/users?role=merchant" },
     { key: "products", value: counts.products },
-    { key: "pendingMerchants", value: counts.pendingMerchants },
-    { key: "pendingPoints", value: counts.pendingPoints },
-    { key: "pendingProducts", value: counts.pendingProducts },
+    { key: "pendingMerchants", value: counts.pendingMerchants, to: "/admin/merchants" },
+    { key: "pendingPoints", value: counts.pendingPoints, to: "/admin/leaders" },
+    { key: "pendingProducts", value: counts.pendingProducts, to: "/admin/products" },
   ];
   return (
     <div className="space-y-4">

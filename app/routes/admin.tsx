@@ -5,27 +5,28 @@ import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
+import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "admin");
-  return { userName: user.displayName };
+  return { userName: user.displayName, queues: await getReviewQueueCounts(context) };
 }
 
-const NAV = [
+const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; queue?: "merchants" | "leaders" | "products" }> = [
   { to: "/admin", key: "admin.nav.dashboard", icon: LayoutDashboard, end: true },
   { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false },
-  { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false },
-  { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false },
-  { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false },
+  { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false, queue: "merchants" },
+  { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false, queue: "leaders" },
+  { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false, queue: "products" },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false },
 ];
 
 export default function AdminLayout() {
   const { t } = useTranslation();
-  const { userName } = useLoaderData<typeof loader>();
+  const { userName, queues } = useLoaderData<typeof loader>();
   return (
     <div className="min-h-dvh">
       <RoleHeader area="admin" userName={userName} />
@@ -43,6 +44,12 @@ export default function AdminLayout() {
                 >
                   <item.icon aria-hidden className="size-5" />
                   {t(item.key)}
+                  {item.queue && queues[item.queue] > 0 ? (
+                    <span className="tabular ml-auto min-w-6 rounded-full bg-price px-1.5 text-center text-xs leading-6 font-bold text-white">
+                      <span aria-hidden>{queues[item.queue]}</span>
+                      <span className="sr-only">{t("admin.nav.waiting", { count: queues[item.queue] })}</span>
+                    </span>
+                  ) : null}
                 </NavLink>
               </li>
             ))}

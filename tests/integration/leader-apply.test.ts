@@ -160,6 +160,12 @@ describe("applying to become a leader", () => {
     expect(await leader.text()).toContain("你已经是团长了");
     expect((await one<{ n: number }>("SELECT count(*) AS n FROM pickup_points WHERE name IN ('第二个驿站', '张团长的第二个点')")).n).toBe(0);
     expect(await photoKeys()).toHaveLength(1);
+
+    // The admin's navigation shows the queue waiting, on every admin page; the home links to it.
+    const waiting = (await one<{ n: number }>("SELECT count(*) AS n FROM pickup_points WHERE status = 'pending'")).n;
+    expect(waiting).toBeGreaterThan(0);
+    for (const path of ["/admin", "/admin/users"]) expect(await (await as.admin!.get(path)).text()).toContain(`（${waiting} 项待审核）`);
+    expect(await (await as.admin!.get("/admin")).text()).toMatch(/待审自提点[\s\S]*?href="\/admin\/leaders"/);
   });
 });
 

@@ -706,7 +706,7 @@ const enConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "Overview", users: "Users", merchants: "Merchant reviews", products: "Product reviews", fulfilment: "Cut-off" },
+    nav: { dashboard: "Overview", users: "Users", merchants: "Merchant reviews", products: "Product reviews", fulfilment: "Cut-off", waiting_one: " ({{count}} waiting)", waiting_other: " ({{count}} waiting)" },
     dashboard: {
       title: "Platform overview",
       users: "Users",

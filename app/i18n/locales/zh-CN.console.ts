@@ -700,7 +700,7 @@ const zhCNConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "概览", users: "用户", merchants: "商家审核", products: "商品审核", fulfilment: "截单" },
+    nav: { dashboard: "概览", users: "用户", merchants: "商家审核", products: "商品审核", fulfilment: "截单", waiting_one: "（{{count}} 项待审核）", waiting_other: "（{{count}} 项待审核）" },
     dashboard: {
       title: "平台概览",
       users: "用户数",

@@ -29,3 +29,12 @@ export async function getPlatformCounts(ctx: AppContext) {
     pendingProducts: row.pending_products,
   };
 }
+
+/** What waits for a reviewer, per queue (the admin navigation shows these as badges). */
+export async function getReviewQueueCounts(ctx: AppContext): Promise<{ merchants: number; leaders: number; products: number }> {
+  const row = await ctx.db.get<{ merchants: number; leaders: number; products: number }>(sql`SELECT
+      (SELECT count(*) FROM merchants WHERE status = 'pending') AS merchants,
+      (SELECT count(*) FROM pickup_points WHERE status = 'pending') AS leaders,
+      (SELECT count(*) FROM products WHERE status = 'pending_review') AS products`);
+  return { merchants: Number(row.merchants), leaders: Number(row.leaders), products: Number(row.products) };
+}
