@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ReviewDecision } from "~/components/admin/review-decision";
 import * as v from "valibot";
 import { requirePermission } from "~/auth/guards.server";
 import { formatHours, LeaderErrors } from "~/components/leader-apply/fields";
@@ -159,40 +160,20 @@ export default function AdminLeaders() {
               {p.status === "rejected" && p.rejectReason ? <p className="text-sm text-danger">{t("leaderApply.admin.rejectReason", { reason: p.rejectReason })}</p> : null}
               <LeaderErrors id={`p-${p.id}-errors`} errors={otherErrors} summary />
               {p.status === "pending" ? (
-                <div className="flex flex-col gap-3 lg:flex-row lg:items-start">
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="approve" />
-                    <input type="hidden" name="pointId" value={p.id} />
-                    <button type="submit" className="btn-primary" disabled={busy} aria-label={t("leaderApply.admin.approveLabel", { point: p.name })}>
-                      {t("leaderApply.admin.approve")}
-                    </button>
-                  </Form>
-                  <Form method="post" className="flex flex-1 flex-col gap-2">
-                    <input type="hidden" name="intent" value="reject" />
-                    <input type="hidden" name="pointId" value={p.id} />
-                    <label htmlFor={`reason-${p.id}`} className="field-label">
-                      {t("leaderApply.admin.reason")}
-                    </label>
-                    <textarea
-                      id={`reason-${p.id}`}
-                      name="reason"
-                      rows={2}
-                      required
-                      minLength={2}
-                      maxLength={200}
-                      className="field-input py-2"
-                      aria-invalid={reasonErrors?.length ? true : undefined}
-                      aria-describedby={`reason-${p.id}-hint${reasonErrors?.length ? ` reason-${p.id}-error` : ""}`}
-                    />
-                    <p id={`reason-${p.id}-hint`} className="text-sm text-muted">
-                      {t("leaderApply.admin.reasonHint")}
-                    </p>
-                    <LeaderErrors id={`reason-${p.id}-error`} errors={reasonErrors} />
-                    <button type="submit" className="btn-secondary self-start" disabled={busy}>
-                      {t("leaderApply.admin.reject")}
-                    </button>
-                  </Form>
-                </div>
+                <ReviewDecision
+                  idField="pointId"
+                  id={p.id}
+                  busy={busy}
+                  reasonInvalid={Boolean(reasonErrors?.length)}
+                  reasonError={<LeaderErrors id={`reason-${p.id}-error`} errors={reasonErrors} />}
+                  text={{
+                    approve: t("leaderApply.admin.approve"),
+                    approveLabel: t("leaderApply.admin.approveLabel", { point: p.name }),
+                    reason: t("leaderApply.admin.reason"),
+                    reasonHint: t("leaderApply.admin.reasonHint"),
+                    reject: t("leaderApply.admin.reject"),
+                  }}
+                />
               ) : null}
             </li>
           );

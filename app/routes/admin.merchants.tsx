@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { ReviewDecision } from "~/components/admin/review-decision";
 import * as v from "valibot";
 import { requirePermission } from "~/auth/guards.server";
 import { rolesGrant } from "~/auth/permissions";
@@ -165,47 +166,20 @@ export default function AdminMerchants() {
               ) : null}
               <OnbErrors id={`m-${m.id}-errors`} errors={otherErrors} summary />
               {m.status === "pending" && canReview ? (
-                <div className="flex flex-col gap-3 lg:flex-row lg:items-start">
-                  <Form method="post">
-                    <input type="hidden" name="intent" value="approve" />
-                    <input type="hidden" name="merchantId" value={m.id} />
-                    <button
-                      type="submit"
-                      className="btn-primary"
-                      disabled={busy}
-                      aria-label={t("adminMerchants.approveLabel", {
-                        store: m.storeName,
-                      })}
-                    >
-                      {t("adminMerchants.approve")}
-                    </button>
-                  </Form>
-                  <Form method="post" className="flex flex-1 flex-col gap-2">
-                    <input type="hidden" name="intent" value="reject" />
-                    <input type="hidden" name="merchantId" value={m.id} />
-                    <label htmlFor={`reason-${m.id}`} className="field-label">
-                      {t("adminMerchants.reason")}
-                    </label>
-                    <textarea
-                      id={`reason-${m.id}`}
-                      name="reason"
-                      rows={2}
-                      required
-                      minLength={2}
-                      maxLength={200}
-                      className="field-input py-2"
-                      aria-invalid={reasonErrors?.length ? true : undefined}
-                      aria-describedby={`reason-${m.id}-hint${reasonErrors?.length ? ` reason-${m.id}-error` : ""}`}
-                    />
-                    <p id={`reason-${m.id}-hint`} className="text-sm text-muted">
-                      {t("adminMerchants.reasonHint")}
-                    </p>
-                    <OnbErrors id={`reason-${m.id}-error`} errors={reasonErrors} />
-                    <button type="submit" className="btn-secondary self-start" disabled={busy}>
-                      {t("adminMerchants.reject")}
-                    </button>
-                  </Form>
-                </div>
+                <ReviewDecision
+                  idField="merchantId"
+                  id={m.id}
+                  busy={busy}
+                  reasonInvalid={Boolean(reasonErrors?.length)}
+                  reasonError={<OnbErrors id={`reason-${m.id}-error`} errors={reasonErrors} />}
+                  text={{
+                    approve: t("adminMerchants.approve"),
+                    approveLabel: t("adminMerchants.approveLabel", { store: m.storeName }),
+                    reason: t("adminMerchants.reason"),
+                    reasonHint: t("adminMerchants.reasonHint"),
+                    reject: t("adminMerchants.reject"),
+                  }}
+                />
               ) : null}
             </li>
           );
