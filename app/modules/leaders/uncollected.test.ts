@@ -57,10 +57,11 @@ describe("uncollected refund plan", () => {
         expect(plan.parts.reduce((s, p) => s + p.amountFen, 0)).toBe(plan.amountFen);
         expect(plan.parts.reduce((s, p) => s + p.quantity, 0)).toBe(plan.units);
         expect(plan.amountFen).toBeLessThanOrEqual(plan.paidForUnitsFen);
-        // Exactly the rule: round half up of paid × bp / 10000.
+        // Exactly the rule: round half up of v = paid × bp / 10000, i.e. v − ½ < amount ≤ v + ½
+        // (an exact half rounds up), scaled by 20000 to stay in integers.
         const twice = BigInt(plan.paidForUnitsFen) * BigInt(bp) * 2n;
         const diff = BigInt(plan.amountFen) * 20_000n - twice;
-        expect(diff >= -10_000n && diff < 10_000n).toBe(true);
+        expect(diff > -10_000n && diff <= 10_000n).toBe(true);
         for (const p of plan.parts) {
           const l = lines.find((x) => x.id === p.lineId)!;
           expect(p.quantity).toBe(l.quantity - l.refundedQty - l.pickedUpQty);
@@ -71,6 +72,18 @@ describe("uncollected refund plan", () => {
         if (bp === 10_000 && lines.every((l) => l.pickedUpQty === 0)) expect(plan.amountFen).toBe(lines.reduce((s, l) => s + l.payableFen - l.refundedFen, 0));
       }),
     );
+  });
+
+  it("rounds an exact half up (the counterexample fast-check found for the bounds above)", () => {
+    const plan = planUncollectedRefund(
+      [
+        { id: "oli_0", quantity: 18, payableFen: 373_498, refundedQty: 12, refundedFen: 248_998, pickedUpQty: 1 },
+        { id: "oli_1", quantity: 1, payableFen: 0, refundedQty: 0, refundedFen: 0, pickedUpQty: 0 },
+      ],
+      2972,
+    );
+    // 5 open units paid 103 750 fen; 29.72 % of it is 30 834.5 → 30 835.
+    expect(plan).toMatchObject({ paidForUnitsFen: 103_750, amountFen: 30_835, units: 6 });
   });
 
   it("days waiting and the flagging instant", () => {
