@@ -30,6 +30,13 @@ export const PERMISSIONS = {
     /** The product review queue: approve (puts it on sale) or reject with a reason. */
     "review:product:any",
     "run:cutoff:any",
+    /** Disable or re-enable a user (a disabled user's sessions end at once). */
+    "update:user-status:any",
+    /** Assign admin sub-roles and change the sub-roles' permission sets. */
+    "manage:admin-roles:any",
+    "read:settings:any",
+    /** Analytics dashboards and their CSV exports. */
+    "read:analytics:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 

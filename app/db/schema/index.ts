@@ -8,3 +8,5 @@ export * from "./marketing";
 export * from "./orders";
 export * from "./fulfilment";
 export * from "./leaders";
+export * from "./admin";
+export * from "./analytics";
