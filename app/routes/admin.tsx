@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { LayoutDashboard, MapPinHouse, PackageCheck, Store, Truck, Users } from "lucide-react";
+import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -22,6 +22,10 @@ const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; qu
   { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false, queue: "leaders" },
   { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false, queue: "products" },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false },
+  { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false },
+  { to: "/admin/settings", key: "admin.nav.settings", icon: Settings, end: false },
+  { to: "/admin/roles", key: "admin.nav.roles", icon: ShieldCheck, end: false },
+  { to: "/admin/audit", key: "admin.nav.audit", icon: ScrollText, end: false },
 ];
 
 export default function AdminLayout() {

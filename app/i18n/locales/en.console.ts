@@ -3,6 +3,10 @@ import leaderApply from "./en.leader-apply";
 import notices from "./en.notices";
 import handover from "./en.leader-handover";
 import leaderMoney from "./en.leader-money";
+import adminUsers from "./en.admin-users";
+import adminSettings from "./en.admin-settings";
+import adminAnalytics from "./en.admin-analytics";
+import adminAudit from "./en.admin-audit";
 
 const enConsole = {
   // Leader app areas, each in its own file.
@@ -10,6 +14,11 @@ const enConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
+  // Admin console areas (issue 6), each in its own file.
+  ...adminUsers,
+  ...adminSettings,
+  ...adminAnalytics,
+  ...adminAudit,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "Become a merchant",
@@ -706,7 +715,7 @@ const enConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "Overview", users: "Users", merchants: "Merchant reviews", products: "Product reviews", fulfilment: "Cut-off", waiting_one: " ({{count}} waiting)", waiting_other: " ({{count}} waiting)" },
+    nav: { analytics: "Analytics", settings: "Settings", audit: "Audit log", roles: "Admin permissions", dashboard: "Overview", users: "Users", merchants: "Merchant reviews", products: "Product reviews", fulfilment: "Cut-off", waiting_one: " ({{count}} waiting)", waiting_other: " ({{count}} waiting)" },
     dashboard: {
       title: "Platform overview",
       users: "Users",

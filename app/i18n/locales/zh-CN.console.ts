@@ -3,6 +3,10 @@ import leaderApply from "./zh-CN.leader-apply";
 import notices from "./zh-CN.notices";
 import handover from "./zh-CN.leader-handover";
 import leaderMoney from "./zh-CN.leader-money";
+import adminUsers from "./zh-CN.admin-users";
+import adminSettings from "./zh-CN.admin-settings";
+import adminAnalytics from "./zh-CN.admin-analytics";
+import adminAudit from "./zh-CN.admin-audit";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
@@ -10,6 +14,11 @@ const zhCNConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
+  // Admin console areas (issue 6), each in its own file.
+  ...adminUsers,
+  ...adminSettings,
+  ...adminAnalytics,
+  ...adminAudit,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     link: "成为商家",
@@ -700,7 +709,7 @@ const zhCNConsole = {
     },
   },
   admin: {
-    nav: { dashboard: "概览", users: "用户", merchants: "商家审核", products: "商品审核", fulfilment: "截单", waiting_one: "（{{count}} 项待审核）", waiting_other: "（{{count}} 项待审核）" },
+    nav: { analytics: "数据分析", settings: "平台设置", audit: "操作日志", roles: "管理员权限", dashboard: "概览", users: "用户", merchants: "商家审核", products: "商品审核", fulfilment: "截单", waiting_one: "（{{count}} 项待审核）", waiting_other: "（{{count}} 项待审核）" },
     dashboard: {
       title: "平台概览",
       users: "用户数",
