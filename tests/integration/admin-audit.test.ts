@@ -83,9 +83,9 @@ describe("the audit log page", () => {
     const seen: string[] = [];
     let url: string | null = "/admin/audit?from=2026-01-05&to=2026-01-05";
     for (let guard = 0; url && guard < 5; guard++) {
-      const html = await (await as.admin!.get(url)).text();
+      const html: string = await (await as.admin!.get(url)).text();
       seen.push(...auditIds(html));
-      const next = /<a [^>]*rel="next"[^>]*>/.exec(html)?.[0].match(/href="([^"]+)"/)?.[1];
+      const next: string | undefined = /<a [^>]*rel="next"[^>]*>/.exec(html)?.[0].match(/href="([^"]+)"/)?.[1];
       url = next ? next.replace(/&amp;/g, "&") : null;
     }
     expect(seen).toHaveLength(120);
