@@ -10,6 +10,7 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { imageSrcSet } from "~/modules/catalog/images";
 import { RejectInput } from "~/modules/catalog/manage";
 import { listReviewQueue, reviewProduct } from "~/modules/catalog/manage.server";
+import { noticeProductReviewed } from "~/modules/notifications/triggers.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -41,6 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!reviewed.ok) {
     return data<Answer>({ done: null, productId, errors: { form: [reviewed.error.code] } }, { status: reviewed.error.code === "not_found" ? 404 : 409 });
   }
+  await noticeProductReviewed(context, out.productId, approve ? { approve: true } : { approve: false, reason: out.reason! });
   return data<Answer>({ done: approve ? "approved" : "rejected", productId, errors: {} });
 }
 

@@ -217,8 +217,20 @@ describe("product lifecycle", () => {
     expect(row).toMatchObject({ status: "rejected", reject_reason: "英文名称请写完整" });
     const page = await merchant.get(`/merchant/products/${productId}`);
     expect(await page.text()).toContain("英文名称请写完整");
+    // The merchant's staff are told in their inbox, with the reason and a link to the product.
+    const rejectedNotice = await worker.d1
+      .prepare("SELECT data, link FROM notifications WHERE kind = 'merchant.product_rejected' AND link = ?")
+      .bind(`/merchant/products/${productId}`)
+      .all<{ data: string; link: string }>();
+    expect(rejectedNotice.results.length).toBeGreaterThan(0);
+    expect(JSON.parse(rejectedNotice.results[0]!.data)).toMatchObject({ reason: "英文名称请写完整" });
     expect((await merchant.post(`/merchant/products/${productId}`, { intent: "submit" })).status).toBe(302);
     expect((await admin.post("/admin/products", { intent: "approve", productId })).status).toBe(200);
+    const approvedNotice = await worker.d1
+      .prepare("SELECT count(*) AS n FROM notifications WHERE kind = 'merchant.product_approved' AND link = ?")
+      .bind(`/merchant/products/${productId}`)
+      .first<{ n: number }>();
+    expect(approvedNotice!.n).toBeGreaterThan(0);
     // Off the shelf and back.
     expect((await merchant.post(`/merchant/products/${productId}`, { intent: "take-off" })).status).toBe(302);
     expect((await productRow(productId))!.status).toBe("off_shelf");

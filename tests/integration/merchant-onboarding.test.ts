@@ -237,6 +237,7 @@ describe("merchant application", () => {
     expect(await approved.text()).toContain("已通过 邻家菜园 的入驻申请");
     expect((await one<{ status: string }>("SELECT status FROM merchants WHERE id = ?", state.merchantId)).status).toBe("approved");
     expect((await one<{ n: number }>("SELECT count(*) AS n FROM user_roles WHERE user_id = ? AND role = 'merchant'", state.applicantId)).n).toBe(1);
+    expect((await one<{ n: number }>("SELECT count(*) AS n FROM notifications WHERE user_id = ? AND kind = 'merchant.application_approved'", state.applicantId)).n).toBe(1);
     expect(
       (await one<{ staff_role: string }>("SELECT staff_role FROM merchant_staff WHERE merchant_id = ? AND user_id = ?", state.merchantId, state.applicantId))
         .staff_role,

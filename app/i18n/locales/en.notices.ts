@@ -35,6 +35,10 @@ const messages = {
         },
       },
       merchant: {
+        product_approved: { title: "Product approved", body: "“{{product}}” passed review and is now on sale." },
+        product_rejected: { title: "Product not approved", body: "“{{product}}” didn't pass review: {{reason}}. Edit it and send it again." },
+        application_approved: { title: "Merchant application approved", body: "“{{store}}” is approved. You can now put products on sale." },
+        application_rejected: { title: "Merchant application not approved", body: "The application for “{{store}}” wasn't approved: {{reason}}. Correct it and apply again." },
         batch_arrived: {
           title: "Delivery checked in",
           body_zero: "{{point}} has checked in the {{date}} delivery: nothing short.",

@@ -23,6 +23,10 @@ const messages = {
         batch_shipped: { title: "商家已发货", body_other: "{{merchant}} 已发出 {{date}} 的货（{{count}} 单），到货后请在“到货”页清点确认。" },
       },
       merchant: {
+        product_approved: { title: "商品审核已通过", body: "“{{product}}”已通过审核并上架销售。" },
+        product_rejected: { title: "商品审核未通过", body: "“{{product}}”未通过审核：{{reason}}。修改后可重新提交。" },
+        application_approved: { title: "商家入驻已通过", body: "“{{store}}”已通过入驻审核，现在可以上架商品了。" },
+        application_rejected: { title: "商家入驻未通过", body: "“{{store}}”的入驻申请未通过：{{reason}}。修改后可重新提交。" },
         batch_arrived: {
           title: "团长已确认到货",
           body_zero: "{{point}} 已确认收到 {{date}} 的配送批次，无缺货。",

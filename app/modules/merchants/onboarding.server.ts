@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { categories, merchantCategories, merchants, merchantStaff, userRoles, users } from "~/db/schema";
 import { translate } from "~/i18n/i18n";
+import { noticeMerchantReviewed } from "~/modules/notifications/triggers.server";
 import { decryptField, encryptField, lookupHash, maskId, maskPhone } from "~/lib/field-crypto.server";
 import { newId, randomBase32 } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -330,6 +331,7 @@ export async function approveApplication(
   ]);
   if (updated.length === 0) return fail("not_pending", "merchantId");
   await notifyApplicant(ctx, m.createdBy, "approved", { store: m.name });
+  await noticeMerchantReviewed(ctx, m.createdBy, m.name, { approve: true });
   return ok({ merchantId, storeName: m.name });
 }
 
@@ -370,5 +372,6 @@ export async function rejectApplication(
     store: m.name,
     reason,
   });
+  await noticeMerchantReviewed(ctx, m.createdBy, m.name, { approve: false, reason });
   return ok({ merchantId, storeName: m.name });
 }

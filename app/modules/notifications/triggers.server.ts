@@ -53,3 +53,36 @@ export function noticeBatchArrived(ctx: AppContext, batchId: string, shortageQty
     await notify(ctx, notices);
   });
 }
+
+/** An admin reviewed a product → the merchant's staff (`merchant.product_approved` / `_rejected` with the reason), linking to the product. */
+export function noticeProductReviewed(ctx: AppContext, productId: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
+  const kind = decision.approve ? "merchant.product_approved" : "merchant.product_rejected";
+  return safely(kind, async () => {
+    const rows = await ctx.db.all<{ user_id: string; title: string }>(sql`
+      SELECT s.user_id, p.title_zh AS title FROM products p JOIN merchant_staff s ON s.merchant_id = p.merchant_id WHERE p.id = ${productId}`);
+    await notify(
+      ctx,
+      rows.map((r) => ({
+        userId: r.user_id,
+        kind,
+        data: decision.approve ? { product: r.title } : ({ product: r.title, reason: decision.reason } as Record<string, string>),
+        link: `/merchant/products/${productId}`,
+      })),
+    );
+  });
+}
+
+/** An admin decided a merchant application → the applicant, in the inbox (the SMS/email goes too). */
+export function noticeMerchantReviewed(ctx: AppContext, userId: string, store: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
+  const kind = decision.approve ? "merchant.application_approved" : "merchant.application_rejected";
+  return safely(kind, () =>
+    notify(ctx, [
+      {
+        userId,
+        kind,
+        data: decision.approve ? { store } : ({ store, reason: decision.reason } as Record<string, string>),
+        link: decision.approve ? "/merchant" : "/me/merchant-apply",
+      },
+    ]),
+  );
+}
