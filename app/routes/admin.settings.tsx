@@ -12,6 +12,7 @@ import { formatSettingValue, percentText, settingLabelKey } from "~/modules/sett
 import {
   FIELD_SPECS,
   featureField,
+  OVERRIDE_PREFIX,
   OVERRIDE_SPEC,
   overrideField,
   parseSectionForm,
@@ -91,9 +92,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       else return reply({ section, status: "error", formError: "form_invalid", values }, 400);
     }
   }
-  if (parsed.ok && parsed.overrideCategoryIds.length) {
-    for (const id of await unknownCategoryIds(context, parsed.overrideCategoryIds)) fieldErrors[overrideField(id)] = ["category_unknown"];
-  }
+  // Overrides must name existing categories (checked even when other fields are wrong, so every error shows at once).
+  const overrideIds = section === "fees" ? Object.keys(values).filter((k) => k.startsWith(OVERRIDE_PREFIX) && values[k]!.trim() !== "").map((k) => k.slice(OVERRIDE_PREFIX.length)) : [];
+  for (const id of await unknownCategoryIds(context, overrideIds)) fieldErrors[overrideField(id)] ??= ["category_unknown"];
   if (!parsed.ok || !meta.success || Object.keys(fieldErrors).length) return reply({ section, status: "error", fieldErrors, values }, 400);
 
   const keys: readonly string[] = SETTING_SECTIONS[section];
@@ -255,7 +256,11 @@ function FeesSection() {
   const overrides = states["commission.category_overrides_bp"].value;
   const defaultRate = states["commission.leader_rate_bp"].value;
   const known = new Set(categories.map((c) => c.id));
-  const rows = [...categories, ...Object.keys(overrides).filter((id) => !known.has(id)).map((id) => ({ id, name: t("adminSettings.fees.unknownCategory", { id }) }))];
+  // Every category, then ids that are not (any more): stored overrides, or ones just submitted, so they can be cleared.
+  const rowsFor = (shown: Record<string, string>) => {
+    const extra = [...Object.keys(overrides), ...Object.keys(shown).filter((k) => k.startsWith(OVERRIDE_PREFIX)).map((k) => k.slice(OVERRIDE_PREFIX.length))];
+    return [...categories, ...[...new Set(extra)].filter((id) => !known.has(id)).map((id) => ({ id, name: t("adminSettings.fees.unknownCategory", { id }) }))];
+  };
   return (
     <SectionForm section="fees" title={t("adminSettings.fees.title")} lead={t("adminSettings.fees.lead")}>
       {({ shown, errors }) => (
@@ -276,7 +281,7 @@ function FeesSection() {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((c) => {
+                  {rowsFor(shown).map((c) => {
                     const name = overrideField(c.id);
                     const error = errors[name]?.[0];
                     return (
