@@ -298,7 +298,7 @@ function FeesSection() {
                               inputMode="decimal"
                               autoComplete="off"
                               defaultValue={shown[name] ?? ""}
-                              placeholder={bpPlaceholder(defaultRate)}
+                              placeholder={t("adminSettings.fees.usesDefault")}
                               aria-invalid={error ? true : undefined}
                               aria-describedby={error ? `set-${name}-error` : undefined}
                               className="field-input tabular max-w-32"
@@ -319,8 +319,6 @@ function FeesSection() {
     </SectionForm>
   );
 }
-
-const bpPlaceholder = (bp: number) => percentText(bp).replace(/%$/, "");
 
 function TimingSection() {
   const { t } = useTranslation();

@@ -72,6 +72,7 @@ const messages = {
       overrides: "Commission by category",
       overridesHint: "A rate here replaces the default ({{rate}}) for goods of that category. Leave empty to use the default.",
       category: "Category",
+      usesDefault: "default",
       categoryRate: "Commission",
       unknownCategory: "Removed category ({{id}})",
     },

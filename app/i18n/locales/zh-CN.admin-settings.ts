@@ -72,6 +72,7 @@ const messages = {
       overrides: "分类目佣金",
       overridesHint: "在此填写的比例将替代该类目商品的默认佣金（{{rate}}）。留空则按默认比例。",
       category: "类目",
+      usesDefault: "默认",
       categoryRate: "佣金比例",
       unknownCategory: "已删除的类目（{{id}}）",
     },
