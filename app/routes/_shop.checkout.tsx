@@ -16,6 +16,7 @@ import { AddressId, checkoutDefaults, FulfilmentChoice } from "~/modules/orders/
 import { configuredProviders } from "~/modules/payments/providers";
 import { startPayment } from "~/modules/payments/payments.server";
 import { getChosenPickupPointId, getPickupPointSummary } from "~/modules/pickup/choose.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -48,17 +49,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const coupon = v.safeParse(CouponChoice, url.searchParams.get("coupon") ?? undefined);
   const locale = resolveLocale(request);
-  const [quote, pointId, addresses] = await Promise.all([
+  const [quote, pointId, addresses, doorFeature] = await Promise.all([
     quoteCheckout(context, user.id, { couponChoice: coupon.success ? coupon.output : undefined, locale }),
     getChosenPickupPointId(context, user.id),
     listAddresses(context, user.id),
+    isFeatureOn(context, "feature.door_delivery"),
   ]);
   if (quote.lines.length === 0) throw redirect("/cart");
   const pickupPoint = pointId ? await getPickupPointSummary(context, pointId) : null;
-  const doorOffered = pickupPoint?.doorDelivery ?? false;
+  // The platform's door-delivery switch (admin settings) overrides what the point offers.
+  const doorOffered = doorFeature && (pickupPoint?.doorDelivery ?? false);
   return {
     quote,
     pickupPoint,
+    doorFeature,
+    doorOffered,
     // What the checkout needs to show each address (the owner's own, phone masked).
     addresses: addresses.map((a) => ({ id: a.id, recipientName: a.recipientName, phoneMasked: a.phoneMasked, region: a.region, detail: a.detail, isDefault: a.isDefault })),
     fulfilment: checkoutDefaults({ method: url.searchParams.get("fulfilment"), addressId: url.searchParams.get("addressId"), pointOffersDoorDelivery: doorOffered, addresses }),
@@ -108,7 +113,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Checkout() {
   const { t } = useTranslation();
-  const { quote, pickupPoint, addresses, fulfilment, providers, idempotencyKey } = useLoaderData<typeof loader>();
+  const { quote, pickupPoint, addresses, fulfilment, providers, idempotencyKey, doorFeature, doorOffered } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
@@ -116,7 +121,6 @@ export default function Checkout() {
   const totals = breakdown.totals;
   const blocked = !pickupPoint || quote.problems.length > 0;
   const errors = actionData?.result.error;
-  const doorOffered = pickupPoint?.doorDelivery ?? false;
   // After a refused submission the page shows what was submitted, not the defaults again.
   const submitted = (actionData?.result.initialValue ?? {}) as { fulfilment?: unknown; addressId?: unknown };
   const chosenMethod = submitted.fulfilment === "door" && doorOffered ? "door" : submitted.fulfilment === "pickup" ? "pickup" : fulfilment.method;
@@ -152,27 +156,29 @@ export default function Checkout() {
               <span className="block text-sm text-muted">{t("checkout.fulfilment.pickupHint", { point: pickupPoint.name })}</span>
             </span>
           </label>
-          <label className={`flex min-h-11 items-start gap-3 rounded-xl border border-line p-3 ${doorOffered ? "" : "bg-surface"}`}>
-            <input
-              type="radio"
-              form={PLACE_FORM_ID}
-              name="fulfilment"
-              value="door"
-              defaultChecked={chosenMethod === "door"}
-              disabled={!doorOffered}
-              aria-describedby="co-door-hint"
-              className="mt-0.5 size-5 shrink-0"
-            />
-            <span>
-              <span className="block font-medium">
-                {t("checkout.fulfilment.door")}
-                <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("checkout.fulfilment.free")}</span>
+          {doorFeature ? (
+            <label className={`flex min-h-11 items-start gap-3 rounded-xl border border-line p-3 ${doorOffered ? "" : "bg-surface"}`}>
+              <input
+                type="radio"
+                form={PLACE_FORM_ID}
+                name="fulfilment"
+                value="door"
+                defaultChecked={chosenMethod === "door"}
+                disabled={!doorOffered}
+                aria-describedby="co-door-hint"
+                className="mt-0.5 size-5 shrink-0"
+              />
+              <span>
+                <span className="block font-medium">
+                  {t("checkout.fulfilment.door")}
+                  <span className="ml-2 rounded-full bg-brand-50 px-2 text-xs text-brand-800">{t("checkout.fulfilment.free")}</span>
+                </span>
+                <span id="co-door-hint" className="block text-sm text-muted">
+                  {doorOffered ? t("checkout.fulfilment.doorHint") : t("checkout.fulfilment.unavailable")}
+                </span>
               </span>
-              <span id="co-door-hint" className="block text-sm text-muted">
-                {doorOffered ? t("checkout.fulfilment.doorHint") : t("checkout.fulfilment.unavailable")}
-              </span>
-            </span>
-          </label>
+            </label>
+          ) : null}
           <FieldErrors id="co-fulfilment-errors" errors={errors?.fulfilment ?? undefined} />
           {doorOffered ? (
             addresses.length ? (

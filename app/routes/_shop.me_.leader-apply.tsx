@@ -13,6 +13,7 @@ import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ApplyLeaderInput, LEADER_PHOTO_MAX_BYTES, LEADER_PHOTO_TYPES, WEEKDAYS } from "~/modules/leaders/apply-schemas";
 import { applyAsLeader, getMyLeaderApplication } from "~/modules/leaders/apply.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 // The leader application's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
@@ -24,14 +25,18 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const application = await getMyLeaderApplication(context, user.id);
-  return { application, locale: resolveLocale(request) };
+  const [application, open] = await Promise.all([getMyLeaderApplication(context, user.id), isFeatureOn(context, "feature.leader_applications")]);
+  return { application, paused: !open, locale: resolveLocale(request) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const formData = await request.formData();
   const submission = parseWithValibot(formData, { schema: ApplyLeaderInput });
+  // Applications paused by the platform (admin settings): nothing is taken; pending ones are still reviewed.
+  if (!(await isFeatureOn(context, "feature.leader_applications"))) {
+    return data({ result: submission.reply({ formErrors: ["applications_paused"] }) }, { status: 409 });
+  }
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const photo = formData.get("photo");
   const applied = await applyAsLeader(context, {
@@ -266,11 +271,11 @@ function ApplyForm() {
 
 export default function LeaderApply() {
   const { t } = useTranslation();
-  const { application } = useLoaderData<typeof loader>();
+  const { application, paused } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const canApply = !application || application.status === "rejected";
+  const canApply = !paused && (!application || application.status === "rejected");
   // A refusal that makes the form go away (sent twice, already a leader) shows above the status.
-  const refused = !canApply && actionData?.result.error ? Object.values(actionData.result.error).flat().filter((e): e is string => !!e) : null;
+  const refused = !paused && !canApply && actionData?.result.error ? Object.values(actionData.result.error).flat().filter((e): e is string => !!e) : null;
   return (
     <div className="space-y-4 p-4">
       <Link to="/me" className="flex min-h-11 items-center text-sm text-muted underline">
@@ -279,6 +284,11 @@ export default function LeaderApply() {
       <h1 className="text-xl font-bold">{t("leaderApply.apply.title")}</h1>
       {canApply ? <p className="text-sm text-muted">{t("leaderApply.apply.lead")}</p> : null}
       {refused?.length ? <LeaderErrors id="leader-apply-refused" errors={refused} summary /> : null}
+      {paused && (!application || application.status === "rejected") ? (
+        <p role={actionData ? "alert" : "status"} className="rounded-xl bg-surface p-3 text-sm" data-testid="applications-paused">
+          {t("adminSettings.paused.leader")}
+        </p>
+      ) : null}
       <StatusCard />
       {canApply ? <ApplyForm /> : null}
     </div>

@@ -11,6 +11,7 @@ import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ApplyMerchantInput, LICENCE_IMAGE_MAX_BYTES, LICENCE_IMAGE_TYPES } from "~/modules/merchants/onboarding-schemas";
 import { applyAsMerchant, getMyApplication, listApplicableCategories } from "~/modules/merchants/onboarding.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 // The onboarding strings live with the console's; this page brings them along.
 registerConsoleMessages();
@@ -27,14 +28,22 @@ export const meta: MetaFunction = ({ matches }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const locale = resolveLocale(request);
-  const [application, categories] = await Promise.all([getMyApplication(context, user.id), listApplicableCategories(context, locale)]);
-  return { application, categories, locale };
+  const [application, categories, open] = await Promise.all([
+    getMyApplication(context, user.id),
+    listApplicableCategories(context, locale),
+    isFeatureOn(context, "feature.merchant_applications"),
+  ]);
+  return { application, categories, paused: !open, locale };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const formData = await request.formData();
   const submission = parseWithValibot(formData, { schema: ApplyMerchantInput });
+  // Applications paused by the platform (admin settings): nothing is taken; pending ones are still reviewed.
+  if (!(await isFeatureOn(context, "feature.merchant_applications"))) {
+    return data({ result: submission.reply({ formErrors: ["applications_paused"] }) }, { status: 409 });
+  }
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const image = formData.get("licenceImage");
   const applied = await applyAsMerchant(context, {
@@ -183,8 +192,10 @@ function ApplyForm() {
 
 export default function MerchantApply() {
   const { t } = useTranslation();
-  const { application } = useLoaderData<typeof loader>();
-  const canApply = !application || application.status === "rejected";
+  const { application, paused } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const eligible = !application || application.status === "rejected";
+  const canApply = eligible && !paused;
   return (
     <div className="space-y-4 p-4">
       <div className="flex items-center gap-2">
@@ -194,6 +205,11 @@ export default function MerchantApply() {
       </div>
       <h1 className="text-xl font-bold">{t("merchantOnboarding.apply.title")}</h1>
       {canApply ? <p className="text-sm text-muted">{t("merchantOnboarding.apply.lead")}</p> : null}
+      {paused && eligible ? (
+        <p role={actionData ? "alert" : "status"} className="rounded-xl bg-surface p-3 text-sm" data-testid="applications-paused">
+          {t("adminSettings.paused.merchant")}
+        </p>
+      ) : null}
       <StatusCard />
       {canApply ? <ApplyForm /> : null}
     </div>

@@ -7,7 +7,7 @@ import { PushToggle } from "~/components/notifications/push-toggle";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { translate } from "~/i18n/i18n";
 import { listInbox, markAllRead } from "~/modules/notifications/inbox.server";
-import { pushPublicKey } from "~/modules/notifications/push.server";
+import { pushToggleState } from "~/modules/notifications/push.server";
 import { InboxQuery } from "~/modules/notifications/schemas";
 
 // The notices' strings travel with the console's; this page brings them along.
@@ -24,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = v.safeParse(InboxQuery, Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response("Bad Request", { status: 400 });
   const page = await listInbox(context, user.id, { scope: "all", before: query.output.before });
-  return { ...page, isFirstPage: !query.output.before, pushPublicKey: pushPublicKey(context.env) };
+  return { ...page, isFirstPage: !query.output.before, push: await pushToggleState(context) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -35,12 +35,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ShopperNotifications() {
-  const { items, unread, nextCursor, isFirstPage, pushPublicKey } = useLoaderData<typeof loader>();
+  const { items, unread, nextCursor, isFirstPage, push } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <div className="p-4">
       <Inbox items={items} unread={unread} nextCursor={nextCursor} isFirstPage={isFirstPage} markedRead={actionData?.markedRead}>
-        <PushToggle publicKey={pushPublicKey} />
+        {push.shown ? <PushToggle publicKey={push.publicKey} /> : null}
       </Inbox>
     </div>
   );

@@ -8,7 +8,7 @@ import { PushToggle } from "~/components/notifications/push-toggle";
 import { LanguageSwitch, TextSizeSwitch } from "~/components/ui/preferences";
 import { RoleSwitcher } from "~/components/ui/role-switcher";
 import { translate } from "~/i18n/i18n";
-import { pushPublicKey } from "~/modules/notifications/push.server";
+import { pushToggleState } from "~/modules/notifications/push.server";
 import { getOwnPickupPointView } from "~/modules/pickup/pickup-points.server";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -23,14 +23,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     user: { name: user.displayName, roles: user.roles },
     point: { name: view.name, area: view.area, status: view.status, hours: view.hours },
-    pushKey: pushPublicKey(context.env),
+    push: await pushToggleState(context),
   };
 }
 
 /** The leader's "Me": the pickup point at a glance and everything that is not a daily tab. */
 export default function LeaderMe() {
   const { t } = useTranslation();
-  const { user, point, pushKey } = useLoaderData<typeof loader>();
+  const { user, point, push } = useLoaderData<typeof loader>();
   const links = [
     { to: "/leader/point", icon: Store, label: t("leader.me.links.point"), hint: t("leader.me.links.pointHint") },
     { to: "/leader/notifications", icon: Bell, label: t("leader.me.links.notifications"), hint: t("leader.me.links.notificationsHint") },
@@ -52,7 +52,7 @@ export default function LeaderMe() {
         </p>
       </section>
       <InstallPrompt />
-      <PushToggle publicKey={pushKey} />
+      {push.shown ? <PushToggle publicKey={push.publicKey} /> : null}
       <nav aria-label={t("leader.me.sections")} className="card divide-y divide-line p-0">
         {links.map((link) => (
           <Link key={link.to} to={link.to} prefetch="intent" className="flex min-h-14 items-center gap-3 px-4 py-3">

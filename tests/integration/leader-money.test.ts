@@ -446,13 +446,15 @@ describe("uncollected goods", () => {
 
   it("a partial rule refunds its share, rounded half up; a 0 bp rule moves no money and completes the order", async () => {
     const leader3 = await signIn("leader3@demo.tuangou.test");
-    await worker.d1.prepare("UPDATE settings SET value = '3333' WHERE key = 'order.uncollected_refund_bp'").run();
+    // The rule is the one in force when the order was placed (its rates snapshot, ADR 015): these
+    // orders are given a 33.33 % and a 0 % rule as if the setting had been so at placement.
+    await worker.d1.prepare("UPDATE orders SET rates = json_set(rates, '$.uncollectedRefundBp', 3333) WHERE id = ?").bind(order.U3).run();
     const paid3 = await n("SELECT payable_fen AS n FROM orders WHERE id = ?", order.U3);
     expect((await leader3.post("/leader/uncollected", { intent: "mark-returned", orderId: order.U3! })).status).toBe(200);
     expect(await one("SELECT amount_fen, status FROM refunds WHERE order_id = ?", order.U3)).toEqual({ amount_fen: bpOf(paid3, 3333), status: "succeeded" });
     expect(await one("SELECT status, refunded_fen FROM orders WHERE id = ?", order.U3)).toEqual({ status: "refunded", refunded_fen: bpOf(paid3, 3333) });
 
-    await worker.d1.prepare("UPDATE settings SET value = '0' WHERE key = 'order.uncollected_refund_bp'").run();
+    await worker.d1.prepare("UPDATE orders SET rates = json_set(rates, '$.uncollectedRefundBp', 0) WHERE id = ?").bind(order.U2).run();
     const confirm = await (await leader3.get(`/leader/uncollected?confirm=${order.U2}`)).text();
     expect(confirm).toContain("本单不退款");
     const res = await leader3.post("/leader/uncollected", { intent: "mark-returned", orderId: order.U2! });
@@ -464,7 +466,6 @@ describe("uncollected goods", () => {
     expect(u2.completed_at).toBeGreaterThan(0);
     expect(await one("SELECT event, to_status FROM order_events WHERE order_id = ? ORDER BY rowid DESC LIMIT 1", order.U2)).toEqual({ event: "forfeit_uncollected", to_status: "completed" });
     expect(await n("SELECT count(*) AS n FROM notifications WHERE kind = 'order.uncollected_forfeited'")).toBe(1);
-    await worker.d1.prepare("UPDATE settings SET value = '10000' WHERE key = 'order.uncollected_refund_bp'").run();
 
     const html = await (await leader3.get("/leader/uncollected")).text();
     expect(html).toContain("没有超时未取的订单");

@@ -27,6 +27,8 @@ import { chunkRows } from "~/db/chunk";
 import { productSearch } from "~/db/search-table";
 import { encryptField, lookupHash } from "~/lib/field-crypto.server";
 import { priceCart } from "~/modules/pricing";
+import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
+import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
@@ -225,7 +227,7 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
   const { db, env } = ctx;
   const day = 24 * 60 * 60 * 1000;
   const hour = 60 * 60 * 1000;
-  const settingsOf = DEMO_SETTINGS as { "order.after_sales_window_days": number; "fee.platform_rate_bp": number; "commission.leader_rate_bp": number };
+  const settingsOf = { ...SETTING_DEFAULTS, ...DEMO_SETTINGS } as typeof SETTING_DEFAULTS;
   const existing = new Set(
     (await db.select({ id: orders.id }).from(orders).where(inArray(orders.id, DEMO_PAST_ORDERS.map((o) => o.id)))).map((r) => r.id),
   );
@@ -277,7 +279,8 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
         paidFen: breakdown.totals.payableFen,
         pricing: JSON.stringify(breakdown),
         pricingVersion: breakdown.rulesVersion,
-        rates: JSON.stringify({ platformFeeBp: settingsOf["fee.platform_rate_bp"], leaderCommissionBp: settingsOf["commission.leader_rate_bp"] }),
+        // The same snapshot checkout writes (ADR 015).
+        rates: JSON.stringify(orderRatesSnapshot(rateSettingsFrom(settingsOf), breakdown.lines.map((l) => ({ categoryId: l.categoryId, goodsFen: l.baseFen })))),
         pickupCodeEnc: await encryptField(env, "pickup_code", code),
         pickupCodeHash: await lookupHash(env, `pickup:${point.id}`, code),
         payBy: createdAt + 30 * 60_000,

@@ -6,6 +6,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { cutoffInstant } from "~/modules/fulfilment/business-date";
+import { snapshotIntSql } from "~/modules/settings/order-rates.server";
 import { getSettings } from "~/modules/settings/settings.server";
 import { availableBalanceFen, computeOrderCommission, summariseCommission, summaryStartDate, type CommissionOrderRow } from "./commission";
 import { maskPayoutAccount, normalisePayoutAccount, type PayoutMethod } from "./withdrawal";
@@ -21,7 +22,8 @@ import { maskPayoutAccount, normalisePayoutAccount, type PayoutMethod } from "./
  *   net sale   = Σ max(0, payable) − Σ min(max(0, refunded), max(0, payable))   over the order's lines
  *   bp         = the integer `leaderCommissionBp` of the order's rates snapshot, clamped to 0..10000, else 0
  *   commission = (net × bp + 5000) / 10000 in integer arithmetic (round half up; SQLite integers are 64-bit)
- *   settled    = completed, refunded, or picked up at least the after-sales window ago
+ *   settled    = completed, refunded, or picked up at least the after-sales window ago (the order's
+ *                own `afterSalesWindowDays` snapshot, today's setting for orders placed before it, ADR 015)
  *   pending    = any other status except unpaid and cancelled (which never count)
  */
 
@@ -35,7 +37,8 @@ const bpSql = sql`(CASE WHEN json_valid(o.rates) THEN (CASE WHEN json_type(o.rat
 const commissionSql = sql`((${netSaleSql} * ${bpSql} + 5000) / 10000)`;
 const countsSql = sql`o.status NOT IN ('pending_payment', 'cancelled')`;
 function settledSql(now: number, windowDays: number): SQL {
-  return sql`(o.status IN ('completed', 'refunded') OR (o.status = 'picked_up' AND o.picked_up_at IS NOT NULL AND o.picked_up_at + ${windowDays * DAY_MS} <= ${now}))`;
+  const window = snapshotIntSql(sql`o.rates`, "afterSalesWindowDays", windowDays);
+  return sql`(o.status IN ('completed', 'refunded') OR (o.status = 'picked_up' AND o.picked_up_at IS NOT NULL AND o.picked_up_at + ${window} * ${DAY_MS} <= ${now}))`;
 }
 /** Withdrawals that hold money: requested, approved or paid (a rejected or failed one gives it back). */
 function standingWithdrawalsSql(pointId: string): SQL {

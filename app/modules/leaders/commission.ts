@@ -1,6 +1,7 @@
 import { addDays, businessDateOf } from "~/modules/fulfilment/business-date";
 import { isSettleable } from "~/modules/merchant-orders/finance";
 import { basisPointsOf } from "~/modules/pricing/rounding";
+import { snapshotInt } from "~/modules/settings/order-rates";
 
 /**
  * The leader's commission, computed from orders (pure). These are COMPUTED VIEWS until the
@@ -13,10 +14,12 @@ import { basisPointsOf } from "~/modules/pricing/rounding";
  *   (app/modules/merchant-orders/finance.ts), over all the order's lines;
  * - its commission = round_half_up(net sale × leaderCommissionBp / 10 000), exactly (BigInt, via
  *   `basisPointsOf`), with `leaderCommissionBp` taken from the order's `rates` snapshot (the
- *   rate in force when it was placed, never today's setting);
+ *   rate in force when it was placed, never today's setting; with per-category overrides, the
+ *   goods-weighted blend of its lines' rates, ADR 015);
  * - its bucket: **settled** once `isSettleable` (completed, or picked up and past the after-sales
  *   window, or refunded — a refunded order settles on what is left of its sale, which is nothing
- *   for a whole refund); **pending** while paid / confirmed / shipped / ready for pickup / picked
+ *   for a whole refund; the window is the order's own `afterSalesWindowDays` snapshot, today's
+ *   setting only for orders placed before the snapshot carried it); **pending** while paid / confirmed / shipped / ready for pickup / picked
  *   up within the window / refunding; **none** for unpaid and cancelled orders (no sale), and for
  *   a refunded order with nothing left (commission 0);
  * - a day is the Asia/Shanghai business date on which the order was placed (as the merchant's
@@ -76,10 +79,16 @@ export function commissionFen(netSaleFen: number, bp: number): number {
   return basisPointsOf(Math.max(0, netSaleFen), bp);
 }
 
-export function commissionBucket(order: Pick<CommissionOrderInput, "status" | "pickedUpAt" | "completedAt">, commission: number, afterSalesWindowDays: number, now: number): CommissionBucket {
+/** `afterSalesWindowDays` is today's setting: the window of an order whose `rates` snapshot carries its own wins. */
+export function commissionBucket(
+  order: Pick<CommissionOrderInput, "status" | "pickedUpAt" | "completedAt"> & { rates?: CommissionOrderInput["rates"] },
+  commission: number,
+  afterSalesWindowDays: number,
+  now: number,
+): CommissionBucket {
   if (NO_SALE_STATUSES.has(order.status)) return "none";
   if (order.status === "refunded") return commission > 0 ? "settled" : "none";
-  return isSettleable(order, afterSalesWindowDays, now) ? "settled" : "pending";
+  return isSettleable(order, snapshotInt(order.rates, "afterSalesWindowDays", afterSalesWindowDays), now) ? "settled" : "pending";
 }
 
 export function computeOrderCommission(order: CommissionOrderInput, afterSalesWindowDays: number, now: number): CommissionOrderRow {

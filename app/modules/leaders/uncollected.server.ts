@@ -10,13 +10,21 @@ import { auditStatement } from "~/modules/audit/audit.server";
 import { notify, type Notice } from "~/modules/notifications/notify.server";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
 import { processRefunds } from "~/modules/payments/payments.server";
+import { snapshotInt } from "~/modules/settings/order-rates";
+import { snapshotIntSql } from "~/modules/settings/order-rates.server";
 import { getSettings } from "~/modules/settings/settings.server";
-import { daysWaiting, planUncollectedRefund, uncollectedCutoff, uncollectedUnits } from "./uncollected";
+import { daysWaiting, planUncollectedRefund, uncollectedUnits } from "./uncollected";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Uncollected goods (SPEC §3, issue #5 item 6): the cron flags orders left at the pickup point too
  * long and tells their leader and shopper; the leader marks a flagged order returned, which applies
  * the refund rule from the settings (see ./uncollected.ts for the rule and the end states).
+ *
+ * Both the waiting period and the refund share are the order's own, from its `rates` snapshot
+ * (`uncollectedAfterDays`, `uncollectedRefundBp`): a settings change applies to orders placed after
+ * it. Orders placed before the snapshot carried them follow today's settings (ADR 015).
  */
 
 /** When an order became ready for pickup: its `arrive` event (the latest, should there be several). */
@@ -24,34 +32,38 @@ const arrivedAt = (orderId: SQL) => sql`(SELECT max(e.created_at) FROM order_eve
 const arrivedAtSql = arrivedAt(sql`o.id`);
 
 /**
- * Cron (every 5 minutes): orders ready for pickup for longer than `order.uncollected_after_days`
- * since they arrived get `uncollected_at` set — once: the conditional UPDATE … RETURNING hands each
- * order to exactly one run, however runs overlap — and only the orders this run flagged are
- * notified: each shopper about their order (`order.uncollected`), each leader once with the count
- * (`leader.orders_uncollected`).
+ * Cron (every 5 minutes): orders ready for pickup for longer than their uncollected period
+ * (`order.uncollected_after_days` when they were placed) since they arrived get `uncollected_at`
+ * set — once: the conditional UPDATE … RETURNING hands each order to exactly one run, however
+ * runs overlap — and only the orders this run flagged are notified: each shopper about their
+ * order (`order.uncollected`), each leader once with the count (`leader.orders_uncollected`, with
+ * the shortest period among them: every one of them waited at least that long).
  */
 export async function flagUncollectedOrders(ctx: AppContext, now: number): Promise<{ flagged: number }> {
   const s = await getSettings(ctx, ["order.uncollected_after_days"]);
   const days = s["order.uncollected_after_days"];
   // (RETURNING cannot name a table alias: the UPDATE uses the table's own name.)
-  const flagged = await ctx.db.all<{ id: string; user_id: string; pickup_point_id: string }>(sql`
+  const orderDays = snapshotIntSql(sql`orders.rates`, "uncollectedAfterDays", days);
+  const flagged = await ctx.db.all<{ id: string; user_id: string; pickup_point_id: string; days: number }>(sql`
     UPDATE orders SET uncollected_at = ${now}, updated_at = ${now}
-    WHERE status = 'ready_for_pickup' AND uncollected_at IS NULL AND ${arrivedAt(sql`orders.id`)} <= ${uncollectedCutoff(now, days)}
-    RETURNING id, user_id, pickup_point_id`);
+    WHERE status = 'ready_for_pickup' AND uncollected_at IS NULL AND ${arrivedAt(sql`orders.id`)} <= ${now} - ${orderDays} * ${DAY_MS}
+    RETURNING id, user_id, pickup_point_id, ${snapshotIntSql(sql`rates`, "uncollectedAfterDays", days)} AS days`);
   if (!flagged.length) return { flagged: 0 };
   const points = await ctx.db
     .select({ id: pickupPoints.id, leaderUserId: pickupPoints.leaderUserId })
     .from(pickupPoints)
     .where(inArray(pickupPoints.id, [...new Set(flagged.map((f) => f.pickup_point_id))]));
   const leaderOf = new Map(points.map((p) => [p.id, p.leaderUserId]));
-  const perLeader = new Map<string, number>();
+  const perLeader = new Map<string, { count: number; days: number }>();
   for (const f of flagged) {
     const leader = leaderOf.get(f.pickup_point_id);
-    if (leader) perLeader.set(leader, (perLeader.get(leader) ?? 0) + 1);
+    if (!leader) continue;
+    const seen = perLeader.get(leader);
+    perLeader.set(leader, { count: (seen?.count ?? 0) + 1, days: Math.min(seen?.days ?? Number(f.days), Number(f.days)) });
   }
   const notices: Notice[] = [
-    ...[...perLeader].map(([userId, count]) => ({ userId, kind: "leader.orders_uncollected", data: { count, days }, link: "/leader/uncollected" })),
-    ...flagged.map((f) => ({ userId: f.user_id, kind: "order.uncollected", data: { orderId: f.id, days }, link: `/orders/${f.id}` })),
+    ...[...perLeader].map(([userId, { count, days }]) => ({ userId, kind: "leader.orders_uncollected", data: { count, days }, link: "/leader/uncollected" })),
+    ...flagged.map((f) => ({ userId: f.user_id, kind: "order.uncollected", data: { orderId: f.id, days: Number(f.days) }, link: `/orders/${f.id}` })),
   ];
   await notify(ctx, notices);
   return { flagged: flagged.length };
@@ -61,8 +73,8 @@ export async function flagUncollectedOrders(ctx: AppContext, now: number): Promi
 export async function listUncollectedOrders(ctx: AppContext, pointId: string, now = Date.now()) {
   const s = await getSettings(ctx, ["order.uncollected_refund_bp", "order.uncollected_after_days"]);
   const bp = s["order.uncollected_refund_bp"];
-  const rows = await ctx.db.all<{ id: string; created_at: number; uncollected_at: number; fulfilment: string; name: string; phone_enc: string | null; arrived_at: number | null }>(sql`
-    SELECT o.id, o.created_at, o.uncollected_at, o.fulfilment, u.display_name AS name, u.phone_enc, ${arrivedAtSql} AS arrived_at
+  const rows = await ctx.db.all<{ id: string; created_at: number; uncollected_at: number; fulfilment: string; rates: string; name: string; phone_enc: string | null; arrived_at: number | null }>(sql`
+    SELECT o.id, o.created_at, o.uncollected_at, o.fulfilment, o.rates, u.display_name AS name, u.phone_enc, ${arrivedAtSql} AS arrived_at
     FROM orders o JOIN users u ON u.id = o.user_id
     WHERE o.pickup_point_id = ${pointId} AND o.status = 'ready_for_pickup' AND o.uncollected_at IS NOT NULL
     ORDER BY arrived_at ASC, o.id ASC LIMIT 100`);
@@ -76,7 +88,7 @@ export async function listUncollectedOrders(ctx: AppContext, pointId: string, no
     const own = lines
       .filter((l) => l.order_id === r.id)
       .map((l) => ({ id: l.id, title: l.title, spec: l.spec, quantity: Number(l.quantity), payableFen: Number(l.payable_fen), refundedQty: Number(l.refunded_qty), refundedFen: Number(l.refunded_fen), pickedUpQty: Number(l.picked_up_qty) }));
-    const plan = planUncollectedRefund(own, bp);
+    const plan = planUncollectedRefund(own, snapshotInt(r.rates, "uncollectedRefundBp", bp));
     const arrivedAt = r.arrived_at === null ? Number(r.uncollected_at) : Number(r.arrived_at);
     out.push({
       id: r.id,
@@ -120,7 +132,7 @@ export async function markUncollectedReturned(
     ctx.db.all<{ id: string }>(sql`SELECT p.id FROM payments p JOIN payment_notifications n ON n.payment_id = p.id AND n.outcome = 'paid'
       WHERE p.status = 'succeeded' AND p.order_id = ${order.id} ORDER BY p.succeeded_at LIMIT 1`),
   ]);
-  const bp = s["order.uncollected_refund_bp"];
+  const bp = snapshotInt(order.rates, "uncollectedRefundBp", s["order.uncollected_refund_bp"]);
   const plan = planUncollectedRefund(lines, bp);
   if (plan.units === 0) return fail("nothing_to_return", "orderId");
 

@@ -1,4 +1,5 @@
 import { basisPointsOf } from "~/modules/pricing/rounding";
+import { snapshotInt } from "~/modules/settings/order-rates";
 
 /**
  * The merchant's finance view computed from orders (pure), until the settlement ledger exists
@@ -14,8 +15,10 @@ import { basisPointsOf } from "~/modules/pricing/rounding";
  * - net = sale − refunded − platform fee (never negative: the fee is at most the net sale).
  *
  * An order is "settleable" once completed (or picked up and past the after-sales window) with no
- * open after-sales; everything else is "pending". Totals are the sums of the per-order figures, so
- * they always add up.
+ * open after-sales; everything else is "pending". The window is the order's own
+ * `afterSalesWindowDays` snapshot; the `afterSalesWindowDays` argument (today's setting) applies
+ * only to orders placed before the snapshot carried it (ADR 015). Totals are the sums of the
+ * per-order figures, so they always add up.
  */
 
 export interface FinanceOrderInput {
@@ -99,7 +102,7 @@ export function computeOrderFinance(order: FinanceOrderInput, afterSalesWindowDa
     leaderCommissionBp: rates.leaderCommissionBp,
     leaderCommissionFen,
     netFen: netSale - platformFeeFen,
-    bucket: isSettleable(order, afterSalesWindowDays, now) ? "settleable" : "pending",
+    bucket: isSettleable(order, snapshotInt(order.rates, "afterSalesWindowDays", afterSalesWindowDays), now) ? "settleable" : "pending",
   };
 }
 

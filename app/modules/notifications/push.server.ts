@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { translate } from "~/i18n/i18n";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 import type { Notice } from "./notify.server";
 import { inboxPathFor, pushPolicy, renderNotice, safeNoticeLink } from "./notice-kinds";
 import { parsePushConfig, type PushEnv } from "./push-config";
@@ -37,8 +38,19 @@ export function pushPublicKey(env: PushEnv): string | null {
 }
 
 /**
+ * What a page's push toggle needs: `shown` false while the platform's `feature.web_push` switch
+ * is off (the toggle is hidden), else the public key (null when push is not configured here).
+ */
+export async function pushToggleState(ctx: AppContext): Promise<{ shown: boolean; publicKey: string | null }> {
+  if (!(await isFeatureOn(ctx, "feature.web_push"))) return { shown: false, publicKey: null };
+  return { shown: true, publicKey: pushPublicKey(ctx.env) };
+}
+
+/**
  * Sends these notices to their recipients' devices after the response (ctx.waitUntil). Never
- * throws and never delays the caller; without VAPID settings it does nothing.
+ * throws and never delays the caller; without VAPID settings, or while the platform's
+ * `feature.web_push` switch is off (admin settings), it sends nothing — the in-app inbox still has
+ * every notice.
  */
 export function pushNotices(ctx: AppContext, notices: readonly Notice[]): void {
   if (!notices.length) return;
@@ -50,7 +62,12 @@ export function pushNotices(ctx: AppContext, notices: readonly Notice[]): void {
     return;
   }
   if (!vapid) return;
-  ctx.waitUntil(deliverPushes(ctx, vapid, notices).catch((error) => console.warn("web push delivery failed", error)));
+  const keys = vapid;
+  ctx.waitUntil(
+    (async () => {
+      if (await isFeatureOn(ctx, "feature.web_push")) await deliverPushes(ctx, keys, notices);
+    })().catch((error) => console.warn("web push delivery failed", error)),
+  );
 }
 
 interface SubscriptionRow {

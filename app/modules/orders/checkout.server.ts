@@ -6,6 +6,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { describeCart, getCartQuantities, type CartLine } from "~/modules/cart/cart.server";
 import { pickBestCoupon, priceCart, type CartLineInput, type PriceBreakdown } from "~/modules/pricing";
+import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { getSettings } from "~/modules/settings/settings.server";
 import { resolveFulfilment, type FulfilmentError, type FulfilmentMethod, type OwnedAddress } from "./fulfilment";
 import { loadPromotions, type OwnedCoupon } from "./promotions.server";
@@ -110,6 +111,10 @@ async function findOwnedAddress(ctx: AppContext, userId: string, addressId: stri
  * Fulfilment: collected at the point (default), or delivered to the door by the leader where the
  * point offers it, to one of the user's saved addresses; the address is copied (encrypted) onto
  * the order row in the same batch, so later edits of the saved address do not change the order.
+ * While the `feature.door_delivery` switch is off no point offers it (door_delivery_unavailable).
+ *
+ * Rates: the order snapshots the settings that decide its money and deadlines (`rates`, see
+ * ~/modules/settings/order-rates.ts and ADR 015), so a later settings change never alters it.
  */
 export async function placeOrder(
   ctx: AppContext,
@@ -134,13 +139,14 @@ export async function placeOrder(
     if (existing) return ok({ orderId: existing.id, payableFen: existing.payableFen, fulfilment: existing.fulfilment, replayed: true });
   }
   const now = Date.now();
+  const settings = await getSettings(ctx, ["order.unpaid_timeout_minutes", "feature.door_delivery", ...RATE_SETTING_KEYS]);
   const [pointRow] = await ctx.db.all<{ id: string; door_delivery: number }>(
     sql`SELECT p.id, p.door_delivery FROM user_pickup_points u JOIN pickup_points p ON p.id = u.pickup_point_id WHERE u.user_id = ${userId} AND p.status = 'active'`,
   );
   if (!pointRow) return fail("pickup_point_required", "pickupPointId");
   const method = input.fulfilment ?? "pickup";
   const owned = method === "door" && input.addressId ? await findOwnedAddress(ctx, userId, input.addressId) : null;
-  const fulfilment = resolveFulfilment({ method, addressId: input.addressId, pointOffersDoorDelivery: pointRow.door_delivery === 1, owned: owned ? [owned] : [] });
+  const fulfilment = resolveFulfilment({ method, addressId: input.addressId, pointOffersDoorDelivery: pointRow.door_delivery === 1 && settings["feature.door_delivery"], owned: owned ? [owned] : [] });
   if (!fulfilment.ok) return fulfilment;
   const delivery = fulfilment.value.method === "door" ? fulfilment.value.delivery : null;
   const deliveryColumns = delivery
@@ -159,7 +165,10 @@ export async function placeOrder(
   const { breakdown } = quote;
   if (input.expectedPayableFen !== undefined && input.expectedPayableFen !== breakdown.totals.payableFen) return fail("price_changed");
 
-  const settings = await getSettings(ctx, ["order.unpaid_timeout_minutes", "fee.platform_rate_bp", "commission.leader_rate_bp"]);
+  const rates = orderRatesSnapshot(
+    rateSettingsFrom(settings),
+    breakdown.lines.map((l) => ({ categoryId: l.categoryId, goodsFen: l.baseFen })),
+  );
   const orderId = newId("ord");
   const byLine = new Map(breakdown.lines.map((l) => [l.lineId, l]));
   const cartLines = quote.lines;
@@ -178,7 +187,7 @@ export async function placeOrder(
         userCouponId: quote.selectedCouponId,
         pricing: JSON.stringify(breakdown),
         pricingVersion: breakdown.rulesVersion,
-        rates: JSON.stringify({ platformFeeBp: settings["fee.platform_rate_bp"], leaderCommissionBp: settings["commission.leader_rate_bp"] }),
+        rates: JSON.stringify(rates),
         pickupCodeEnc: await encryptField(ctx.env, "pickup_code", code),
         pickupCodeHash: await lookupHash(ctx.env, `pickup:${pointRow.id}`, code),
         note: input.note ?? null,
