@@ -4,7 +4,7 @@ import type { AppContext } from "~/context.server";
 import { rawBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { categories, settingChanges, settings, users } from "~/db/schema";
 import { purgeCatalogueStatement } from "~/lib/edge-cache.server";
-import { randomBase32 } from "~/lib/ids";
+import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import {
@@ -153,7 +153,7 @@ export async function saveSettings(
       // Belt and braces: the row must now hold exactly this version and value.
       sql`SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = ${c.key} AND version = ${c.version} AND value = ${c.newJson}) THEN json(${CONFLICT_MARK}) END`,
       ctx.db.insert(settingChanges).values({
-        id: `stc_${randomBase32(20)}`,
+        id: newId("stc"),
         key: c.key,
         oldValue: c.oldJson,
         newValue: c.newJson,
