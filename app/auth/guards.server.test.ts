@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import type { AppContext } from "~/context.server";
 import type { Role } from "~/db/schema";
-import { forbidden, requireAdmin, requirePermission, safeRedirectPath } from "./guards.server";
+import { forbidden, forgetAdminAccess, requireAdmin, requirePermission, safeRedirectPath } from "./guards.server";
 import { ADMIN_PERMISSIONS, ADMIN_ROLE_DEFAULTS } from "./permissions";
 
 describe("safeRedirectPath", () => {
@@ -122,6 +122,14 @@ describe("requirePermission with admin sub-roles", () => {
     const { access } = await requireAdmin(ctx, request);
     expect(access.adminRoles).toEqual(["reviewer"]);
     expect(prepare).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads again after an action forgot the memoised access (the same request's loaders see the change)", async () => {
+    const { ctx, prepare } = fakeContext(["shopper", "admin"], reviewerRows);
+    await requirePermission(ctx, request, "review:product:any");
+    forgetAdminAccess(ctx);
+    await requirePermission(ctx, request, "review:product:any");
+    expect(prepare).toHaveBeenCalledTimes(2);
   });
 
   it("lets a super admin through every admin permission; an admin without sub-roles through none", async () => {

@@ -68,6 +68,15 @@ export function getAdminAccess(ctx: AppContext, user: Pick<SessionUser, "id" | "
 }
 
 /**
+ * Drops this request's memoised admin access. An action that changed sub-roles or sets calls it,
+ * so the loaders Remix runs after it in the same request (a form post without JavaScript) see the
+ * new permissions.
+ */
+export function forgetAdminAccess(ctx: AppContext): void {
+  adminAccessMemo.delete(ctx.request ?? ctx);
+}
+
+/**
  * A signed-in user allowed `permission`, else 403 (anonymous: the sign-in redirect). A shopper,
  * leader or merchant permission comes from the role map; an admin permission needs the `admin`
  * role and the permission in the user's sub-roles (D1 is read only for admin permissions).

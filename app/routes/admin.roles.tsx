@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Check } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import { getAdminAccess, requirePermission } from "~/auth/guards.server";
+import { forgetAdminAccess, getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { ADMIN_PERMISSIONS, EDITABLE_ADMIN_ROLES, type AdminPermission } from "~/auth/permissions";
 import { FieldErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
@@ -40,6 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: adminErrorStatus(saved.error.code) },
     );
   }
+  forgetAdminAccess(context);
   return { result: submission.reply(), done: { intent: input.intent, role: input.role } };
 }
 
@@ -78,7 +79,7 @@ export default function AdminRoles() {
           <caption className="sr-only">{t("adminUsers.roles.caption")}</caption>
           <thead className="sticky top-0 z-10 bg-white">
             <tr className="border-b border-line">
-              <th scope="col" className="p-3">
+              <th scope="col" className="sticky left-0 z-10 bg-white p-3">
                 {t("adminUsers.roles.permission")}
               </th>
               {ADMIN_ROLES.map((role) => (
@@ -92,7 +93,7 @@ export default function AdminRoles() {
           <tbody>
             {ADMIN_PERMISSIONS.map((permission) => (
               <tr key={permission} className="border-b border-line align-top last:border-0">
-                <th scope="row" className="p-3 font-normal">
+                <th scope="row" className="sticky left-0 w-56 max-w-[60vw] bg-white p-3 font-normal lg:w-auto lg:max-w-none">
                   <span className="block font-medium">{t(`${permissionMessageKey(permission)}.name`)}</span>
                   <span className="block text-xs text-muted">{t(`${permissionMessageKey(permission)}.help`)}</span>
                   <code className="text-xs text-muted">{permission}</code>
@@ -127,7 +128,7 @@ export default function AdminRoles() {
               </tr>
             ))}
             <tr>
-              <th scope="row" className="p-3 font-normal text-muted">
+              <th scope="row" className="sticky left-0 bg-white p-3 font-normal text-muted">
                 {t("adminUsers.roles.actions")}
               </th>
               <td className="p-3 text-center text-xs text-muted">{t("adminUsers.roles.fixed")}</td>

@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
-import { getAdminAccess, requirePermission } from "~/auth/guards.server";
+import { forgetAdminAccess, getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { FieldErrors } from "~/components/ui/field";
 import { ROLES } from "~/modules/identity/roles";
 import { translate } from "~/i18n/i18n";
@@ -59,6 +59,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: adminErrorStatus(changed.error.code) },
     );
   }
+  forgetAdminAccess(context);
   return { result: submission.reply({ resetForm: true }), done: { userId, role, intent } };
 }
 

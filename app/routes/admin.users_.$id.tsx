@@ -3,7 +3,7 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
-import { getAdminAccess, requirePermission } from "~/auth/guards.server";
+import { forgetAdminAccess, getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { FieldErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime, formatFen } from "~/lib/format";
@@ -84,6 +84,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
       { status: adminErrorStatus(outcome.error.code) },
     );
   }
+  forgetAdminAccess(context);
   return { intent: input.intent, result: submission.reply({ resetForm: true }), done };
 }
 

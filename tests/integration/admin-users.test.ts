@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ROLE_DEFAULTS } from "../../app/auth/permissions";
+import { rawBatch } from "../../app/db/raw-batch.server";
+import { superAdminRemainsGuard } from "../../app/modules/identity/admin-roles.server";
 import { startWorker, type Client, type TestWorker } from "../support/worker";
 
 let worker: TestWorker;
@@ -498,6 +500,21 @@ describe("escalation is refused, with a field error and nothing written", () => 
     });
     await as.ops!.post("/admin/users?index", { intent: "revoke-role", userId: SHOPPER2, role: "leader" });
     await as.admin!.post("/admin/roles", { intent: "reset", role: "operations" });
+  });
+
+  it("the batch guard keeps the last super admin even when two demotions race past the pre-check", async () => {
+    // Two super admins; each request read "there is another one" before writing. The second
+    // batch to run must abort, whichever it is: simulated by running both demotions' batches.
+    await worker.d1.prepare("INSERT INTO user_admin_roles (user_id, admin_role, created_at) VALUES (?, 'super_admin', 0)").bind(REVIEWER).run();
+    const demote = (userId: string) =>
+      rawBatch({ db: worker.db, env: { DB: worker.d1 } } as never, [
+        { toSQL: () => ({ sql: "DELETE FROM user_admin_roles WHERE user_id = ? AND admin_role = 'super_admin'", params: [userId] }) },
+        superAdminRemainsGuard(),
+      ]);
+    await demote(REVIEWER);
+    await expect(demote(SUPER)).rejects.toThrow(/malformed JSON/);
+    expect(await userAdminRoles(SUPER)).toEqual(["super_admin"]);
+    expect(await userAdminRoles(REVIEWER)).toEqual(["reviewer"]);
   });
 
   it("a second super admin may be demoted by the first; the last one stays", async () => {

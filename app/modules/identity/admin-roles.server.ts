@@ -11,8 +11,10 @@
  *   permissions they hold themselves, never `manage:admin-roles:any`, and may assign only a
  *   sub-role whose whole set they hold;
  * - the last active super admin cannot lose the sub-role (nor the `admin` role, nor be disabled),
- *   so the platform always keeps someone who can change everything.
- * Every change and its audit row are one `db.batch`.
+ *   so the platform always keeps someone who can change everything. Checked before writing for a
+ *   clear answer, and again inside the batch (`superAdminRemainsGuard`), so two super admins
+ *   demoting each other at the same moment cannot both succeed.
+ * Every change and its audit row are one D1 batch.
  */
 import { and, eq, ne, sql } from "drizzle-orm";
 import {
@@ -25,6 +27,7 @@ import {
   type EditableAdminRole,
 } from "~/auth/permissions";
 import type { AppContext } from "~/context.server";
+import { rawBatch } from "~/db/raw-batch.server";
 import { adminRolePermissions, userAdminRoles, userRoles, users } from "~/db/schema";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
@@ -72,6 +75,24 @@ export async function countOtherActiveSuperAdmins(ctx: AppContext, userId: strin
     .where(and(eq(userAdminRoles.adminRole, "super_admin"), eq(users.status, "active"), ne(userAdminRoles.userId, userId)));
   return Number(row?.n ?? 0);
 }
+
+/**
+ * A batch statement, placed after a change that may take super admin power away, that aborts the
+ * whole batch when no active super admin would remain. (RAISE() exists only in triggers: the abort
+ * is json() of a non-JSON text, evaluated only when the guard fails.)
+ */
+export function superAdminRemainsGuard() {
+  return sql`SELECT CASE WHEN (
+      SELECT count(*) FROM user_admin_roles uar
+        JOIN users u ON u.id = uar.user_id AND u.status = 'active'
+        JOIN user_roles ur ON ur.user_id = uar.user_id AND ur.role = 'admin'
+       WHERE uar.admin_role = 'super_admin') = 0 THEN json('last_super_admin') END`;
+}
+
+const errorText = (error: unknown) => `${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
+
+/** Whether a batch failed on one of the guards (json() of a non-JSON text). */
+export const isGuardAbort = (error: unknown) => /malformed JSON/.test(errorText(error));
 
 /** Whether `userId` is an active super admin who is also the last one. */
 export async function isLastActiveSuperAdmin(ctx: AppContext, userId: string): Promise<boolean> {
@@ -220,17 +241,20 @@ export async function setUserAdminRole(
         .delete(userAdminRoles)
         .where(and(eq(userAdminRoles.userId, input.userId), eq(userAdminRoles.adminRole, input.adminRole)))
         .returning({ r: userAdminRoles.adminRole });
-  const [changed] = await ctx.db.batch([
-    change,
-    auditStatement(ctx, {
-      actorUserId: actor.id,
-      action: input.grant ? "admin-role.assign" : "admin-role.remove",
-      entityType: "user",
-      entityId: input.userId,
-      data: { adminRole: input.adminRole },
-    }),
-  ]);
-  return ok({ changed: changed.length > 0 });
+  const audit = auditStatement(ctx, {
+    actorUserId: actor.id,
+    action: input.grant ? "admin-role.assign" : "admin-role.remove",
+    entityType: "user",
+    entityId: input.userId,
+    data: { adminRole: input.adminRole },
+  });
+  try {
+    const [changed] = await rawBatch(ctx, input.grant || input.adminRole !== "super_admin" ? [change, audit] : [change, superAdminRemainsGuard(), audit]);
+    return ok({ changed: (changed?.results.length ?? 0) > 0 });
+  } catch (error) {
+    if (isGuardAbort(error)) return fail("last_super_admin", "adminRole");
+    throw error;
+  }
 }
 
 /** The statement removing every sub-role of a user (for the batch that revokes their `admin` role). */

@@ -14,10 +14,18 @@
  */
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
+import { rawBatch } from "~/db/raw-batch.server";
 import { orders, pickupPoints, sessions, userRoles, users, type Role } from "~/db/schema";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
-import { getUserAdminRoles, isLastActiveSuperAdmin, removeAllAdminRolesStatement, type AdminActor } from "./admin-roles.server";
+import {
+  getUserAdminRoles,
+  isGuardAbort,
+  isLastActiveSuperAdmin,
+  removeAllAdminRolesStatement,
+  superAdminRemainsGuard,
+  type AdminActor,
+} from "./admin-roles.server";
 import type { AdminRole } from "./roles";
 import { getUserProfile, type UserProfile } from "./users.server";
 
@@ -125,11 +133,16 @@ export async function setUserRole(
     entityId: input.userId,
     data: input.role === "admin" && !input.grant ? { role: input.role, removedAdminRoles } : { role: input.role },
   });
-  const [changed] =
-    input.role === "admin" && !input.grant
-      ? await ctx.db.batch([change, removeAllAdminRolesStatement(ctx, input.userId), audit])
-      : await ctx.db.batch([change, audit]);
-  return ok({ changed: changed.length > 0 });
+  try {
+    const [changed] =
+      input.role === "admin" && !input.grant
+        ? await rawBatch(ctx, [change, removeAllAdminRolesStatement(ctx, input.userId), superAdminRemainsGuard(), audit])
+        : await rawBatch(ctx, [change, audit]);
+    return ok({ changed: (changed?.results.length ?? 0) > 0 });
+  } catch (error) {
+    if (isGuardAbort(error)) return fail("last_super_admin", "role");
+    throw error;
+  }
 }
 
 export type StatusChangeError = "user_not_found" | "cannot_disable_self" | "needs_super_admin" | "last_super_admin" | "already_disabled" | "already_active";
@@ -161,11 +174,21 @@ export async function setUserStatus(
     entityId: input.userId,
     data: { reason: input.reason },
   });
-  const flip = ctx.db
-    .update(users)
-    .set({ status: to, updatedAt: now })
-    .where(and(eq(users.id, input.userId), eq(users.status, from)));
-  if (input.disable) await ctx.db.batch([flip, ctx.db.delete(sessions).where(eq(sessions.userId, input.userId)), audit]);
-  else await ctx.db.batch([flip, audit]);
+  // The status may have changed since it was read (a double submit, another admin): the first
+  // guard aborts the batch then, so one change leaves one audit row.
+  const stillFrom = sql`SELECT CASE WHEN (SELECT status FROM users WHERE id = ${input.userId}) IS NOT ${from} THEN json('status_conflict') END`;
+  const flip = ctx.db.update(users).set({ status: to, updatedAt: now }).where(eq(users.id, input.userId));
+  try {
+    if (input.disable) {
+      await rawBatch(ctx, [stillFrom, flip, ctx.db.delete(sessions).where(eq(sessions.userId, input.userId)), superAdminRemainsGuard(), audit]);
+    } else {
+      await rawBatch(ctx, [stillFrom, flip, audit]);
+    }
+  } catch (error) {
+    if (!isGuardAbort(error)) throw error;
+    const current = await ctx.db.query.users.findFirst({ where: eq(users.id, input.userId), columns: { status: true } });
+    if (current?.status !== from) return fail(input.disable ? "already_disabled" : "already_active", "intent");
+    return fail("last_super_admin", "intent");
+  }
   return ok({ status: to });
 }
