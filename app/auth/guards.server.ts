@@ -2,7 +2,8 @@ import { redirect } from "@remix-run/cloudflare";
 import { and, eq } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { merchants, merchantStaff, pickupPoints, type Role } from "~/db/schema";
-import { rolesGrant, type Permission } from "./permissions";
+import { loadAdminAccess } from "~/modules/identity/admin-roles.server";
+import { hasPermission, isAdminPermission, NO_ADMIN_ACCESS, rolesGrant, type AdminAccess, type Permission } from "./permissions";
 import { getSession, type SessionUser } from "./session.server";
 
 /** A relative path on this site to come back to after sign-in (never an open redirect). */
@@ -47,10 +48,54 @@ export async function requireRole(ctx: AppContext, request: Request, role: Role)
   return user;
 }
 
+/** Per request (or per context, in jobs): the admin access already loaded, by user id. */
+const adminAccessMemo = new WeakMap<object, Map<string, Promise<AdminAccess>>>();
+
+/**
+ * A user's effective admin permissions: none without the `admin` role, else the union of their
+ * sub-roles' sets (super_admin: all), read from D1 with one query. Memoised per request, so a
+ * navigation's parallel loaders (layout nav + page) share the lookup, and read afresh on every
+ * request, so a changed set or sub-role applies at once.
+ */
+export function getAdminAccess(ctx: AppContext, user: Pick<SessionUser, "id" | "roles">): Promise<AdminAccess> {
+  if (!user.roles.includes("admin")) return Promise.resolve(NO_ADMIN_ACCESS);
+  const key = ctx.request ?? ctx;
+  let byUser = adminAccessMemo.get(key);
+  if (!byUser) adminAccessMemo.set(key, (byUser = new Map()));
+  let access = byUser.get(user.id);
+  if (!access) byUser.set(user.id, (access = loadAdminAccess(ctx, user.id)));
+  return access;
+}
+
+/**
+ * Drops this request's memoised admin access. An action that changed sub-roles or sets calls it,
+ * so the loaders Remix runs after it in the same request (a form post without JavaScript) see the
+ * new permissions.
+ */
+export function forgetAdminAccess(ctx: AppContext): void {
+  adminAccessMemo.delete(ctx.request ?? ctx);
+}
+
+/**
+ * A signed-in user allowed `permission`, else 403 (anonymous: the sign-in redirect). A shopper,
+ * leader or merchant permission comes from the role map; an admin permission needs the `admin`
+ * role and the permission in the user's sub-roles (D1 is read only for admin permissions).
+ */
 export async function requirePermission(ctx: AppContext, request: Request, permission: Permission): Promise<SessionUser> {
   const user = await requireUser(ctx, request);
-  if (!rolesGrant(user.roles, permission)) throw forbidden();
+  if (!isAdminPermission(permission)) {
+    if (!rolesGrant(user.roles, permission)) throw forbidden();
+    return user;
+  }
+  if (!user.roles.includes("admin")) throw forbidden();
+  if (!hasPermission(user.roles, await getAdminAccess(ctx, user), permission)) throw forbidden();
   return user;
+}
+
+/** An admin (the `admin` role) with their admin access, for pages that show more to some admins. */
+export async function requireAdmin(ctx: AppContext, request: Request): Promise<{ user: SessionUser; access: AdminAccess }> {
+  const user = await requireRole(ctx, request, "admin");
+  return { user, access: await getAdminAccess(ctx, user) };
 }
 
 /** Throws 403 when the user does not hold the leader role or runs no pickup point. */

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requirePermission } from "~/auth/guards.server";
+import { requireAdmin } from "~/auth/guards.server";
+import type { AdminPermission } from "~/auth/permissions";
 import { translate } from "~/i18n/i18n";
 import { getPlatformCounts } from "~/modules/identity/admin-stats.server";
 
@@ -10,23 +11,30 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: `${translate(locale, "admin.dashboard.title")} · ${translate(locale, "app.name")}` }];
 };
 
+/**
+ * Any admin opens the home (the `admin` role is enough: it shows counts, no personal data). A
+ * tile links only where the admin's permissions reach, and a review queue's tile shows only to
+ * admins who may work that queue.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(context, request, "read:user:any");
-  return { counts: await getPlatformCounts(context) };
+  const { access } = await requireAdmin(context, request);
+  const counts = await getPlatformCounts(context);
+  const can = (permission: AdminPermission) => access.permissions.has(permission);
+  const tiles: Array<{ key: string; value: number; to?: string }> = [
+    { key: "users", value: counts.users, to: can("read:user:any") ? "/admin/users" : undefined },
+    { key: "leaders", value: counts.leaders, to: can("read:user:any") ? "/admin/users?role=leader" : undefined },
+    { key: "merchants", value: counts.merchants, to: can("read:user:any") ? "/admin/users?role=merchant" : undefined },
+    { key: "products", value: counts.products },
+    ...(can("read:merchant:any") ? [{ key: "pendingMerchants", value: counts.pendingMerchants, to: "/admin/merchants" }] : []),
+    ...(can("review:leader:any") ? [{ key: "pendingPoints", value: counts.pendingPoints, to: "/admin/leaders" }] : []),
+    ...(can("review:product:any") ? [{ key: "pendingProducts", value: counts.pendingProducts, to: "/admin/products" }] : []),
+  ];
+  return { tiles };
 }
 
 export default function AdminHome() {
   const { t } = useTranslation();
-  const { counts } = useLoaderData<typeof loader>();
-  const tiles = [
-    { key: "users", value: counts.users, to: "/admin/users" },
-    { key: "leaders", value: counts.leaders, to: "/admin/users?role=leader" },
-    { key: "merchants", value: counts.merchants, to: "/admin/users?role=merchant" },
-    { key: "products", value: counts.products },
-    { key: "pendingMerchants", value: counts.pendingMerchants, to: "/admin/merchants" },
-    { key: "pendingPoints", value: counts.pendingPoints, to: "/admin/leaders" },
-    { key: "pendingProducts", value: counts.pendingProducts, to: "/admin/products" },
-  ];
+  const { tiles } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("admin.dashboard.title")}</h1>

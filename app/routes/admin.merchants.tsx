@@ -3,8 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { ReviewDecision } from "~/components/admin/review-decision";
 import * as v from "valibot";
-import { requirePermission } from "~/auth/guards.server";
-import { rolesGrant } from "~/auth/permissions";
+import { getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { OnbErrors } from "~/components/merchant-onboarding/fields";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
@@ -28,7 +27,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = v.safeParse(StatusQuery, new URL(request.url).searchParams.get("status") || undefined);
   if (!parsed.success) throw data({ error: "invalid_query" }, { status: 400 });
   const locale = resolveLocale(request);
-  const canReview = rolesGrant(admin.roles, "review:merchant:any");
+  // Admins who may only read merchants see the queue without the licence details or the decisions.
+  const canReview = (await getAdminAccess(context, admin)).permissions.has("review:merchant:any");
   const rows = await listApplications(context, {
     status: parsed.output,
     revealLicence: canReview,

@@ -3,7 +3,8 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { requireRole } from "~/auth/guards.server";
+import { requireAdmin } from "~/auth/guards.server";
+import type { AdminPermission } from "~/auth/permissions";
 import { RoleHeader } from "~/components/ui/role-header";
 import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
@@ -11,33 +12,36 @@ import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 registerConsoleMessages();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireRole(context, request, "admin");
-  return { userName: user.displayName, queues: await getReviewQueueCounts(context) };
+  const { user, access } = await requireAdmin(context, request);
+  // Only the entries this admin's permissions open (each page checks again on the server).
+  const visible = NAV.filter((item) => !item.permission || access.permissions.has(item.permission)).map((item) => item.to);
+  return { userName: user.displayName, queues: await getReviewQueueCounts(context), visible };
 }
 
-const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; queue?: "merchants" | "leaders" | "products" }> = [
+/** Each entry with the permission its page's loader requires (none: any admin). */
+const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; permission?: AdminPermission; queue?: "merchants" | "leaders" | "products" }> = [
   { to: "/admin", key: "admin.nav.dashboard", icon: LayoutDashboard, end: true },
-  { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false },
-  { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false, queue: "merchants" },
-  { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false, queue: "leaders" },
-  { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false, queue: "products" },
-  { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false },
-  { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false },
-  { to: "/admin/settings", key: "admin.nav.settings", icon: Settings, end: false },
-  { to: "/admin/roles", key: "admin.nav.roles", icon: ShieldCheck, end: false },
-  { to: "/admin/audit", key: "admin.nav.audit", icon: ScrollText, end: false },
+  { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false, permission: "read:user:any" },
+  { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false, permission: "read:merchant:any", queue: "merchants" },
+  { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false, permission: "review:leader:any", queue: "leaders" },
+  { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false, permission: "review:product:any", queue: "products" },
+  { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false, permission: "run:cutoff:any" },
+  { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false, permission: "read:analytics:any" },
+  { to: "/admin/settings", key: "admin.nav.settings", icon: Settings, end: false, permission: "read:settings:any" },
+  { to: "/admin/roles", key: "admin.nav.roles", icon: ShieldCheck, end: false, permission: "manage:admin-roles:any" },
+  { to: "/admin/audit", key: "admin.nav.audit", icon: ScrollText, end: false, permission: "read:audit-log:any" },
 ];
 
 export default function AdminLayout() {
   const { t } = useTranslation();
-  const { userName, queues } = useLoaderData<typeof loader>();
+  const { userName, queues, visible } = useLoaderData<typeof loader>();
   return (
     <div className="min-h-dvh">
       <RoleHeader area="admin" userName={userName} />
       <div className="lg:flex">
         <nav aria-label={t("nav.admin")} className="no-print border-b border-line bg-white lg:min-h-[calc(100dvh-3.75rem)] lg:w-56 lg:border-r lg:border-b-0">
           <ul className="flex gap-1 overflow-x-auto p-2 lg:flex-col">
-            {NAV.map((item) => (
+            {NAV.filter((item) => visible.includes(item.to)).map((item) => (
               <li key={item.to}>
                 <NavLink
                   to={item.to}

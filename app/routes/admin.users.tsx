@@ -3,13 +3,14 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
-import { requirePermission } from "~/auth/guards.server";
+import { forgetAdminAccess, getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { FieldErrors } from "~/components/ui/field";
 import { ROLES } from "~/modules/identity/roles";
 import { translate } from "~/i18n/i18n";
 import { formatDate } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
-import { searchUsers, setUserRole } from "~/modules/identity/users.server";
+import { adminErrorStatus, setUserRole } from "~/modules/identity/admin-users.server";
+import { searchUsers } from "~/modules/identity/users.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -40,8 +41,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   if (!parsed.success) throw data({ error: "invalid_query" }, { status: 400 });
   const { q, role, page } = parsed.output;
-  const { rows, total } = await searchUsers(context, { q, role, page: Number(page), pageSize: PAGE_SIZE });
-  return { rows, total, page: Number(page), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), adminId: admin.id, locale: resolveLocale(request) };
+  const [{ rows, total }, access] = await Promise.all([searchUsers(context, { q, role, page: Number(page), pageSize: PAGE_SIZE }), getAdminAccess(context, admin)]);
+  // The role controls show only to admins whose action would be allowed (the action checks again).
+  const can = { changeRoles: access.permissions.has("update:user-roles:any"), manageAdmins: access.permissions.has("manage:admin-roles:any") };
+  return { rows, total, page: Number(page), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)), adminId: admin.id, can, locale: resolveLocale(request) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,19 +52,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithValibot(await request.formData(), { schema: RoleChangeInput });
   if (submission.status !== "success") return data({ result: submission.reply(), done: null }, { status: 400 });
   const { intent, userId, role } = submission.value;
-  const changed = await setUserRole(context, admin.id, { userId, role, grant: intent === "grant-role" });
+  const changed = await setUserRole(context, { id: admin.id, access: await getAdminAccess(context, admin) }, { userId, role, grant: intent === "grant-role" });
   if (!changed.ok) {
     return data(
       { result: submission.reply({ fieldErrors: { [changed.error.field ?? "role"]: [changed.error.code] } }), done: null },
-      { status: changed.error.code === "user_not_found" ? 404 : 409 },
+      { status: adminErrorStatus(changed.error.code) },
     );
   }
+  forgetAdminAccess(context);
   return { result: submission.reply({ resetForm: true }), done: { userId, role, intent } };
 }
 
 export default function AdminUsers() {
   const { t } = useTranslation();
-  const { rows, total, page, pageCount, adminId, locale } = useLoaderData<typeof loader>();
+  const { rows, total, page, pageCount, adminId, can, locale } = useLoaderData<typeof loader>();
+  const changeable = (r: (typeof ROLES)[number]) => can.changeRoles && (r !== "admin" || can.manageAdmins);
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -106,7 +111,7 @@ export default function AdminUsers() {
       {errors ? (
         <div className="rounded-xl bg-danger-50 p-3">
           {Object.entries(errors).map(([field, list]) => (
-            <FieldErrors key={field} id={`role-error-${field}`} errors={list ?? undefined} />
+            <FieldErrors key={field} id={`role-error-${field}`} errors={list ?? undefined} errorScope="adminUsers.errors" />
           ))}
         </div>
       ) : null}
@@ -126,7 +131,9 @@ export default function AdminUsers() {
             {rows.map((u) => (
               <tr key={u.id} className="border-b border-line align-top last:border-0" data-user-id={u.id}>
                 <td className="p-3">
-                  <span className="font-medium">{u.displayName}</span>
+                  <Link to={`/admin/users/${u.id}`} className="link font-medium">
+                    {u.displayName}
+                  </Link>
                   {u.status === "disabled" ? <span className="ml-2 text-danger">{t("admin.users.disabled")}</span> : null}
                 </td>
                 <td className="p-3 tabular">
@@ -138,7 +145,7 @@ export default function AdminUsers() {
                     {u.roles.map((r) => (
                       <li key={r} className="flex items-center gap-1 rounded-full bg-brand-50 px-2 py-0.5 text-brand-800">
                         {t(`roles.${r}`)}
-                        {r !== "shopper" && !(r === "admin" && u.id === adminId) ? (
+                        {r !== "shopper" && changeable(r) && !(r === "admin" && u.id === adminId) ? (
                           <Form method="post" className="inline">
                             <input type="hidden" name="intent" value="revoke-role" />
                             <input type="hidden" name="userId" value={u.id} />
@@ -158,26 +165,32 @@ export default function AdminUsers() {
                 </td>
                 <td className="p-3 tabular">{formatDate(u.createdAt, locale)}</td>
                 <td className="p-3">
-                  <Form method="post" className="flex gap-2">
-                    <input type="hidden" name="intent" value="grant-role" />
-                    <input type="hidden" name="userId" value={u.id} />
-                    <label className="sr-only" htmlFor={`grant-${u.id}`}>
-                      {t("admin.users.grantLabel", { name: u.displayName })}
-                    </label>
-                    <select id={`grant-${u.id}`} name="role" className="field-input min-h-10 w-auto py-1" defaultValue="">
-                      <option value="" disabled>
-                        {t("admin.users.pickRole")}
-                      </option>
-                      {ROLES.filter((r) => !u.roles.includes(r)).map((r) => (
-                        <option key={r} value={r}>
-                          {t(`roles.${r}`)}
+                  {can.changeRoles ? (
+                    <Form method="post" className="flex gap-2">
+                      <input type="hidden" name="intent" value="grant-role" />
+                      <input type="hidden" name="userId" value={u.id} />
+                      <label className="sr-only" htmlFor={`grant-${u.id}`}>
+                        {t("admin.users.grantLabel", { name: u.displayName })}
+                      </label>
+                      <select id={`grant-${u.id}`} name="role" className="field-input min-h-10 w-auto py-1" defaultValue="">
+                        <option value="" disabled>
+                          {t("admin.users.pickRole")}
                         </option>
-                      ))}
-                    </select>
-                    <button type="submit" className="btn-secondary min-h-10 px-3 text-sm" disabled={navigation.state === "submitting"}>
-                      {t("admin.users.grant")}
-                    </button>
-                  </Form>
+                        {ROLES.filter((r) => !u.roles.includes(r) && changeable(r)).map((r) => (
+                          <option key={r} value={r}>
+                            {t(`roles.${r}`)}
+                          </option>
+                        ))}
+                      </select>
+                      <button type="submit" className="btn-secondary min-h-10 px-3 text-sm" disabled={navigation.state === "submitting"}>
+                        {t("admin.users.grant")}
+                      </button>
+                    </Form>
+                  ) : (
+                    <Link to={`/admin/users/${u.id}`} className="link text-sm">
+                      {t("common.view")}
+                    </Link>
+                  )}
                 </td>
               </tr>
             ))}

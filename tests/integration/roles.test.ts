@@ -73,8 +73,8 @@ describe("role guards on every route tree", () => {
   it("guards actions too, not just pages: a shopper cannot post to the admin's role form", async () => {
     const res = await as.shopper!.post("/admin/users?index", { intent: "grant-role", userId: "usr_demoshopper010000000", role: "admin" });
     expect(res.status).toBe(403);
-    const n = await worker.d1.prepare("SELECT count(*) AS n FROM user_roles WHERE role = 'admin'").first<{ n: number }>();
-    expect(n!.n).toBe(1);
+    const n = await worker.d1.prepare("SELECT count(*) AS n FROM user_roles WHERE role = 'admin' AND user_id = 'usr_demoshopper010000000'").first<{ n: number }>();
+    expect(n!.n).toBe(0);
   });
 
   it("guards single-fetch data requests (.data) the same way", async () => {

@@ -20,6 +20,7 @@ import {
   skuPriceHistory,
   skus,
   userCoupons,
+  userAdminRoles,
   userRoles,
   users,
 } from "~/db/schema";
@@ -43,6 +44,7 @@ import {
   DEMO_PRODUCTS,
   DEMO_SETTINGS,
   DEMO_SHOPPERS,
+  DEMO_SUB_ADMINS,
   productSvg,
 } from "./world";
 
@@ -59,7 +61,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
   const now = Date.now();
   const { db, env } = ctx;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const people = [DEMO_ADMIN, ...DEMO_MERCHANT_OWNERS, ...DEMO_LEADERS, ...DEMO_SHOPPERS];
+  const people = [DEMO_ADMIN, ...DEMO_SUB_ADMINS, ...DEMO_MERCHANT_OWNERS, ...DEMO_LEADERS, ...DEMO_SHOPPERS];
 
   const userRows = await Promise.all(
     people.map(async (u) => ({
@@ -77,6 +79,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
     })),
   );
   const roleRows = people.flatMap((u) => u.roles.map((role) => ({ userId: u.id, role, createdAt: now })));
+  const adminRoleRows = people.flatMap((u) => (u.adminRoles ?? []).map((adminRole) => ({ userId: u.id, adminRole, createdAt: now })));
   const merchantRows = await Promise.all(
     DEMO_MERCHANTS.map(async (m) => ({
       id: m.id,
@@ -147,6 +150,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
   const [first, ...rest] = [
     ...chunkRows(users, userRows).map((rows) => db.insert(users).values(rows).onConflictDoNothing()),
     ...chunkRows(userRoles, roleRows).map((rows) => db.insert(userRoles).values(rows).onConflictDoNothing()),
+    ...chunkRows(userAdminRoles, adminRoleRows).map((rows) => db.insert(userAdminRoles).values(rows).onConflictDoNothing()),
     ...chunkRows(merchants, merchantRows).map((rows) => db.insert(merchants).values(rows).onConflictDoNothing()),
     ...chunkRows(merchantStaff, staffRows).map((rows) => db.insert(merchantStaff).values(rows).onConflictDoNothing()),
     ...chunkRows(pickupPoints, pointRows).map((rows) => db.insert(pickupPoints).values(rows).onConflictDoNothing()),

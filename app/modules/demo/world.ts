@@ -3,6 +3,8 @@
  * can list the accounts. Flash sales, group deals, coupons and membership levels join this file
  * with the issues that add their tables.
  */
+import type { AdminRole } from "../identity/roles";
+
 export const DEMO_PASSWORD = "demo-pass-2026";
 
 export interface DemoUser {
@@ -11,6 +13,8 @@ export interface DemoUser {
   phone: string;
   email?: string;
   roles: Array<"shopper" | "leader" | "merchant" | "admin">;
+  /** Admin sub-roles (only with the `admin` role). */
+  adminRoles?: AdminRole[];
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");
@@ -21,7 +25,15 @@ export const DEMO_ADMIN: DemoUser = {
   phone: "13800000000",
   email: "admin@demo.tuangou.test",
   roles: ["shopper", "admin"],
+  adminRoles: ["super_admin"],
 };
+
+/** One admin per editable sub-role, to try the permission matrix (docs/decisions/014-admin-permissions.md). */
+export const DEMO_SUB_ADMINS: DemoUser[] = [
+  { id: "usr_demoreviewer00000000", name: "审核专员", phone: "13800000001", email: "reviewer@demo.tuangou.test", roles: ["shopper", "admin"], adminRoles: ["reviewer"] },
+  { id: "usr_demofinance000000000", name: "财务小周", phone: "13800000002", email: "finance@demo.tuangou.test", roles: ["shopper", "admin"], adminRoles: ["finance"] },
+  { id: "usr_demooperations000000", name: "运营小李", phone: "13800000003", email: "ops@demo.tuangou.test", roles: ["shopper", "admin"], adminRoles: ["operations"] },
+];
 
 export const DEMO_MERCHANT_OWNERS: DemoUser[] = [
   { id: "usr_demomerchant01000000", name: "李鲜果", phone: "13800000011", email: "fruit@demo.tuangou.test", roles: ["shopper", "merchant"] },

@@ -1,7 +1,7 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { hitAll, RATE_LIMITS } from "~/auth/rate-limits.server";
-import { signInCodes } from "~/db/schema";
+import { signInCodes, users } from "~/db/schema";
 import { lookupHash } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -82,11 +82,13 @@ export async function requestSignInCode(
   return ok({ expiresAt: now + CODE_TTL_MS });
 }
 
-export type VerifyCodeError = "rate_limited" | "code_invalid" | "code_expired" | "code_attempts";
+export type VerifyCodeError = "rate_limited" | "code_invalid" | "code_expired" | "code_attempts" | "account_disabled";
 
 /**
  * Checks a code: single use (consumed by a conditional update, so two concurrent correct
  * submissions cannot both succeed), expires after 10 minutes, at most 5 tries per code.
+ * A correct code for a disabled account is refused with `account_disabled` (only after the code
+ * proved the person owns the phone or email, so the answer tells nobody else the account's state).
  */
 export async function verifySignInCode(
   ctx: AppContext,
@@ -137,5 +139,10 @@ export async function verifySignInCode(
     )
     .returning({ id: signInCodes.id });
   if (consumed.length !== 1) return fail("code_invalid", "code");
+  const owner = await ctx.db.query.users.findFirst({
+    where: t.channel === "sms" ? eq(users.phoneHash, hash) : eq(users.email, t.value),
+    columns: { status: true },
+  });
+  if (owner && owner.status !== "active") return fail("account_disabled", "code");
   return ok({ channel: t.channel, value: t.value, targetHash: hash });
 }

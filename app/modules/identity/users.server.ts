@@ -292,33 +292,3 @@ export async function searchUsers(
     ),
   };
 }
-
-export type RoleChangeError = "user_not_found" | "cannot_remove_own_admin" | "shopper_is_base";
-
-/** Grants or removes a role; the change and its audit row are one batch. */
-export async function setUserRole(
-  ctx: AppContext,
-  actorId: string,
-  input: { userId: string; role: Role; grant: boolean },
-): Promise<Result<{ changed: boolean }, RoleChangeError>> {
-  const target = await ctx.db.query.users.findFirst({ where: eq(users.id, input.userId), columns: { id: true } });
-  if (!target) return fail("user_not_found", "userId");
-  if (!input.grant && input.role === "admin" && input.userId === actorId) return fail("cannot_remove_own_admin", "role");
-  if (input.role === "shopper" && !input.grant) return fail("shopper_is_base", "role");
-  const now = Date.now();
-  const change = input.grant
-    ? ctx.db.insert(userRoles).values({ userId: input.userId, role: input.role, grantedBy: actorId, createdAt: now }).onConflictDoNothing().returning({ r: userRoles.role })
-    : ctx.db.delete(userRoles).where(and(eq(userRoles.userId, input.userId), eq(userRoles.role, input.role))).returning({ r: userRoles.role });
-  const [changed] = await ctx.db.batch([
-    change,
-    auditStatement(ctx, {
-      actorUserId: actorId,
-      action: input.grant ? "user.role.grant" : "user.role.revoke",
-      entityType: "user",
-      entityId: input.userId,
-      data: { role: input.role },
-    }),
-  ]);
-  return ok({ changed: changed.length > 0 });
-}
-
