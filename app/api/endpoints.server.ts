@@ -88,6 +88,7 @@ export const endpoints: Endpoint[] = [
       200: { description: "Signed in", schema: SignInResponse },
       400: validationError,
       401: { description: "Wrong or expired code, or wrong password", schema: ApiErrorBody },
+      403: { description: "The account is disabled", schema: ApiErrorBody },
       429: rateLimited,
     },
     async handler({ ctx, request, body }) {
@@ -97,7 +98,7 @@ export const endpoints: Endpoint[] = [
         const verified = await verifySignInCode(ctx, target, body.code, { ip: ctx.request!.ip });
         if (!verified.ok) {
           if (verified.error.code === "rate_limited") throw rateLimitError("code", verified.error.retryAfterMs);
-          throw new ApiError(401, verified.error.code, { code: [verified.error.code] });
+          throw new ApiError(verified.error.code === "account_disabled" ? 403 : 401, verified.error.code, { code: [verified.error.code] });
         }
         userId = (await findOrCreateUserForTarget(ctx, verified.value.channel, verified.value.value, resolveLocale(request))).userId;
       } else {

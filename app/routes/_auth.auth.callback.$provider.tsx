@@ -5,6 +5,8 @@ import { getOAuthProvider, isOAuthError, isOAuthProviderName } from "~/auth/oaut
 import { clearTransactionCookie, readTransaction } from "~/auth/oauth-flow.server";
 import { completeWebSignIn } from "~/auth/sign-in.server";
 import { resolveLocale } from "~/lib/preferences.server";
+import { eq } from "drizzle-orm";
+import { users } from "~/db/schema";
 import { findOrCreateUserForOAuth } from "~/modules/identity/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign-in" }];
@@ -22,6 +24,12 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   try {
     const profile = await provider.finish(new URL(request.url), tx);
     const { userId } = await findOrCreateUserForOAuth(context, profile, resolveLocale(request));
+    // A disabled account gets no session (the session check would refuse it on the next request
+    // anyway); say so here instead of landing on the sign-in page without an explanation.
+    const account = await context.db.query.users.findFirst({ where: eq(users.id, userId), columns: { status: true } });
+    if (account?.status !== "active") {
+      return Response.json({ failure: "account_disabled" as const }, { status: 403, headers: { "Set-Cookie": clear } });
+    }
     const response = await completeWebSignIn(context, request, userId, tx.returnTo ?? null);
     response.headers.append("Set-Cookie", clear);
     return response;

@@ -2,7 +2,8 @@ import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
-import { requirePermission } from "~/auth/guards.server";
+import { getAdminAccess, requirePermission } from "~/auth/guards.server";
+import { hasPermission } from "~/auth/permissions";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
@@ -31,25 +32,14 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: `${translate(locale, "adminSettings.title")} · ${translate(locale, "app.name")}` }];
 };
 
-/** Whether this request's user may also save (403 → false; anything else propagates). */
-async function mayUpdate(context: LoaderFunctionArgs["context"], request: Request): Promise<boolean> {
-  try {
-    await requirePermission(context, request, "update:settings:any");
-    return true;
-  } catch (error) {
-    if (error instanceof Response && error.status === 403) return false;
-    throw error;
-  }
-}
-
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requirePermission(context, request, "read:settings:any");
+  const admin = await requirePermission(context, request, "read:settings:any");
   const locale = resolveLocale(request);
   const [states, categories, recent, canEdit] = await Promise.all([
     getSettingStates(context, SETTING_KEYS),
     listCategoryNames(context, locale),
     listSettingChanges(context, { page: 1, pageSize: 5 }),
-    mayUpdate(context, request),
+    getAdminAccess(context, admin).then((access) => hasPermission(admin.roles, access, "update:settings:any")),
   ]);
   return { states, categories, recent: recent.rows, canEdit, locale };
 }

@@ -70,6 +70,22 @@ describe("OAuth sign-in", () => {
     expect(row!.user_id).toBe("usr_demoadmin00000000000");
   });
 
+  it("refuses a disabled account with an explanation and no session", async () => {
+    provider.setNextUser({ sub: "oidc-disabled-1", email: "oidc.disabled@example.test", emailVerified: true, name: "停用的人" });
+    expect((await roundTrip(worker.client(), "oidc")).status).toBe(302);
+    await worker.d1.prepare("UPDATE users SET status = 'disabled' WHERE email = 'oidc.disabled@example.test'").run();
+    const client = worker.client();
+    const before = Date.now();
+    const refused = await roundTrip(client, "oidc");
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("该账号已被停用");
+    const sessions = await worker.d1
+      .prepare("SELECT count(*) AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'oidc.disabled@example.test' AND s.created_at >= ?")
+      .bind(before)
+      .first<{ n: number }>();
+    expect(sessions!.n).toBe(0);
+  });
+
   it("does not link an unverified email to an existing account", async () => {
     provider.setNextUser({ sub: "oidc-impostor", email: "fruit@demo.tuangou.test", emailVerified: false, name: "Impostor" });
     await roundTrip(worker.client(), "oidc");

@@ -53,6 +53,7 @@ const en = {
     haveAccount: "Already have an account?",
     oauthFailed: "Sign-in didn't finish",
     oauthError: {
+      account_disabled: "This account has been disabled. Please contact customer service.",
       state_mismatch: "The sign-in request expired or didn't match. Please start again.",
       provider_error: "The sign-in service returned an error. Try again or use another way.",
       invalid_response: "We couldn't verify the sign-in service's reply, so we stopped to keep you safe.",

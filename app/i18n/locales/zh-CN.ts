@@ -52,6 +52,7 @@ const zhCN = {
     haveAccount: "已有账号？",
     oauthFailed: "第三方登录没有完成",
     oauthError: {
+      account_disabled: "该账号已被停用，请联系客服。",
       state_mismatch: "登录请求已过期或不匹配，请重新发起。",
       provider_error: "登录服务返回了错误，请重试或换一种方式。",
       invalid_response: "登录服务的回复无法验证，为安全起见已中止。",
