@@ -47,14 +47,21 @@ export default defineConfig({
   projects: [
     {
       name: "mobile-zh",
-      // The daily cycle's cut-off locks every paid order of the shared world: it runs last.
-      testIgnore: /daily-cycle\//,
+      // The daily cycle's cut-off locks every paid order of the shared world, and the admin
+      // console journey changes platform settings: they run after every other journey.
+      testIgnore: /(daily-cycle|admin-console)\//,
       use: mobileZh,
     },
     {
       name: "daily-cycle",
       testMatch: /daily-cycle\/.*\.spec\.ts$/,
       dependencies: ["mobile-zh"],
+      use: mobileZh,
+    },
+    {
+      name: "admin-console",
+      testMatch: /admin-console\/.*\.spec\.ts$/,
+      dependencies: ["daily-cycle"],
       use: mobileZh,
     },
   ],

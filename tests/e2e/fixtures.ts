@@ -6,6 +6,7 @@
  * - `signInWithPhone`: the phone-code sign-in a person does, reading the code from /dev/outbox.
  * - `expectNoSeriousA11yViolations`: axe-core, failing on serious/critical findings.
  */
+import { deflateSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 
@@ -166,4 +167,45 @@ export async function expectNoSeriousA11yViolations(page: Page) {
     }
   }
   expect(problems, `serious/critical axe violations on ${page.url()}`).toEqual([]);
+}
+
+/** The phone sign-in without the screens (the applicant goes through them): code request, dev outbox, verify. */
+export async function signInQuickly(page: Page, phone: string) {
+  await page.goto("/login");
+  const headers = { Origin: new URL(page.url()).origin };
+  expect((await page.request.post("/login", { form: { intent: "request-code", channel: "sms", phone }, headers })).status()).toBe(200);
+  const outbox = await (await page.request.get("/dev/outbox")).text();
+  const message = new RegExp(`data-recipient="${phone}"[^]*?(?:验证码是|code is)\\s*(\\d{6})`).exec(outbox);
+  expect(message, `a code for ${phone}`).toBeTruthy();
+  const verified = await page.request.post("/login", { form: { intent: "verify-code", channel: "sms", phone, code: message![1]! }, headers, maxRedirects: 0 });
+  expect(verified.status()).toBe(302);
+}
+
+/** A real (decodable) PNG of one colour, so the browser can make the resized copies. */
+export function solidPng(width: number, height: number, rgb: [number, number, number]): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 255]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Page } from "@playwright/test";
-import { DEMO, expect, expectNoSeriousA11yViolations, signInWithPhone, test } from "./fixtures";
+import { DEMO, expect, expectNoSeriousA11yViolations, signInQuickly, signInWithPhone, test } from "./fixtures";
 
 // Two shoppers no other journey uses: one becomes a leader, the other joins through the invite link.
 const applicant = DEMO.shopper(10);
@@ -8,18 +7,6 @@ const neighbour = DEMO.shopper(2);
 const point = { name: "绿地小区驿站", area: "闵行区 · 绿地小区", address: "上海市闵行区七莘路 100 弄 8 号楼", lat: 31.1123, lng: 121.3811 };
 // A PNG by its signature: the server checks the bytes, not the name.
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1]);
-
-/** The phone sign-in without the screens (the applicant goes through them): code request, dev outbox, verify. */
-async function signInQuickly(page: Page, phone: string) {
-  await page.goto("/login");
-  const headers = { Origin: new URL(page.url()).origin };
-  expect((await page.request.post("/login", { form: { intent: "request-code", channel: "sms", phone }, headers })).status()).toBe(200);
-  const outbox = await (await page.request.get("/dev/outbox")).text();
-  const message = new RegExp(`data-recipient="${phone}"[^]*?(?:验证码是|code is)\\s*(\\d{6})`).exec(outbox);
-  expect(message, `a code for ${phone}`).toBeTruthy();
-  const verified = await page.request.post("/login", { form: { intent: "verify-code", channel: "sms", phone, code: message![1]! }, headers, maxRedirects: 0 });
-  expect(verified.status()).toBe(302);
-}
 
 test("becoming a leader: a shopper applies with a photo, the admin approves, the leader shares the invite link and a neighbour is bound to the point", async ({
   page,
