@@ -16,6 +16,7 @@ import { AddressId, checkoutDefaults, FulfilmentChoice } from "~/modules/orders/
 import { configuredProviders } from "~/modules/payments/providers";
 import { startPayment } from "~/modules/payments/payments.server";
 import { getChosenPickupPointId, getPickupPointSummary } from "~/modules/pickup/choose.server";
+import { captureEvent } from "~/modules/analytics/capture.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -54,6 +55,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listAddresses(context, user.id),
   ]);
   if (quote.lines.length === 0) throw redirect("/cart");
+  await captureEvent(context, request, { kind: "checkout_start", path: "/checkout" });
   const pickupPoint = pointId ? await getPickupPointSummary(context, pointId) : null;
   const doorOffered = pickupPoint?.doorDelivery ?? false;
   return {
