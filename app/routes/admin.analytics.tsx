@@ -9,7 +9,7 @@ import { translate } from "~/i18n/i18n";
 import { formatDateTime, formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { BREAKDOWN_DIMENSIONS, type Bucket, type BreakdownDimension } from "~/modules/analytics/dashboard";
-import { loadDashboard, TOP_N } from "~/modules/analytics/dashboard.server";
+import { loadDashboard } from "~/modules/analytics/dashboard.server";
 import { businessDateOf, isoWeekOf, RANGE_PRESETS } from "~/modules/analytics/dates";
 import { compactFen, formatChange, formatCount, formatPermille } from "~/modules/analytics/numbers";
 import { parseDashboardRange, type CsvTable, type DashboardRange, type FieldErrors } from "~/modules/analytics/schemas";
@@ -478,7 +478,7 @@ function BreakdownSection({ dimension, dashboard }: { dimension: BreakdownDimens
             label={t("adminAnalytics.chart.bars", { title, items: rows.map((r) => t("adminAnalytics.chart.item", { name: r.name, value: formatFen(r.gmvFen) })).join(", ") })}
             items={rows.map((r) => ({ key: r.id, label: r.name, value: r.gmvFen, display: formatFen(r.gmvFen) }))}
           />
-          <p className="text-xs text-muted">{t("adminAnalytics.breakdown.topOf", { shown: Math.min(TOP_N, total), total })}</p>
+          <p className="text-xs text-muted">{t("adminAnalytics.breakdown.topOf", { shown: rows.length, total })}</p>
           <DataTable
             id={CSV_OF[dimension]}
             caption={t("adminAnalytics.breakdown.table", { title })}

@@ -42,7 +42,7 @@ export function TimeChart({
   const totals = categories.map((_, i) => (drawAs === "stacked" ? series.reduce((s, ser) => s + (ser.values[i] ?? 0), 0) : Math.max(0, ...series.map((ser) => ser.values[i] ?? 0))));
   const y = valueAxis(Math.max(0, ...totals), { integer });
   const x = categoryAxis(n, { gap: drawAs === "line" ? 0 : n > 60 ? 0.1 : 0.25 });
-  const labels = labelIndices(n, 6);
+  const labels = labelIndices(n, 5);
   return (
     <div role="img" aria-label={label} className="space-y-2">
       {series.length > 1 ? (

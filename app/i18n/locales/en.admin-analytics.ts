@@ -18,7 +18,7 @@ const messages = {
       from: "From",
       to: "To",
       granularity: "Group by",
-      granularityLinks: "Group by",
+      granularityLinks: "Switch grouping",
       day: "Day",
       week: "Week",
       apply: "Show",

@@ -18,7 +18,7 @@ const messages = {
       from: "开始日期",
       to: "结束日期",
       granularity: "统计粒度",
-      granularityLinks: "统计粒度",
+      granularityLinks: "切换统计粒度",
       day: "按日",
       week: "按周",
       apply: "查看",
