@@ -286,12 +286,16 @@ interface Column {
   numeric?: boolean;
 }
 
-/** The exact figures beneath a chart: sticky header, scrolls inside its box when long. */
+/**
+ * The exact figures beneath a chart: sticky header, scrolls inside its box when long. The first
+ * cell of a row names it (a row header); the others are figures, right-aligned. Cell styles sit on
+ * the table, not on each of a year's thousands of cells (smaller HTML, faster render).
+ */
 function DataTable({ id, caption, columns, rows }: { id: string; caption: string; columns: Column[]; rows: ReactNode[][] }) {
   const { t } = useTranslation();
   return (
     <div className="max-h-96 overflow-auto rounded-xl border border-line" tabIndex={0} role="region" aria-label={t("adminAnalytics.scrollTable", { title: caption })} data-testid={`table-${id}`}>
-      <table className="w-full text-left text-sm">
+      <table className="w-full text-left text-sm [&_td]:p-2 [&_td]:text-right [&_td]:whitespace-nowrap [&_td]:tabular-nums [&_tbody_th]:p-2 [&_tbody_th]:font-normal [&_tbody_th]:whitespace-nowrap [&_tbody_tr]:border-b [&_tbody_tr]:border-line [&_tbody_tr:last-child]:border-0">
         <caption className="sr-only">{caption}</caption>
         <thead className="sticky top-0 bg-white">
           <tr className="border-b border-line">
@@ -303,19 +307,12 @@ function DataTable({ id, caption, columns, rows }: { id: string; caption: string
           </tr>
         </thead>
         <tbody>
-          {rows.map((cells, r) => (
-            <tr key={r} className="border-b border-line last:border-0">
-              {cells.map((cell, c) =>
-                c === 0 ? (
-                  <th key={c} scope="row" className="p-2 font-normal whitespace-nowrap">
-                    {cell}
-                  </th>
-                ) : (
-                  <td key={c} className={`tabular p-2 whitespace-nowrap ${columns[c]?.numeric ? "text-right" : ""}`}>
-                    {cell}
-                  </td>
-                ),
-              )}
+          {rows.map(([head, ...cells], r) => (
+            <tr key={r}>
+              <th scope="row">{head}</th>
+              {cells.map((cell, c) => (
+                <td key={c}>{cell}</td>
+              ))}
             </tr>
           ))}
         </tbody>

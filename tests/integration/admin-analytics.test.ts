@@ -111,7 +111,8 @@ describe("event capture", () => {
 
   it("answers bad input with a field error (400), a non-form body with 415, GET with 405", async () => {
     const c = worker.client({ ip: "198.51.100.6" });
-    for (const body of [{}, { p: "relative" }, { p: "/search?q=secret" }, { p: `/${"x".repeat(600)}` }]) {
+    const bodies: Array<Record<string, string>> = [{}, { p: "relative" }, { p: "/search?q=secret" }, { p: `/${"x".repeat(600)}` }];
+    for (const body of bodies) {
       const res = await c.post("/beacon", body, BROWSER);
       expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
       expect(await res.json()).toEqual({ error: { code: "validation_failed", fields: { p: ["path_invalid"] } } });

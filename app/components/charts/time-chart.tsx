@@ -8,6 +8,9 @@ const COLOURS = {
 } as const;
 export type SeriesColour = keyof typeof COLOURS;
 
+/** One decimal of the 1000-unit plot is far below a pixel; fewer digits, smaller pages. */
+const round = (n: number) => Math.round(n * 10) / 10;
+
 export interface TimeSeries {
   name: string;
   values: readonly number[];
@@ -67,22 +70,21 @@ export function TimeChart({
                   <path d={linePath(s.values, x, y) ?? ""} className={COLOURS[s.colour].stroke} fill="none" strokeWidth={2.5} strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
                 </g>
               ))
-            : categories.map((key, i) => {
-                let base = 0;
-                return (
-                  <g key={`${key}-${i}`}>
-                    {series.map((s, k) => {
-                      const v = s.values[i] ?? 0;
-                      if (v <= 0) return null;
-                      const bottom = drawAs === "stacked" ? base : 0;
-                      const xLeft = drawAs === "bars" && series.length > 1 ? x.left(i) + (x.bandwidth / series.length) * k : x.left(i);
-                      const width = drawAs === "bars" && series.length > 1 ? x.bandwidth / series.length : x.bandwidth;
-                      base = bottom + v;
-                      return <rect key={s.name} x={xLeft} width={Math.max(width, 0.5)} y={y.y(bottom + v)} height={Math.max(0, y.y(bottom) - y.y(bottom + v))} className={COLOURS[s.colour].fill} />;
-                    })}
-                  </g>
-                );
-              })}
+            : series.map((s, k) => (
+                // One group per series carries the colour; its columns are bare rects (a year is 365 of them).
+                <g key={s.name} className={COLOURS[s.colour].fill}>
+                  {categories.map((_, i) => {
+                    const v = s.values[i] ?? 0;
+                    if (v <= 0) return null;
+                    const bottom = drawAs === "stacked" ? series.slice(0, k).reduce((sum, below) => sum + (below.values[i] ?? 0), 0) : 0;
+                    const split = drawAs === "bars" && series.length > 1;
+                    const width = split ? x.bandwidth / series.length : x.bandwidth;
+                    const left = split ? x.left(i) + width * k : x.left(i);
+                    const top = y.y(bottom + v);
+                    return <rect key={i} x={round(left)} width={round(Math.max(width, 0.5))} y={round(top)} height={round(Math.max(0, y.y(bottom) - top))} />;
+                  })}
+                </g>
+              ))}
         </svg>
         {y.ticks.map((t) => (
           <span key={t} className="tabular absolute right-full mr-2 -translate-y-1/2 text-xs whitespace-nowrap text-muted" style={{ top: pct(y.y(t), PLOT_H) }}>

@@ -48,7 +48,9 @@ export interface DailyRollup {
 }
 
 // D1 allows at most 5 terms in a compound SELECT, hence the per-dimension rows of the lines are
-// made by a join with the dimension names rather than one UNION term per dimension.
+// made by a join with the dimension names rather than one UNION term per dimension. CROSS JOIN
+// fixes the loop order (SQLite keeps it as written): the day's few orders and refunds drive the
+// lookups of their lines by index, instead of a scan of every line ever sold.
 const SALES_SQL = `
 WITH
 paid AS MATERIALIZED (
@@ -56,7 +58,7 @@ paid AS MATERIALIZED (
 ),
 sold AS MATERIALIZED (
   SELECT l.order_id, l.product_id, l.category_id, l.merchant_id, l.quantity, l.payable_fen, p.user_id
-  FROM paid p JOIN order_lines l ON l.order_id = p.id
+  FROM paid p CROSS JOIN order_lines l ON l.order_id = p.id
 ),
 back AS MATERIALIZED (
   SELECT r.order_id, r.amount_fen, r.lines, o.pickup_point_id
@@ -65,10 +67,10 @@ back AS MATERIALIZED (
 ),
 back_lines AS MATERIALIZED (
   SELECT l.product_id, l.category_id, l.merchant_id, CAST(json_extract(j.value, '$.amountFen') AS INTEGER) AS fen
-  FROM back b JOIN json_each(b.lines) j JOIN order_lines l ON l.id = json_extract(j.value, '$.lineId') AND l.order_id = b.order_id
+  FROM back b CROSS JOIN json_each(b.lines) j CROSS JOIN order_lines l ON l.id = json_extract(j.value, '$.lineId') AND l.order_id = b.order_id
   UNION ALL
   SELECT l.product_id, l.category_id, l.merchant_id, l.payable_fen
-  FROM back b JOIN order_lines l ON l.order_id = b.order_id
+  FROM back b CROSS JOIN order_lines l ON l.order_id = b.order_id
   WHERE json_array_length(b.lines) = 0
 ),
 dims (dimension) AS (VALUES ('product'), ('category'), ('merchant')),
@@ -100,8 +102,11 @@ FROM facts GROUP BY dimension, dimension_id`;
 
 const FUNNEL_SQL = `
 WITH
+paid AS MATERIALIZED (
+  SELECT user_id FROM orders WHERE paid_at >= ?2 AND paid_at < ?3
+),
 payers AS MATERIALIZED (
-  SELECT DISTINCT user_id FROM orders WHERE paid_at >= ?2 AND paid_at < ?3
+  SELECT DISTINCT user_id FROM paid
 ),
 repeat_payers AS MATERIALIZED (
   SELECT p.user_id FROM payers p WHERE EXISTS (SELECT 1 FROM orders o WHERE o.user_id = p.user_id AND o.paid_at < ?2)
