@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isCacheableRequest } from "~/lib/edge-cache.server";
 import { captureRefusal, classifyPageView, visitorHash } from "./capture.server";
 
 const CHROME = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
@@ -32,5 +33,15 @@ describe("analytics capture rules", () => {
     expect(await visitorHash(env, visitor, "2026-05-12")).not.toBe(monday);
     expect(await visitorHash(env, "0123456789abcdefghjkmnpqrt", "2026-05-11")).not.toBe(monday);
     expect(await visitorHash({ LOOKUP_KEY: "b3RoZXItbG9va3VwLWtleS10aGlydHktdHdvLWJ5dGU=" }, visitor, "2026-05-11")).not.toBe(monday);
+  });
+});
+
+describe("the visitor cookie and the edge cache", () => {
+  it("does not make anonymous catalogue pages personal (no loader of theirs reads it)", () => {
+    const url = new URL("https://shop.example/products/prd_demostrawberry000000");
+    const withCookie = (cookie: string) => new Request(url, { headers: { Cookie: cookie } });
+    expect(isCacheableRequest(withCookie("tg_vid=0123456789abcdefghjkmnpqrs"), url)).toBe(true);
+    expect(isCacheableRequest(withCookie("tg_vid=0123456789abcdefghjkmnpqrs; tg_lng=en"), url)).toBe(true);
+    expect(isCacheableRequest(withCookie("tg_vid=0123456789abcdefghjkmnpqrs; other=1"), url)).toBe(false);
   });
 });
