@@ -14,6 +14,7 @@ import {
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { getSession } from "./auth/session.server";
+import { PageBeacon } from "./components/analytics/page-beacon";
 import { ErrorPage } from "./components/ui/error-page";
 import { ProgressBar } from "./components/ui/progress-bar";
 import { isDevelopment } from "./env.server";
@@ -88,6 +89,7 @@ export default function App() {
   return (
     <Document locale={data.locale} textSize={data.textSize}>
       <Outlet />
+      <PageBeacon />
     </Document>
   );
 }

@@ -51,4 +51,6 @@ if (process.env.BENCH_SKIP_BUILD === "1" && existsSync(path.join(root, "build/in
 const code = await run(bin("tsx"), [path.join(root, "tests/bench/run.ts")], { NODE_ENV: "production" });
 // The daily cut-off over 10k paid orders (tests/bench/cutoff.ts), on the same build.
 const cutoffCode = await run(bin("tsx"), [path.join(root, "tests/bench/cutoff.ts")], { NODE_ENV: "production" });
-process.exit(code || cutoffCode);
+// The analytics rollups over a year of orders and the admin dashboard over them (tests/bench/analytics.ts).
+const analyticsCode = await run(bin("tsx"), [path.join(root, "tests/bench/analytics.ts")], { NODE_ENV: "production" });
+process.exit(code || cutoffCode || analyticsCode);

@@ -6,6 +6,7 @@ import { expireUnpaidOrders } from "~/modules/orders/orders.server";
 import { completeRefunds } from "~/modules/payments/payments.server";
 import { runDueCutoff } from "~/modules/fulfilment/cutoff.server";
 import { flagUncollectedOrders } from "~/modules/leaders/uncollected.server";
+import { runAnalyticsRollups } from "~/modules/analytics/rollup.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -26,8 +27,14 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
   switch (cron) {
     case "*/5 * * * *":
       // Housekeeping, refunds left processing or failed (payments.server.ts completeRefunds), and
-      // orders left uncollected too long flagged, their leader and shopper told (leaders/uncollected.server.ts).
-      await runAll([() => housekeeping(ctx, scheduledTime), () => completeRefunds(ctx, scheduledTime), () => flagUncollectedOrders(ctx, scheduledTime)]);
+      // orders left uncollected too long flagged, their leader and shopper told (leaders/uncollected.server.ts),
+      // and the analytics rollups: today again, yesterday until final, missing days (analytics/rollup.server.ts).
+      await runAll([
+        () => housekeeping(ctx, scheduledTime),
+        () => completeRefunds(ctx, scheduledTime),
+        () => flagUncollectedOrders(ctx, scheduledTime),
+        () => runAnalyticsRollups(ctx, scheduledTime),
+      ]);
       break;
     case "* * * * *":
       await expireUnpaidOrders(ctx, scheduledTime);

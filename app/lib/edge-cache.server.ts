@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { settings } from "~/db/schema";
+import { VISITOR_COOKIE } from "~/modules/analytics/capture.server";
 import { ATTRIBUTION_COOKIE } from "./attribution-cookie.server";
 import { GUEST_CART_COOKIE } from "./guest-cart.server";
 import { PICKUP_COOKIE } from "./pickup-cookie.server";
@@ -30,8 +31,11 @@ import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_CO
  */
 const CATALOGUE_PATHS = /^\/(?:_root\.data|categories(?:\.data)?|search(?:\.data)?|products\/prd_[0-9a-z]{20}(?:\.data)?)?$/;
 const PREFERENCE_COOKIES = new Set([LOCALE_COOKIE, TEXT_SIZE_COOKIE, PICKUP_COOKIE]);
-/** Cookies that change nothing a catalogue page shows (keep it so: a loader reading one would poison the cache). */
-const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE]);
+/**
+ * Cookies that change nothing a catalogue page shows (keep it so: a loader reading one would poison
+ * the cache). The analytics visitor cookie is read only by /beacon, the cart and the checkout.
+ */
+const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE, VISITOR_COOKIE]);
 const VERSION_KEY = "cache.catalogue_version";
 const VERSION_MEMO_MS = 2_000;
 const NONCE_HEADER = "X-Edge-Nonce";

@@ -11,6 +11,7 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { describeCart } from "~/modules/cart/cart.server";
 import { Quantity, SkuId } from "~/modules/cart/schemas";
 import { cartQuantitiesFor, changeCartFor } from "~/modules/cart/cart-context.server";
+import { captureEvent } from "~/modules/analytics/capture.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -48,6 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!changed.ok) {
     return data({ result: submission.reply({ fieldErrors: { [changed.error.field ?? "skuId"]: [changed.error.code] } }), quantity: null }, { status: changed.error.code === "cart_full" ? 409 : 404 });
   }
+  if (intent === "add") await captureEvent(context, request, { kind: "add_to_cart", path: "/cart", entityId: skuId });
   const headers = changed.value.setCookie ? { "Set-Cookie": changed.value.setCookie } : undefined;
   // Without JavaScript the form came from a product page: go back there.
   if (returnTo) return redirect(safeRedirectPath(returnTo, "/cart"), { headers });

@@ -17,6 +17,7 @@ import { configuredProviders } from "~/modules/payments/providers";
 import { startPayment } from "~/modules/payments/payments.server";
 import { getChosenPickupPointId, getPickupPointSummary } from "~/modules/pickup/choose.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
+import { captureEvent } from "~/modules/analytics/capture.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -56,6 +57,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     isFeatureOn(context, "feature.door_delivery"),
   ]);
   if (quote.lines.length === 0) throw redirect("/cart");
+  await captureEvent(context, request, { kind: "checkout_start", path: "/checkout" });
   const pickupPoint = pointId ? await getPickupPointSummary(context, pointId) : null;
   // The platform's door-delivery switch (admin settings) overrides what the point offers.
   const doorOffered = doorFeature && (pickupPoint?.doorDelivery ?? false);

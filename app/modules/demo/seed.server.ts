@@ -30,6 +30,8 @@ import { encryptField, lookupHash } from "~/lib/field-crypto.server";
 import { priceCart } from "~/modules/pricing";
 import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
+import { businessDateOf } from "~/modules/analytics/dates";
+import { rollupDays } from "~/modules/analytics/rollup.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
@@ -217,7 +219,12 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
   }
-  if (options.pastOrders) await seedDemoPastOrders(ctx, now);
+  if (options.pastOrders) {
+    await seedDemoPastOrders(ctx, now);
+    // The analytics dashboards read daily rollups: roll up the days the past orders fall on, to today.
+    const oldest = Math.max(...DEMO_PAST_ORDERS.map((o) => o.daysAgo)) + 1;
+    await rollupDays(ctx, businessDateOf(now - oldest * day), businessDateOf(now), now);
+  }
   return { users: people.length, products: DEMO_PRODUCTS.length };
 }
 

@@ -1,0 +1,156 @@
+import type { AppContext } from "~/context.server";
+import {
+  BREAKDOWN_DIMENSIONS,
+  bucketsOf,
+  customersSeries,
+  funnelOf,
+  kpiChanges,
+  kpisOf,
+  lastComputedAt,
+  salesSeries,
+  type BreakdownDimension,
+  type BreakdownRow,
+  type FunnelDay,
+  type SalesDay,
+} from "./dashboard";
+import { previousRange } from "./dates";
+import { ratioPermille } from "./numbers";
+import type { DashboardRange } from "./schemas";
+
+/**
+ * The dashboard's reads: rollup tables and dimension names only, never orders or raw events, in
+ * one D1 round trip (a batch of read statements). Over a year that is ≤ 732 `all` rows and
+ * funnel rows (this period and the previous one) through the primary keys, and per dimension one
+ * grouped scan of the `(dimension, dimension_id, day)` index.
+ */
+const SALES_ALL = `SELECT day, orders, gmv_fen, items, buyers, refund_fen FROM analytics_daily_sales
+  WHERE dimension = 'all' AND dimension_id = '' AND day >= ?1 AND day <= ?2 ORDER BY day`;
+const FUNNEL = `SELECT day, visitors, product_viewers, cart_visitors, checkout_visitors, payers, buyers, new_buyers, returning_buyers, computed_at
+  FROM analytics_daily_funnel WHERE day >= ?1 AND day <= ?2 ORDER BY day`;
+
+/** Where each dimension's names are; products and categories have one per language (?5). */
+const NAMES: Record<BreakdownDimension, { join: string; name: string; localized: boolean }> = {
+  product: { join: "LEFT JOIN products n ON n.id = t.id", name: "CASE WHEN ?5 = 'en' THEN n.title_en ELSE n.title_zh END", localized: true },
+  category: { join: "LEFT JOIN categories n ON n.id = t.id", name: "CASE WHEN ?5 = 'en' THEN n.name_en ELSE n.name_zh END", localized: true },
+  point: { join: "LEFT JOIN pickup_points n ON n.id = t.id", name: "n.name", localized: false },
+  merchant: { join: "LEFT JOIN merchants n ON n.id = t.id", name: "n.name", localized: false },
+};
+
+function breakdownStatement(db: D1Database, dimension: BreakdownDimension, range: { from: string; to: string }, limit: number, locale: string) {
+  return db.prepare(breakdownSql(dimension)).bind(dimension, range.from, range.to, limit, ...(NAMES[dimension].localized ? [locale] : []));
+}
+
+/** A dimension's rows for the range, by GMV (then id), with names; `total` = how many rows in all. */
+function breakdownSql(dimension: BreakdownDimension): string {
+  const { join, name } = NAMES[dimension];
+  return `SELECT t.id, t.gmv_fen, t.orders, t.items, t.refund_fen, t.total, ${name} AS name
+    FROM (SELECT dimension_id AS id, sum(gmv_fen) AS gmv_fen, sum(orders) AS orders, sum(items) AS items, sum(refund_fen) AS refund_fen, count(*) OVER () AS total
+          FROM analytics_daily_sales WHERE dimension = ?1 AND day >= ?2 AND day <= ?3
+          GROUP BY dimension_id ORDER BY gmv_fen DESC, id LIMIT ?4) t
+    ${join} ORDER BY t.gmv_fen DESC, t.id`;
+}
+
+type SalesRow = { day: string; orders: number; gmv_fen: number; items: number; buyers: number; refund_fen: number };
+type FunnelRow = {
+  day: string;
+  visitors: number;
+  product_viewers: number;
+  cart_visitors: number;
+  checkout_visitors: number;
+  payers: number;
+  buyers: number;
+  new_buyers: number;
+  returning_buyers: number;
+  computed_at: number;
+};
+type DimensionRow = { id: string; gmv_fen: number; orders: number; items: number; refund_fen: number; total: number; name: string | null };
+
+const toSales = (r: SalesRow): SalesDay => ({ day: r.day, orders: r.orders, gmvFen: r.gmv_fen, items: r.items, buyers: r.buyers, refundFen: r.refund_fen });
+const toFunnel = (r: FunnelRow): FunnelDay => ({
+  day: r.day,
+  visitors: r.visitors,
+  productViewers: r.product_viewers,
+  cartVisitors: r.cart_visitors,
+  checkoutVisitors: r.checkout_visitors,
+  payers: r.payers,
+  buyers: r.buyers,
+  newBuyers: r.new_buyers,
+  returningBuyers: r.returning_buyers,
+  computedAt: r.computed_at,
+});
+
+function toBreakdown(rows: readonly DimensionRow[], totalGmvFen: number): { rows: BreakdownRow[]; total: number } {
+  return {
+    total: rows[0]?.total ?? 0,
+    rows: rows.map((r) => ({
+      id: r.id,
+      name: r.name ?? r.id,
+      gmvFen: r.gmv_fen,
+      orders: r.orders,
+      items: r.items,
+      refundFen: r.refund_fen,
+      sharePermille: ratioPermille(Math.max(0, r.gmv_fen), totalGmvFen),
+    })),
+  };
+}
+
+/** How many rows of each breakdown the page shows (the CSV has them all). */
+export const TOP_N = 10;
+
+export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
+
+export async function loadDashboard(ctx: Pick<AppContext, "db">, range: DashboardRange, locale: string) {
+  const db = ctx.db.$client;
+  const previous = previousRange(range.from, range.to);
+  const [salesRes, funnelRes, ...dimRes] = await db.batch([
+    db.prepare(SALES_ALL).bind(previous.from, range.to),
+    db.prepare(FUNNEL).bind(previous.from, range.to),
+    ...BREAKDOWN_DIMENSIONS.map((d) => breakdownStatement(db, d, range, TOP_N, locale)),
+  ]);
+  const sales = (salesRes!.results as SalesRow[]).map(toSales);
+  const funnelDays = (funnelRes!.results as FunnelRow[]).map(toFunnel);
+  const buckets = bucketsOf(range.from, range.to, range.granularity);
+  const kpis = kpisOf(sales, funnelDays, range.from, range.to);
+  const previousKpis = kpisOf(sales, funnelDays, previous.from, previous.to);
+  const breakdowns = Object.fromEntries(BREAKDOWN_DIMENSIONS.map((d, i) => [d, toBreakdown(dimRes[i]!.results as DimensionRow[], kpis.gmvFen)])) as Record<
+    BreakdownDimension,
+    { rows: BreakdownRow[]; total: number }
+  >;
+  return {
+    range,
+    previous,
+    kpis,
+    previousKpis,
+    changes: kpiChanges(kpis, previousKpis),
+    sales: salesSeries(sales, buckets),
+    customers: customersSeries(funnelDays, buckets),
+    funnel: funnelOf(funnelDays, range.from, range.to),
+    breakdowns,
+    computedAt: lastComputedAt(funnelDays, range.from, range.to),
+  };
+}
+
+/** The range's series and funnel without the breakdowns (the CSV exports of those tables). */
+export async function loadSeries(ctx: Pick<AppContext, "db">, range: DashboardRange) {
+  const db = ctx.db.$client;
+  const [salesRes, funnelRes] = await db.batch([db.prepare(SALES_ALL).bind(range.from, range.to), db.prepare(FUNNEL).bind(range.from, range.to)]);
+  const buckets = bucketsOf(range.from, range.to, range.granularity);
+  const funnelDays = (funnelRes!.results as FunnelRow[]).map(toFunnel);
+  return {
+    sales: salesSeries((salesRes!.results as SalesRow[]).map(toSales), buckets),
+    customers: customersSeries(funnelDays, buckets),
+    funnel: funnelOf(funnelDays, range.from, range.to),
+  };
+}
+
+/** Every row of one breakdown for the range (the CSV export). */
+export async function loadBreakdown(ctx: Pick<AppContext, "db">, dimension: BreakdownDimension, range: DashboardRange, locale: string): Promise<BreakdownRow[]> {
+  const db = ctx.db.$client;
+  const [totalRes, rowsRes] = await db.batch([
+    db.prepare("SELECT coalesce(sum(gmv_fen), 0) AS gmv FROM analytics_daily_sales WHERE dimension = 'all' AND dimension_id = '' AND day >= ?1 AND day <= ?2").bind(range.from, range.to),
+    // LIMIT -1: no limit (SQLite).
+    breakdownStatement(db, dimension, range, -1, locale),
+  ]);
+  const totalGmv = (totalRes!.results[0] as { gmv: number } | undefined)?.gmv ?? 0;
+  return toBreakdown(rowsRes!.results as DimensionRow[], totalGmv).rows;
+}
