@@ -18,7 +18,7 @@ try {
   const template = (await d1.prepare("SELECT id FROM pickup_points ORDER BY id LIMIT 1").first<{ id: string }>())!.id;
   const copy = (n: number) =>
     d1
-      .prepare(`INSERT INTO pickup_points (${cols.join(", ")}) SELECT ${cols.map((c) => (c === "id" ? "?" : c === "name" ? "name || ?" : c)).join(", ")} FROM pickup_points WHERE id = ?`)
+      .prepare(`INSERT INTO pickup_points (${cols.join(", ")}) SELECT ${cols.map((c) => (c === "id" ? "?" : c === "name" ? "name || ?" : c === "invite_code" ? "NULL" : c)).join(", ")} FROM pickup_points WHERE id = ?`)
       .bind(`pkp_bench${String(n).padStart(11, "0")}`, ` ${n}`, template);
   const existing = (await d1.prepare("SELECT count(*) AS n FROM pickup_points").first<{ n: number }>())!.n;
   await d1.batch(Array.from({ length: Math.max(0, POINTS - existing) }, (_, i) => copy(i)));

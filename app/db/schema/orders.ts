@@ -72,6 +72,8 @@ export const orders = sqliteTable(
     index("orders_point_status_idx").on(t.pickupPointId, t.status, t.createdAt),
     index("orders_status_pay_by_idx").on(t.status, t.payBy),
     index("orders_referral_idx").on(t.referralPointId, t.createdAt),
+    // The analytics rollup reads a day's paid orders by payment time.
+    index("orders_paid_at_idx").on(t.paidAt),
     uniqueIndex("orders_pickup_code_uq").on(t.pickupPointId, t.pickupCodeHash),
     uniqueIndex("orders_idempotency_uq").on(t.userId, t.idempotencyKey),
   ],
@@ -177,7 +179,12 @@ export const refunds = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("refunds_order_idx").on(t.orderId), index("refunds_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("refunds_order_idx").on(t.orderId),
+    index("refunds_status_idx").on(t.status, t.createdAt),
+    // The analytics rollup reads a day's succeeded refunds by when they succeeded.
+    index("refunds_status_updated_idx").on(t.status, t.updatedAt),
+  ],
 );
 
 /** Stored responses for `Idempotency-Key` (per user and route): a retry gets the same answer. */
