@@ -8,8 +8,8 @@ import { OnbErrors } from "~/components/merchant-onboarding/fields";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
-import { ReviewMerchantInput } from "~/modules/merchants/onboarding-schemas";
-import { approveApplication, listApplications, REVIEW_STATUSES, rejectApplication } from "~/modules/merchants/onboarding.server";
+import { MERCHANT_REVIEW_STATUSES as REVIEW_STATUSES, ReviewMerchantInput } from "~/modules/merchants/onboarding-schemas";
+import { approveApplication, listApplications, rejectApplication } from "~/modules/merchants/onboarding.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

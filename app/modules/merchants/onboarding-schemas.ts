@@ -231,3 +231,7 @@ export function checkWindow(input: { startsAt: number; endsAt: number }, now: nu
   if (input.endsAt <= now) return { field: "endsAt", code: "ends_in_past" };
   return null;
 }
+
+/** The merchant review queue's tabs (shared with the page, which runs in the browser too). */
+export const MERCHANT_REVIEW_STATUSES = ["pending", "approved", "rejected"] as const;
+export type MerchantReviewStatus = (typeof MERCHANT_REVIEW_STATUSES)[number];

@@ -3,6 +3,7 @@ import type { AppContext } from "~/context.server";
 import { categories, merchantCategories, merchants, merchantStaff, userRoles, users } from "~/db/schema";
 import { translate } from "~/i18n/i18n";
 import { noticeMerchantReviewed } from "~/modules/notifications/triggers.server";
+import type { MerchantReviewStatus } from "./onboarding-schemas";
 import { decryptField, encryptField, lookupHash, maskId, maskPhone } from "~/lib/field-crypto.server";
 import { newId, randomBase32 } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -162,8 +163,7 @@ export async function applyAsMerchant(
 // ---------------------------------------------------------------------------------------------
 // Admin review
 
-export const REVIEW_STATUSES = ["pending", "approved", "rejected"] as const;
-export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+type ReviewStatus = MerchantReviewStatus;
 
 /**
  * Applications in one status, oldest first for the pending queue (newest first otherwise).

@@ -195,8 +195,10 @@ test("admin console: approve a merchant, a leader and a product, change the comm
   // --- Analytics over the seeded history -----------------------------------------------------
   await nav.getByRole("link", { name: "数据分析" }).click();
   await expect(admin.getByRole("heading", { level: 1, name: "数据分析" })).toBeVisible();
-  await expect(admin.getByRole("img").filter({ has: admin.locator("svg") }).first()).toBeVisible();
-  await expect(admin.locator("main svg[role='img']").first()).toBeVisible();
+  // The seeded history (rolled up when the demo world was seeded): charts with their tables.
+  await expect(admin.getByTestId("section-sales").getByRole("img", { name: /^成交额，.*合计 ¥/ })).toBeVisible();
+  await expect(admin.getByTestId("section-funnel").getByRole("img", { name: /^转化漏斗：/ })).toBeVisible();
+  await expect(admin.getByRole("region", { name: "商品排行明细（可滚动）" })).toContainText("丹东 99 红颜草莓");
   await expectNoSeriousA11yViolations(admin);
 
   // --- The audit log shows every step --------------------------------------------------------
