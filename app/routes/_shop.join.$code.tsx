@@ -9,6 +9,7 @@ import { translate } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { findPointByInviteCode, joinThroughInvite } from "~/modules/leaders/promote.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 // The invite page's strings live with the console's; this storefront page brings them along.
@@ -22,8 +23,10 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => 
 
 /** A leader's invite link: shows the point; choosing it takes the button (a POST), so link previews never do. */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
-  const point = await findPointByInviteCode(context, params.code);
-  if (!point) return data({ point: null, isCurrent: false }, { status: 404 });
+  const [found, doorFeature] = await Promise.all([findPointByInviteCode(context, params.code), isFeatureOn(context, "feature.door_delivery")]);
+  if (!found) return data({ point: null, isCurrent: false }, { status: 404 });
+  // With door delivery switched off platform-wide (admin settings), the point offers pickup only.
+  const point = doorFeature ? found : { ...found, doorDelivery: false };
   const user = await getOptionalUser(context, request);
   const chosen = await getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request));
   return { point, isCurrent: chosen === point.id };

@@ -9,6 +9,7 @@ import { FieldErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { choosePickupPoint, getChosenPickupPointId, listPickupPoints } from "~/modules/pickup/choose.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -38,10 +39,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   });
   const query = parsed.success ? parsed.output : {};
   const user = await getOptionalUser(context, request);
-  const [points, chosenId] = await Promise.all([
+  const [listed, chosenId, doorFeature] = await Promise.all([
     listPickupPoints(context, { q: query.q, lat: query.lat, lng: query.lat !== undefined ? query.lng : undefined }),
     getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request)),
+    isFeatureOn(context, "feature.door_delivery"),
   ]);
+  // With door delivery switched off platform-wide (admin settings), no point offers it.
+  const points = doorFeature ? listed : listed.map((p) => ({ ...p, doorDelivery: false }));
   return data(
     { points, chosenId, located: query.lat !== undefined && query.lng !== undefined, invalidQuery: !parsed.success },
     { status: parsed.success ? 200 : 400 },

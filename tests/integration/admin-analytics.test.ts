@@ -446,6 +446,12 @@ describe("the dashboard and its CSV", () => {
   it("answers a bad CSV request with 400 and field errors", async () => {
     const res = await as.admin!.get(`/admin/analytics.csv?table=orders&from=${D1}`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ error: { code: "validation_failed", fields: { table: ["table_invalid"], to: ["date_required"] } } });
+    expect(await res.json()).toEqual({
+      error: { code: "validation_failed", message: "The table or range is not valid.", fields: { table: ["table_invalid"], to: ["date_required"] } },
+    });
+    // Without a table, the sales over time.
+    const plain = await as.admin!.get("/admin/analytics.csv");
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("content-disposition")).toMatch(/analytics-sales-/);
   });
 });

@@ -16,6 +16,8 @@ import { saveSettings } from "../../app/modules/settings/settings.server";
 import { startFakePushService, type FakePushService } from "../support/fake-push-service";
 import { startWorker, TEST_SECRETS, TEST_VAPID, type Client, type TestWorker } from "../support/worker";
 
+/** The pickup list's door-delivery badge (zh-CN `pickup.doorDelivery`). */
+const DOOR_BADGE = ">可送货上门</span>";
 let worker: TestWorker;
 let push: FakePushService;
 const as: Record<string, Client> = {};
@@ -483,9 +485,14 @@ describe("feature switches", () => {
     expect(refused.status).toBe(400);
     expect(await text(refused)).toMatch(/<div id="co-fulfilment-errors"[^>]*role="alert"/);
     expect(await n("SELECT count(*) AS n FROM orders")).toBe(ordersBefore);
+    // Nor do the pickup-point list or an invite page promise it.
+    expect(await text(await as.shopper!.get("/pickup"))).not.toContain(DOOR_BADGE);
+    expect(await text(await as.shopper!.get("/join/SUNNY888"))).toContain("<span>到店自提</span>");
 
     expect((await save("features", features([]))).status).toBe(200);
     expect(await text(await as.shopper!.get("/checkout"))).toContain('value="door"');
+    expect(await text(await as.shopper!.get("/pickup"))).toContain(DOOR_BADGE);
+    expect(await text(await as.shopper!.get("/join/SUNNY888"))).not.toContain("<span>到店自提</span>");
   });
 
   it("leader and merchant applications off: the pages say they are paused and their actions refuse; back on, the forms return", async () => {
