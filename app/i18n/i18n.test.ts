@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, translate } from "./i18n";
 import en from "./locales/en";
+import enAdmin from "./locales/en.admin";
 import enApi from "./locales/en.api";
 import enConsole from "./locales/en.console";
 import zhCN from "./locales/zh-CN";
+import zhCNAdmin from "./locales/zh-CN.admin";
 import zhCNApi from "./locales/zh-CN.api";
 import zhCNConsole from "./locales/zh-CN.console";
 
@@ -35,8 +37,8 @@ function variables(text: string): string[] {
 }
 
 // Every part of each language (storefront core, consoles, API), as the server has them.
-const flatZh = flatten({ ...zhCN, ...zhCNConsole, ...zhCNApi });
-const flatEn = flatten({ ...en, ...enConsole, ...enApi });
+const flatZh = flatten({ ...zhCN, ...zhCNConsole, ...zhCNAdmin, ...zhCNApi });
+const flatEn = flatten({ ...en, ...enConsole, ...enAdmin, ...enApi });
 const zh = byBaseKey(flatZh);
 const enByBase = byBaseKey(flatEn);
 
@@ -181,17 +183,18 @@ describe("translate", () => {
     expect(getI18n("en").language).toBe("en");
     expect(getI18n("zh-CN").language).toBe("zh-CN");
     // The unit project's setup registers every locale, as the Worker does at start-up.
-    expect(LOCALES.every((l) => isLocaleLoaded(l, "core") && isLocaleLoaded(l, "console") && isLocaleLoaded(l, "api"))).toBe(true);
+    expect(LOCALES.every((l) => isLocaleLoaded(l, "core") && isLocaleLoaded(l, "console") && isLocaleLoaded(l, "admin") && isLocaleLoaded(l, "api"))).toBe(true);
   });
 
   it("keeps the parts apart: the storefront core has no console or API keys, and no part repeats another's", () => {
-    const tops = [Object.keys(zhCN), Object.keys(zhCNConsole), Object.keys(zhCNApi)];
+    const tops = [Object.keys(zhCN), Object.keys(zhCNConsole), Object.keys(zhCNAdmin), Object.keys(zhCNApi)];
     expect(new Set(tops.flat()).size).toBe(tops.flat().length);
     expect(Object.keys(zhCN)).not.toContain("admin");
     expect(Object.keys(zhCN)).not.toContain("api");
     expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
     expect(Object.keys(enConsole).sort()).toEqual(Object.keys(zhCNConsole).sort());
     expect(Object.keys(enApi).sort()).toEqual(Object.keys(zhCNApi).sort());
+    expect(Object.keys(enAdmin).sort()).toEqual(Object.keys(zhCNAdmin).sort());
   });
 
   it("memoises plain lookups per language and still interpolates every call", () => {

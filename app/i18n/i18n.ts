@@ -36,11 +36,14 @@ type Messages = Record<string, unknown>;
  *   who use it (`loadLocale`).
  * - `console`: the leader, merchant and admin areas; their layout modules register it
  *   (`./console-messages`), so it travels in their chunks.
+ * - `admin`: what only the admin console shows (users and permissions, settings, analytics, the
+ *   audit log); the admin layout registers it (`./admin-messages`), so the leader and merchant
+ *   apps never download it.
  * - `api`: /api/v1 error messages, server only.
  * The server registers every part of every language at start-up (`./all-locales.server`).
  * Parts have disjoint top-level keys.
  */
-export type MessagePart = "core" | "console" | "api";
+export type MessagePart = "core" | "console" | "admin" | "api";
 
 const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
 const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
@@ -49,8 +52,8 @@ const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
  * gzipped, so a console page in that language hydrates complete; storefront readers of that
  * language load it too, Chinese readers of the consoles never do).
  */
-const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }]>>> = {
-  en: () => Promise.all([import("./locales/en"), import("./locales/en.console")]),
+const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }, { default: Messages }]>>> = {
+  en: () => Promise.all([import("./locales/en"), import("./locales/en.console"), import("./locales/en.admin")]),
 };
 
 const instances = new Map<Locale, I18n>();
@@ -70,13 +73,14 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads a language's core and console translations (a network fetch in the browser the first time). */
+/** Loads a language's core, console and admin translations (a network fetch in the browser the first time). */
 export async function loadLocale(locale: Locale): Promise<void> {
   const load = lazyParts[locale];
-  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console")) || !load) return;
-  const [core, console] = await load();
+  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console") && isLocaleLoaded(locale, "admin")) || !load) return;
+  const [core, console, admin] = await load();
   registerMessages(locale, "core", core.default);
   registerMessages(locale, "console", console.default);
+  registerMessages(locale, "admin", admin.default);
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

@@ -286,7 +286,7 @@ export default function LeaderApply() {
       {refused?.length ? <LeaderErrors id="leader-apply-refused" errors={refused} summary /> : null}
       {paused && (!application || application.status === "rejected") ? (
         <p role={actionData ? "alert" : "status"} className="rounded-xl bg-surface p-3 text-sm" data-testid="applications-paused">
-          {t("adminSettings.paused.leader")}
+          {t("leaderApply.applicationsPaused")}
         </p>
       ) : null}
       <StatusCard />

@@ -207,7 +207,7 @@ export default function MerchantApply() {
       {canApply ? <p className="text-sm text-muted">{t("merchantOnboarding.apply.lead")}</p> : null}
       {paused && eligible ? (
         <p role={actionData ? "alert" : "status"} className="rounded-xl bg-surface p-3 text-sm" data-testid="applications-paused">
-          {t("adminSettings.paused.merchant")}
+          {t("merchantOnboarding.applicationsPaused")}
         </p>
       ) : null}
       <StatusCard />

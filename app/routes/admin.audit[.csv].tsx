@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import * as v from "valibot";
 import { requirePermission } from "~/auth/guards.server";
-import { registerConsoleMessages } from "~/i18n/console-messages";
+import { registerAdminMessages } from "~/i18n/admin-messages";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
@@ -15,7 +15,7 @@ export const AUDIT_EXPORT_MAX = 10_000;
 /** GET /admin/audit.csv?<the page's filters>: the matching entries (newest first) as CSV with a BOM, in the viewer's language. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(context, request, "read:audit-log:any");
-  registerConsoleMessages();
+  registerAdminMessages();
   const params = new URL(request.url).searchParams;
   params.delete("cursor");
   const parsed = parseAuditQuery(params);

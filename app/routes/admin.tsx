@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import { registerConsoleMessages } from "~/i18n/console-messages";
+import { registerAdminMessages } from "~/i18n/admin-messages";
 import { requireAdmin } from "~/auth/guards.server";
 import type { AdminPermission } from "~/auth/permissions";
 import { RoleHeader } from "~/components/ui/role-header";
 import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
-registerConsoleMessages();
+registerAdminMessages();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, access } = await requireAdmin(context, request);

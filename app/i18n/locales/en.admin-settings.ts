@@ -149,10 +149,6 @@ const messages = {
       version: "Version {{version}}",
       to: "changed to",
     },
-    paused: {
-      leader: "New leader applications are paused for now. Please check back later.",
-      merchant: "New merchant applications are paused for now. Please check back later.",
-    },
   },
 };
 

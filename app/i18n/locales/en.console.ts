@@ -3,10 +3,6 @@ import leaderApply from "./en.leader-apply";
 import notices from "./en.notices";
 import handover from "./en.leader-handover";
 import leaderMoney from "./en.leader-money";
-import adminUsers from "./en.admin-users";
-import adminSettings from "./en.admin-settings";
-import adminAnalytics from "./en.admin-analytics";
-import adminAudit from "./en.admin-audit";
 
 const enConsole = {
   // Leader app areas, each in its own file.
@@ -14,13 +10,9 @@ const enConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
-  // Admin console areas (issue 6), each in its own file.
-  ...adminUsers,
-  ...adminSettings,
-  ...adminAnalytics,
-  ...adminAudit,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
+    applicationsPaused: "New merchant applications are paused for now. Please check back later.",
     link: "Become a merchant",
     apply: {
       back: "Back to Me",

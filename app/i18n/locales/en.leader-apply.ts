@@ -1,6 +1,7 @@
 /** en: the leaderApply block of the console messages (spread into ./en.console.ts). */
 const messages = {
   leaderApply: {
+    applicationsPaused: "New leader applications are paused for now. Please check back later.",
     link: "Become a leader",
     weekdays: { "1": "Mon", "2": "Tue", "3": "Wed", "4": "Thu", "5": "Fri", "6": "Sat", "7": "Sun" },
     everyDay: "Daily",

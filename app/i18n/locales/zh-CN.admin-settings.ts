@@ -149,10 +149,6 @@ const messages = {
       version: "第 {{version}} 版",
       to: "改为",
     },
-    paused: {
-      leader: "团长申请暂停受理，请稍后再来。",
-      merchant: "商家入驻申请暂停受理，请稍后再来。",
-    },
   },
 };
 

@@ -3,10 +3,6 @@ import leaderApply from "./zh-CN.leader-apply";
 import notices from "./zh-CN.notices";
 import handover from "./zh-CN.leader-handover";
 import leaderMoney from "./zh-CN.leader-money";
-import adminUsers from "./zh-CN.admin-users";
-import adminSettings from "./zh-CN.admin-settings";
-import adminAnalytics from "./zh-CN.admin-analytics";
-import adminAudit from "./zh-CN.admin-audit";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
@@ -14,13 +10,9 @@ const zhCNConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
-  // Admin console areas (issue 6), each in its own file.
-  ...adminUsers,
-  ...adminSettings,
-  ...adminAnalytics,
-  ...adminAudit,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
+    applicationsPaused: "商家入驻申请暂停受理，请稍后再来。",
     link: "成为商家",
     apply: {
       back: "返回“我的”",

@@ -1,6 +1,7 @@
 /** zh-CN: the leaderApply block of the console messages (spread into ./zh-CN.console.ts). */
 const messages = {
   leaderApply: {
+    applicationsPaused: "团长申请暂停受理，请稍后再来。",
     link: "成为团长",
     weekdays: { "1": "周一", "2": "周二", "3": "周三", "4": "周四", "5": "周五", "6": "周六", "7": "周日" },
     everyDay: "每天",

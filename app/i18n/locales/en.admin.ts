@@ -1,0 +1,14 @@
+/** en: the admin console's own part (registered by the admin layout only, so the leader and merchant apps never carry it). */
+import adminUsers from "./en.admin-users";
+import adminSettings from "./en.admin-settings";
+import adminAnalytics from "./en.admin-analytics";
+import adminAudit from "./en.admin-audit";
+
+const enAdmin = {
+  ...adminUsers,
+  ...adminSettings,
+  ...adminAnalytics,
+  ...adminAudit,
+};
+
+export default enAdmin;
