@@ -180,10 +180,13 @@ try {
     for (const day of sample) await rollupDay({ db: worker.db }, day, now);
     return (performance.now() - t) / sample.length;
   };
-  const withoutIndex = await timeDays();
-  await d1.prepare("CREATE INDEX bench_only_orders_paid_at_idx ON orders (paid_at)").run();
+  // The schema indexes orders by paid_at for this job (migration 0011); what that index buys.
+  await timeDays(); // warm up
   const withIndex = await timeDays();
-  log(`one day's rollup: ${withoutIndex.toFixed(0)} ms as the schema is; ${withIndex.toFixed(0)} ms with an index on orders (paid_at) (bench database only)`);
+  await d1.prepare("DROP INDEX orders_paid_at_idx").run();
+  const withoutIndex = await timeDays();
+  await d1.prepare("CREATE INDEX orders_paid_at_idx ON orders (paid_at)").run();
+  log(`one day's rollup: ${withIndex.toFixed(0)} ms as the schema is; ${withoutIndex.toFixed(0)} ms without the index on orders (paid_at)`);
 
   // ---------- report ----------
   const out: string[] = [];
@@ -197,7 +200,7 @@ try {
     ...results.map((r) => `| ${r.label} (${SAMPLES} sequential) | ${r.p50.toFixed(1)} ms | ${r.p95.toFixed(1)} ms | ${r.max.toFixed(1)} ms | ${(r.bytes / 1000).toFixed(0)} kB | ≤ ${TARGET_MS} ms | ${r.p95 <= TARGET_MS ? "pass" : "**FAIL**"} |`),
     `| rollup job over ${days} days (rollupDays) | ${(rollupMs / days).toFixed(0)} ms a day | | | | — | ${(rollupMs / 1000).toFixed(1)} s in all |`,
     `| one */5 cron tick (every job) | ${tickMs.toFixed(0)} ms | | | | — | info |`,
-    `| one day's rollup with orders (paid_at) indexed (bench DB only) | ${withIndex.toFixed(0)} ms | | | | — | vs ${withoutIndex.toFixed(0)} ms as the schema is |`,
+    `| one day's rollup (orders indexed by paid_at, migration 0011) | ${withIndex.toFixed(0)} ms | | | | — | vs ${withoutIndex.toFixed(0)} ms without that index |`,
     "",
     "Query plans:",
     ...dashPlans.map(([what, detail]) => `- ${what}: ${detail}`),
