@@ -47,7 +47,7 @@ export default function AdminLayout() {
                   to={item.to}
                   end={item.end}
                   className={({ isActive }) =>
-                    `flex min-h-11 items-center gap-2 rounded-lg px-3 text-sm ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-ink hover:bg-surface"}`
+                    `flex min-h-11 items-center gap-2 rounded-lg px-3 text-sm whitespace-nowrap ${isActive ? "bg-brand-50 font-semibold text-brand-800" : "text-ink hover:bg-surface"}`
                   }
                 >
                   <item.icon aria-hidden className="size-5" />
