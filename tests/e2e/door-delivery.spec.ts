@@ -16,6 +16,8 @@ async function pointAndCart(page: Page) {
   await page.goto(`/search?q=${encodeURIComponent("鸡蛋")}`);
   await page.getByRole("main").getByRole("link", { name: new RegExp(`^${EGGS}`) }).click();
   await page.getByRole("button", { name: new RegExp(`^把${EGGS}`) }).first().click();
+  // The cart has the box before anything goes on to checkout (with JavaScript the add is a fetch).
+  await expect(page.getByRole("navigation", { name: "商城导航" }).getByRole("link", { name: "购物车 (1)" })).toBeVisible();
 }
 
 /** From checkout with no saved address: adds one and comes back with door delivery to it selected. */
