@@ -10,3 +10,4 @@ export * from "./fulfilment";
 export * from "./leaders";
 export * from "./admin";
 export * from "./analytics";
+export * from "./group-deals";

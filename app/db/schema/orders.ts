@@ -4,6 +4,8 @@ import { pickupPoints } from "./pickup";
 
 export const ORDER_STATUS_VALUES = [
   "pending_payment",
+  /** A group-deal order, paid at the first tier's price, waiting for its group to close (ADR 017). */
+  "awaiting_group",
   "paid",
   "confirmed",
   "shipped",
@@ -63,6 +65,8 @@ export const orders = sqliteTable(
     uncollectedAt: integer("uncollected_at"),
     /** The pickup point whose leader's share link or poster brought this order (attribution, SPEC §3 promote). */
     referralPointId: text("referral_point_id"),
+    /** The group deal this order joined (its one line is priced at the group's first tier). */
+    groupDealId: text("group_deal_id"),
     completedAt: integer("completed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -151,6 +155,12 @@ export const paymentNotifications = sqliteTable(
   (t) => [index("payment_notifications_payment_idx").on(t.paymentId)],
 );
 
+/**
+ * group_failed returns the whole payment of a group that never reached its first tier;
+ * group_price_difference returns (first tier − reached tier) × quantity when a group closes (ADR 017).
+ */
+export const REFUND_KINDS = ["cancellation", "after_sales", "shortage", "uncollected", "late_payment", "duplicate_payment", "group_failed", "group_price_difference"] as const;
+
 export const refunds = sqliteTable(
   "refunds",
   {
@@ -162,7 +172,7 @@ export const refunds = sqliteTable(
      * after cancellation, or a second payment for an order already paid): they do not count in
      * the order's refunded total.
      */
-    kind: text("kind", { enum: ["cancellation", "after_sales", "shortage", "uncollected", "late_payment", "duplicate_payment"] }).notNull(),
+    kind: text("kind", { enum: REFUND_KINDS }).notNull(),
     amountFen: integer("amount_fen").notNull(),
     reason: text("reason").notNull(),
     note: text("note"),

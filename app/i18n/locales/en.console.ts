@@ -3,6 +3,7 @@ import leaderApply from "./en.leader-apply";
 import notices from "./en.notices";
 import handover from "./en.leader-handover";
 import leaderMoney from "./en.leader-money";
+import groupDealsConsole from "./en.group-deals-console";
 
 const enConsole = {
   // Leader app areas, each in its own file.
@@ -10,6 +11,7 @@ const enConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
+  ...groupDealsConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "New merchant applications are paused for now. Please check back later.",

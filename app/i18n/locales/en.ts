@@ -1,5 +1,7 @@
 /** English: complete and natural, not literal. Keys mirror zh-CN.ts (plural forms may differ). */
+import groupDeals from "./en.group-deals";
 const en = {
+  ...groupDeals,
   app: {
     name: "Neighbourly",
     description: "Community group buying: order with your neighbours, collect from your local leader, fresh every morning.",

@@ -3,6 +3,7 @@ import leaderApply from "./zh-CN.leader-apply";
 import notices from "./zh-CN.notices";
 import handover from "./zh-CN.leader-handover";
 import leaderMoney from "./zh-CN.leader-money";
+import groupDealsConsole from "./zh-CN.group-deals-console";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
@@ -10,6 +11,7 @@ const zhCNConsole = {
   ...notices,
   ...handover,
   ...leaderMoney,
+  ...groupDealsConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "商家入驻申请暂停受理，请稍后再来。",

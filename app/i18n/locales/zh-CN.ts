@@ -1,5 +1,7 @@
 /** Simplified Chinese: the primary language. Every key here must exist in en.ts (a test checks). */
+import groupDeals from "./zh-CN.group-deals";
 const zhCN = {
+  ...groupDeals,
   app: {
     name: "邻里团",
     description: "社区团购：邻里拼单，团长自提，新鲜直达。",
