@@ -427,6 +427,7 @@ const enConsole = {
     page: "Page {{page}}",
     status: {
       pending_payment: "Awaiting payment",
+      awaiting_group: "Group in progress",
       paid: "Paid",
       confirmed: "Confirmed",
       shipped: "Shipped",
@@ -473,10 +474,13 @@ const enConsole = {
       refund_succeeded: "Refund completed",
       return_uncollected: "Not collected; returned by the leader",
       forfeit_uncollected: "Not collected; returned without refund",
+      pay_group: "Paid; waiting for the group",
+      group_succeeded: "Group deal succeeded",
+      group_failed: "Group deal failed; full refund",
       notify_ready: "Leader told the customer to collect",
     },
     actor: { user: "Shopper", system: "System", leader: "Leader", merchant: "Merchant", admin: "Platform", provider: "Payment provider" },
-    refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation", uncollected: "Not collected" },
+    refundKind: { after_sales: "After-sales", shortage: "Shortage", cancellation: "Cancellation", uncollected: "Not collected", group_failed: "Group failed", group_price_difference: "Group price difference" },
     refundStatus: { requested: "Waiting for decision", approved: "Approved, sending", processing: "Processing", succeeded: "Refunded", failed: "Failed, retrying", rejected: "Declined" },
     afterSales: {
       title: "After-sales request",

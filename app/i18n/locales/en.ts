@@ -289,6 +289,7 @@ const en = {
     summary_other: "{{title}} and more ({{count}} items)",
     status: {
       pending_payment: "Awaiting payment",
+      awaiting_group: "Paid, group in progress",
       paid: "Paid, waiting for cut-off",
       confirmed: "Confirmed, being prepared",
       shipped: "On the way",
@@ -316,6 +317,9 @@ const en = {
       refund_succeeded: "Refund completed",
       return_uncollected: "Not collected in time; returned by the leader",
       forfeit_uncollected: "Not collected in time; returned, order closed",
+      pay_group: "Paid; waiting for the group to fill",
+      group_succeeded: "Group deal succeeded",
+      group_failed: "Group deal did not fill; full refund",
       notify_ready: "The leader let you know it's ready",
     },
     refundStatus: {

@@ -421,6 +421,7 @@ const zhCNConsole = {
     page: "第 {{page}} 页",
     status: {
       pending_payment: "待付款",
+      awaiting_group: "拼团中",
       paid: "已付款",
       confirmed: "已截单",
       shipped: "已发货",
@@ -467,10 +468,13 @@ const zhCNConsole = {
       refund_succeeded: "退款完成",
       return_uncollected: "超时未取，团长退回",
       forfeit_uncollected: "超时未取退回，不退款",
+      pay_group: "已付款，等待成团",
+      group_succeeded: "拼团成功",
+      group_failed: "拼团未成，全额退款",
       notify_ready: "团长已通知顾客取货",
     },
     actor: { user: "顾客", system: "系统", leader: "团长", merchant: "商家", admin: "平台", provider: "支付渠道" },
-    refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单", uncollected: "超时未取" },
+    refundKind: { after_sales: "售后", shortage: "缺货", cancellation: "取消订单", uncollected: "超时未取", group_failed: "拼团未成", group_price_difference: "拼团差价" },
     refundStatus: { requested: "待处理", approved: "已同意，退款中", processing: "退款处理中", succeeded: "已退款", failed: "退款失败，重试中", rejected: "已拒绝" },
     afterSales: {
       title: "售后申请",

@@ -282,6 +282,7 @@ const zhCN = {
     summary_other: "{{title}} 等 {{count}} 件",
     status: {
       pending_payment: "待付款",
+      awaiting_group: "已付款，拼团中",
       paid: "已付款，等待截单",
       confirmed: "已截单，商家备货中",
       shipped: "配送中",
@@ -309,6 +310,9 @@ const zhCN = {
       refund_succeeded: "退款完成",
       return_uncollected: "超时未取，团长已退回商品",
       forfeit_uncollected: "超时未取，商品已退回，订单结束",
+      pay_group: "支付成功，等待成团",
+      group_succeeded: "拼团成功",
+      group_failed: "拼团未成，全额退款",
       notify_ready: "团长已通知你取货",
     },
     refundStatus: {

@@ -14,6 +14,10 @@ import { ORDER_STATUS_VALUES } from "~/db/schema/orders";
  *                             ▼          ▼
  *                          refunded   (back to the status it came from)
  *
+ * Group deals (ADR 017): pending_payment ──pay_group──▶ awaiting_group ──group_succeeded──▶ paid
+ * (the difference to the reached tier refunded), or ──group_failed──▶ refunding ──▶ refunded. The
+ * cut-off only takes `paid` orders, so a group order waits until its group has closed.
+ *
  * Uncollected goods (app/modules/leaders/uncollected.ts): a ready_for_pickup order the leader marks
  * returned goes to `refunding` when the settings' rule refunds something (return_uncollected; it
  * ends `refunded` once the provider confirms), or straight to `completed` when the rule refunds
@@ -38,12 +42,18 @@ export const ORDER_EVENTS = [
   "refund_succeeded",
   "return_uncollected",
   "forfeit_uncollected",
+  /** Group deals (ADR 017): a group order's payment parks it until its group closes. */
+  "pay_group",
+  "group_succeeded",
+  "group_failed",
 ] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 /** from → event → to. A missing entry is a refused transition. */
 export const TRANSITIONS: Readonly<Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>>> = {
-  pending_payment: { pay: "paid", cancel: "cancelled", expire: "cancelled" },
+  pending_payment: { pay: "paid", pay_group: "awaiting_group", cancel: "cancelled", expire: "cancelled" },
+  // The shopper cannot cancel while the group is open: the others count on them (the group page says so).
+  awaiting_group: { group_succeeded: "paid", group_failed: "refunding" },
   paid: { cancel: "cancelled", cut_off: "confirmed", request_refund: "refunding" },
   confirmed: { ship: "shipped", request_refund: "refunding" },
   shipped: { arrive: "ready_for_pickup", request_refund: "refunding" },

@@ -4,7 +4,7 @@ import type { OrderStatus } from "./state-machine";
 export const ORDER_LIST_TABS = {
   all: null,
   unpaid: ["pending_payment"],
-  active: ["paid", "confirmed", "shipped", "ready_for_pickup"],
+  active: ["awaiting_group", "paid", "confirmed", "shipped", "ready_for_pickup"],
   done: ["picked_up", "completed"],
   after_sales: ["refunding", "refunded"],
 } as const satisfies Record<string, readonly OrderStatus[] | null>;
