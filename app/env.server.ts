@@ -14,6 +14,7 @@ export interface Env
     // The payment and OAuth settings are declared once, by the modules that read them.
     Omit<PaymentEnv, "APP_ENV" | "SANDBOX_PAY_SECRET"> {
   RATE_LIMITER: DurableObjectNamespace<import("./durable-objects/rate-limiter").RateLimiter>;
+  GROUP_DEAL_ROOM: DurableObjectNamespace<import("./durable-objects/group-deal-room").GroupDealRoom>;
   SMS_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_URL?: string;
   MESSAGE_WEBHOOK_SECRET?: string;

@@ -16,8 +16,10 @@ import { edgeCache, edgeCacheKey, edgeCacheMatch, edgeCacheStore, edgeCacheTtl, 
 import { toBase64 } from "./lib/encoding";
 import { applySecurityHeaders } from "./lib/security-headers.server";
 import { handleQueueBatch } from "./queues/index.server";
+import { groupLiveSocket, GROUP_LIVE_PATH } from "./modules/group-deals/live.server";
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
+export { GroupDealRoom } from "./durable-objects/group-deal-room";
 
 registerAllLocales();
 
@@ -51,6 +53,9 @@ export default {
         );
       }
     }
+    // Live group progress: a WebSocket handed to the group's room (hibernation API), before Remix.
+    const live = GROUP_LIVE_PATH.exec(url.pathname);
+    if (live && request.headers.get("Upgrade")?.toLowerCase() === "websocket") return groupLiveSocket(env, live[1]!, request);
     let context;
     try {
       context = createRequestContext(request, env, exec, nonce);

@@ -85,3 +85,11 @@ BEGIN
     > (SELECT per_user_limit FROM group_deal_campaigns WHERE id = NEW.campaign_id);
 END;--> statement-breakpoint
 CREATE INDEX `orders_group_deal_idx` ON `orders` (`group_deal_id`) WHERE `group_deal_id` IS NOT NULL;
+--> statement-breakpoint
+-- A payment counts towards a group only while it is open and below its capacity: otherwise the
+-- payment's batch aborts and the money is refunded as a late payment (payments.server.ts).
+CREATE TRIGGER `group_deals_paid_guard` BEFORE UPDATE OF `paid_count` ON `group_deals`
+WHEN NEW.paid_count > OLD.paid_count AND (OLD.status <> 'open' OR NEW.paid_count > OLD.capacity)
+BEGIN
+  SELECT RAISE(ABORT, 'group_not_open');
+END;

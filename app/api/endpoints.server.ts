@@ -8,6 +8,7 @@ import { handlePaymentNotification } from "~/modules/payments/payments.server";
 import { shopEndpoints } from "./shop-endpoints.server";
 import { leaderEndpoints } from "./leader-endpoints.server";
 import { pushEndpoints } from "./push-endpoints.server";
+import { groupEndpoints } from "./group-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -38,6 +39,7 @@ export const endpoints: Endpoint[] = [
   ...shopEndpoints,
   ...leaderEndpoints,
   ...pushEndpoints,
+  ...groupEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

@@ -7,6 +7,7 @@ import { completeRefunds } from "~/modules/payments/payments.server";
 import { runDueCutoff } from "~/modules/fulfilment/cutoff.server";
 import { flagUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import { runAnalyticsRollups } from "~/modules/analytics/rollup.server";
+import { closeOverdueGroups } from "~/modules/group-deals/groups.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -37,7 +38,9 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
       ]);
       break;
     case "* * * * *":
-      await expireUnpaidOrders(ctx, scheduledTime);
+      // Also: group deals still open a minute past their deadline are closed (the rooms' alarms
+      // normally close them on time; this is the safety net, group-deals/groups.server.ts).
+      await runAll([() => expireUnpaidOrders(ctx, scheduledTime), () => closeOverdueGroups(ctx, scheduledTime)]);
       break;
     case "*/2 * * * *":
       // The daily cut-off, once today's configured time has passed (fulfilment/cutoff.server.ts).

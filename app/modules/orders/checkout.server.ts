@@ -76,7 +76,7 @@ export async function quoteCheckout(
 }
 
 /** 8 random digits; unique per pickup point (enforced by a unique index on its keyed hash). */
-function pickupCode(): string {
+export function newPickupCode(): string {
   const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 100_000_000;
   return String(n).padStart(8, "0");
 }
@@ -173,7 +173,7 @@ export async function placeOrder(
   const byLine = new Map(breakdown.lines.map((l) => [l.lineId, l]));
   const cartLines = quote.lines;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const code = pickupCode();
+    const code = newPickupCode();
     const statements = [
       ...cartLines.map((l) => ctx.db.update(skus).set({ stock: sql`${skus.stock} - ${l.quantity}`, updatedAt: now }).where(eq(skus.id, l.skuId))),
       ctx.db.insert(orders).values({

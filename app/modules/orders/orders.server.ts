@@ -5,6 +5,7 @@ import { decryptField, maskAddress, maskPhone } from "~/lib/field-crypto.server"
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { parseHours } from "~/modules/pickup/pickup-points.server";
+import { afterGroupOrderLeft, groupLeaveStatements } from "~/modules/group-deals/groups.server";
 import { CANCELLABLE, transition, type OrderEvent, type OrderStatus } from "./state-machine";
 import { ORDER_LIST_TABS, type OrderListTab } from "./tabs";
 
@@ -76,7 +77,12 @@ export async function cancelOrder(
   const step = transition(order.status, event);
   if (!step.ok || !CANCELLABLE.has(order.status)) return fail("not_cancellable", "orderId");
   const now = Date.now();
-  const refundId = order.status === "paid" && order.paidFen > 0 ? newId("rfd") : null;
+  // What is still held of the payment: a group order already got its tier difference back (ADR 017).
+  const [{ returned }] = (await ctx.db.all<{ returned: number }>(
+    sql`SELECT coalesce(sum(amount_fen), 0) AS returned FROM refunds WHERE order_id = ${order.id} AND kind = 'group_price_difference'`,
+  )) as [{ returned: number }];
+  const refundFen = order.paidFen - Number(returned);
+  const refundId = order.status === "paid" && refundFen > 0 ? newId("rfd") : null;
   // The payment that paid the order: the one whose notification was applied as "paid" (a second,
   // duplicate payment was refunded on its own and must not be chosen here).
   const payment = refundId
@@ -102,6 +108,7 @@ export async function cancelOrder(
         set: { cancelledAt: now, cancelReason: input.reason },
       }),
       ...(await releaseStatements(ctx, order, now)),
+      ...groupLeaveStatements(ctx.db, order, now),
       ...(refundId
         ? [
             ctx.db.insert(refunds).values({
@@ -109,7 +116,7 @@ export async function cancelOrder(
               orderId: order.id,
               paymentId: payment?.id ?? null,
               kind: "cancellation",
-              amountFen: order.paidFen,
+              amountFen: refundFen,
               reason: input.reason,
               lines: "[]",
               status: "approved",
@@ -123,6 +130,7 @@ export async function cancelOrder(
     if (isStateConflict(error)) return fail("state_conflict", "orderId");
     throw error;
   }
+  if (order.status === "pending_payment") await afterGroupOrderLeft(ctx, order);
   return ok({ status: step.to, refundId });
 }
 

@@ -8,6 +8,8 @@ import { finishWhollyShortOrders } from "~/modules/fulfilment/batches.server";
 import { closeAfterSalesIfDone } from "~/modules/merchant-orders/after-sales-close.server";
 import { finishUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import { noticeOrderPaid } from "~/modules/notifications/triggers.server";
+import { afterGroupOrderPaid, finishFailedGroupOrders, groupPaidStatements, isGroupClosedError } from "~/modules/group-deals/groups.server";
+import { cancelOrder } from "~/modules/orders/orders.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -143,6 +145,8 @@ export async function handlePaymentNotification(
     .set({ status: "succeeded", providerTradeNo: n.providerTradeNo, succeededAt: n.paidAt ?? now })
     .where(eq(payments.id, payment.id));
   if (order.status === "pending_payment") {
+    // A group-deal order waits for its group (ADR 017); any other order goes on to the cut-off.
+    const group = order.groupDealId !== null;
     try {
       await ctx.db.batch([
         dedupeAs("paid"),
@@ -150,19 +154,25 @@ export async function handlePaymentNotification(
         ...transitionStatements(ctx.db, {
           orderId: order.id,
           from: "pending_payment",
-          event: "pay",
-          to: "paid",
+          event: group ? "pay_group" : "pay",
+          to: group ? "awaiting_group" : "paid",
           actor: { type: "provider", id: providerName },
           now,
           set: { paidAt: n.paidAt ?? now, paidFen: n.amountFen },
         }),
         ...couponUsedStatements(ctx, order, now),
-      ]);
+        ...groupPaidStatements(ctx.db, order, now),
+      ] as unknown as Parameters<typeof ctx.db.batch>[0]);
+      if (group) await afterGroupOrderPaid(ctx, order);
       await noticeOrderPaid(ctx, order.id);
       return accepted("paid");
     } catch (error) {
       if (isDuplicate(error)) return accepted("duplicate");
-      if (!isStateConflict(error)) throw error;
+      if (group && isGroupClosedError(error)) {
+        // The group closed or filled while this member was paying: the order is cancelled and the
+        // money goes back below as a late payment.
+        await cancelOrder(ctx, { orderId: order.id, userId: null, actor: { type: "system", id: null }, reason: "group_closed" });
+      } else if (!isStateConflict(error)) throw error;
       // The order changed meanwhile (expired or cancelled): fall through to the late-payment path.
     }
   }
@@ -258,6 +268,8 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
   if (changed && outcome.status === "succeeded" && refund.kind === "shortage") await finishWhollyShortOrders(ctx, [refund.orderId]);
   // An order returned as uncollected ends `refunded` when its uncollected refund succeeds (leaders module).
   if (changed && outcome.status === "succeeded" && refund.kind === "uncollected") await finishUncollectedOrders(ctx, [refund.orderId], now);
+  // A failed group's order ends `refunded` when its full refund succeeds (group-deals module).
+  if (changed && outcome.status === "succeeded" && refund.kind === "group_failed") await finishFailedGroupOrders(ctx, [refund.orderId], now);
   return changed;
 }
 
