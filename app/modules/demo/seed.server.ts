@@ -32,6 +32,7 @@ import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { businessDateOf } from "~/modules/analytics/dates";
 import { rollupDays } from "~/modules/analytics/rollup.server";
+import { seedDemoGroupDeals } from "./seed-group-deals.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
@@ -216,6 +217,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
     ).map((rows) => db.insert(couponTemplates).values(rows).onConflictDoNothing()),
     ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);
+  await seedDemoGroupDeals(ctx, now);
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
   }

@@ -245,3 +245,26 @@ export const DEMO_PAST_ORDERS: DemoPastOrder[] = [
   { id: pastId("hap", 2), point: 2, shopper: 8, daysAgo: 11, pickedUpAfterDays: 2, items: [["prd_demodetergent0000000", 0, 1], ["prd_demogreens0000000000", 0, 3]] },
   { id: pastId("hap", 3), point: 2, shopper: 9, daysAgo: 4, pickedUpAfterDays: 1, items: [["prd_demobeefnoodle000000", 0, 1]] },
 ];
+
+/**
+ * Group-deal campaigns (拼团, issue 7): approved, running for two months from the first seed.
+ * Tiers are [head count, unit price in fen]; the first tier is what a member pays on joining.
+ */
+export interface DemoGroupCampaign {
+  id: string;
+  productId: string;
+  skuIndex: number;
+  tiers: Array<{ size: number; unitPriceFen: number }>;
+  durationMinutes: number;
+  perUserLimit: number;
+}
+
+export const DEMO_GROUP_CAMPAIGNS: DemoGroupCampaign[] = [
+  // 烟台红富士苹果 5 斤装 ¥29.90: 3 人 ¥25.90, 5 人 ¥22.90.
+  { id: "gdc_demoapple00000000000", productId: "prd_demoapple00000000000", skuIndex: 0, tiers: [{ size: 3, unitPriceFen: 2590 }, { size: 5, unitPriceFen: 2290 }], durationMinutes: 24 * 60, perUserLimit: 2 },
+  // 五常稻花香大米 ¥69.90: 2 人 ¥64.90, 4 人 ¥59.90.
+  { id: "gdc_demorice000000000000", productId: "prd_demorice000000000000", skuIndex: 0, tiers: [{ size: 2, unitPriceFen: 6490 }, { size: 4, unitPriceFen: 5990 }], durationMinutes: 12 * 60, perUserLimit: 2 },
+];
+
+/** The open group of the demo world: shopper 11 started it at 阳光花园 and has paid; it closes 20 hours after the first seed. */
+export const DEMO_OPEN_GROUP = { id: "grp_demoapple00000000000", campaign: 0, shopper: 10, point: 0, quantity: 1, hoursLeft: 20 };
