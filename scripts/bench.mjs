@@ -53,4 +53,6 @@ const code = await run(bin("tsx"), [path.join(root, "tests/bench/run.ts")], { NO
 const cutoffCode = await run(bin("tsx"), [path.join(root, "tests/bench/cutoff.ts")], { NODE_ENV: "production" });
 // The analytics rollups over a year of orders and the admin dashboard over them (tests/bench/analytics.ts).
 const analyticsCode = await run(bin("tsx"), [path.join(root, "tests/bench/analytics.ts")], { NODE_ENV: "production" });
-process.exit(code || cutoffCode || analyticsCode);
+// Group-deal joins per second on one room and across 100, against a hello-world Worker (tests/bench/group-deals.ts).
+const groupCode = await run(bin("tsx"), [path.join(root, "tests/bench/group-deals.ts")], { NODE_ENV: "production" });
+process.exit(code || cutoffCode || analyticsCode || groupCode);

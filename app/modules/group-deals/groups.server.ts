@@ -92,14 +92,17 @@ async function replayed(ctx: AppContext, userId: string, key: string | undefined
 }
 
 /** Starts a new group of a campaign: the starter is its first member (and pays the first tier). */
+/** The settings a join reads (one query). */
+const JOIN_SETTING_KEYS = ["feature.group_deals", "order.unpaid_timeout_minutes", ...RATE_SETTING_KEYS] as const;
+type JoinSettings = Awaited<ReturnType<typeof getSettings<(typeof JOIN_SETTING_KEYS)[number]>>>;
+
 export async function startGroup(ctx: AppContext, userId: string, input: JoinInput & { campaignId: string }): Promise<JoinResult> {
   const again = await replayed(ctx, userId, input.idempotencyKey);
   if (again) return again;
   const now = input.now ?? Date.now();
-  if (!(await getSettings(ctx, ["feature.group_deals"]))["feature.group_deals"]) return fail("feature_off");
-  const campaign = await liveCampaign(ctx, input.campaignId, now);
+  const [settings, campaign, pointId] = await Promise.all([getSettings(ctx, [...JOIN_SETTING_KEYS]), liveCampaign(ctx, input.campaignId, now), chosenPoint(ctx, userId)]);
+  if (!settings["feature.group_deals"]) return fail("feature_off");
   if (!campaign) return fail("campaign_not_live", "campaignId");
-  const pointId = await chosenPoint(ctx, userId);
   if (!pointId) return fail("pickup_point_required", "pickupPointId");
   const tiers = parseTiers(campaign.tiers);
   const group = {
@@ -120,7 +123,7 @@ export async function startGroup(ctx: AppContext, userId: string, input: JoinInp
     createdAt: now,
     updatedAt: now,
   };
-  return placeMemberOrder(ctx, userId, { ...input, now }, { campaign, group, isNew: true, pointId });
+  return placeMemberOrder(ctx, userId, { ...input, now }, { campaign, group, isNew: true, pointId, settings });
 }
 
 /** Joins an open group (from its share link or the product page). */
@@ -128,16 +131,19 @@ export async function joinGroup(ctx: AppContext, userId: string, input: JoinInpu
   const again = await replayed(ctx, userId, input.idempotencyKey);
   if (again) return again;
   const now = input.now ?? Date.now();
-  if (!(await getSettings(ctx, ["feature.group_deals"]))["feature.group_deals"]) return fail("feature_off");
-  const group = await ctx.db.query.groupDeals.findFirst({ where: eq(groupDeals.id, input.groupId) });
-  if (!group) return fail("group_not_found", "groupId");
+  const [settings, found, pointId] = await Promise.all([
+    getSettings(ctx, [...JOIN_SETTING_KEYS]),
+    ctx.db.select({ group: groupDeals, campaign: groupDealCampaigns }).from(groupDeals).innerJoin(groupDealCampaigns, eq(groupDealCampaigns.id, groupDeals.campaignId)).where(eq(groupDeals.id, input.groupId)),
+    chosenPoint(ctx, userId),
+  ]);
+  if (!settings["feature.group_deals"]) return fail("feature_off");
+  const { group, campaign } = found[0] ?? {};
+  if (!group || !campaign) return fail("group_not_found", "groupId");
   if (group.status !== "open" || group.deadlineAt <= now) return fail("group_closed", "groupId");
-  const campaign = await ctx.db.query.groupDealCampaigns.findFirst({ where: eq(groupDealCampaigns.id, group.campaignId) });
-  if (!campaign || campaign.status !== "approved") return fail("campaign_not_live", "groupId");
-  const pointId = await chosenPoint(ctx, userId);
+  if (campaign.status !== "approved") return fail("campaign_not_live", "groupId");
   if (!pointId) return fail("pickup_point_required", "pickupPointId");
   if (group.leaderOnly && pointId !== group.pickupPointId) return fail("not_same_point", "groupId");
-  return placeMemberOrder(ctx, userId, { ...input, now }, { campaign, group, isNew: false, pointId });
+  return placeMemberOrder(ctx, userId, { ...input, now }, { campaign, group, isNew: false, pointId, settings });
 }
 
 /**
@@ -151,7 +157,7 @@ async function placeMemberOrder(
   ctx: AppContext,
   userId: string,
   input: JoinInput & { now: number },
-  target: { campaign: typeof groupDealCampaigns.$inferSelect; group: typeof groupDeals.$inferInsert & { id: string; deadlineAt: number; capacity: number; tiers: string }; isNew: boolean; pointId: string },
+  target: { campaign: typeof groupDealCampaigns.$inferSelect; group: typeof groupDeals.$inferInsert & { id: string; deadlineAt: number; capacity: number; tiers: string }; isNew: boolean; pointId: string; settings: JoinSettings },
 ): Promise<JoinResult> {
   const { campaign, group, now } = { ...target, now: input.now };
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 1 || input.quantity > campaign.perUserLimit) return fail("quantity_invalid", "quantity");
@@ -176,7 +182,7 @@ async function placeMemberOrder(
     now,
   });
   const priced = breakdown.lines[0]!;
-  const settings = await getSettings(ctx, ["order.unpaid_timeout_minutes", ...RATE_SETTING_KEYS]);
+  const { settings } = target;
   const payBy = Math.min(now + settings["order.unpaid_timeout_minutes"] * 60_000, group.deadlineAt);
   const rates = orderRatesSnapshot(rateSettingsFrom(settings), [{ categoryId: line.categoryId, goodsFen: priced.baseFen }]);
 
