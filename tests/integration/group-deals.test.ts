@@ -153,6 +153,15 @@ describe("group deals (拼团)", () => {
     const before = await one<{ n: number; s: number }>("SELECT count(*) AS n, sum(amount_fen) AS s FROM refunds");
     await worker.scheduled("* * * * *", Date.now());
     expect(await one("SELECT count(*) AS n, sum(amount_fen) AS s FROM refunds")).toEqual(before);
+    // A member who cancels before the cut-off gets back what is still held: the reached price, not the difference again.
+    const friendOrder = orders[friends[0]!.id]!;
+    const cancelled = await api(`/orders/${friendOrder}/cancel`, { token: friends[0]!.token, body: {} });
+    expect(cancelled.status).toBe(200);
+    expect(await all("SELECT kind, amount_fen, status FROM refunds WHERE order_id = ? ORDER BY created_at, kind", friendOrder)).toEqual([
+      { kind: "group_price_difference", amount_fen: 300, status: "succeeded" },
+      { kind: "cancellation", amount_fen: 2290, status: "succeeded" },
+    ]);
+    expect(await one("SELECT paid_fen, refunded_fen FROM orders WHERE id = ?", friendOrder)).toEqual({ paid_fen: 2590, refunded_fen: 2590 });
     // A sixth person is refused: the group has closed.
     const [late] = await shoppers(1);
     const refused = await api(`/group-deals/${groupId}/join`, { token: late!.token, body: { quantity: 1 } });
