@@ -64,6 +64,14 @@ const messages = {
           title: "Not collected: order closed",
           body: "Your order {{orderId}} wasn't collected, so the leader has sent it back. Under the platform's rule no refund is due, and the order is closed.",
         },
+        group_succeeded: {
+          title: "Your group deal is on",
+          body: "Your group reached {{size}} people, so you pay {{price}} per item; the difference of {{refund}} is on its way back to your original payment method. The order ships with the next cut-off.",
+        },
+        group_failed: {
+          title: "Your group deal didn't fill",
+          body: "Your group didn't fill in time, so your {{refund}} is being refunded in full to your original payment method.",
+        },
         ready_for_pickup: {
           title: "Ready for pickup",
           body: "Your order has arrived at {{point}}. Collect it between {{open}} and {{close}} with your pickup code.",

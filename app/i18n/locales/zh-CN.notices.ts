@@ -38,6 +38,8 @@ const messages = {
         uncollected: { title: "订单待取货", body: "您的订单 {{orderId}} 已到自提点超过 {{days}} 天，请尽快取货；长时间未取，团长可能将商品退回。" },
         uncollected_returned: { title: "超时未取，已退回", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回，{{amount}} 将原路退回。" },
         uncollected_forfeited: { title: "超时未取，订单已完成", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回。按平台规则本单不退款，订单已完成。" },
+        group_succeeded: { title: "拼团成功", body: "你参加的拼团已成团，按 {{size}} 人价每件 {{price}} 结算，差价 {{refund}} 原路退回。订单将随下次截单配送。" },
+        group_failed: { title: "拼团未成功", body: "你参加的拼团到期未成团，已支付的 {{refund}} 全额原路退回。" },
         ready_for_pickup: { title: "商品已到自提点", body: "你的订单已到 {{point}}，请在 {{open}}–{{close}} 凭取货码取货。" },
       },
     },

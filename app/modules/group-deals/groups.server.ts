@@ -27,6 +27,7 @@ import { processRefunds } from "~/modules/payments/payments.server";
 import { priceCart } from "~/modules/pricing";
 import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { getSettings } from "~/modules/settings/settings.server";
+import { noticeGroupClosed } from "~/modules/notifications/triggers.server";
 import { capacityOf, closeGroupOutcome, firstTier, nextTier, parseTiers, reachedTier, type GroupTier } from "./tiers";
 
 type Db = AppContext["db"];
@@ -454,6 +455,7 @@ export async function closeGroup(ctx: AppContext, groupId: string, now = Date.no
       throw error;
     }
     await processRefunds(ctx, refundIds, ctx.request?.url.origin);
+    await noticeGroupClosed(ctx, groupId);
     return { status: outcome.status, reachedSize: reached?.size ?? null, finalUnitPriceFen: reached?.unitPriceFen ?? null, changed: true, refundIds };
   }
   throw new Error(`group ${groupId}: could not close after repeated conflicts`);

@@ -21,6 +21,8 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "order.uncollected": { orderId: "ord_x", days: 3 },
   "order.uncollected_returned": { orderId: "ord_x", amount: "¥12.34" },
   "order.uncollected_forfeited": { orderId: "ord_x" },
+  "order.group_succeeded": { orderId: "ord_x", size: 5, price: "¥22.90", refund: "¥3.00" },
+  "order.group_failed": { orderId: "ord_x", refund: "¥25.90" },
 };
 
 describe("renderNotice", () => {

@@ -21,6 +21,8 @@ export const NOTICE_KINDS = [
   "order.uncollected",
   "order.uncollected_returned",
   "order.uncollected_forfeited",
+  "order.group_succeeded",
+  "order.group_failed",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

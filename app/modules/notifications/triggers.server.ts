@@ -54,6 +54,34 @@ export function noticeBatchArrived(ctx: AppContext, batchId: string, shortageQty
   });
 }
 
+/**
+ * A group deal closed → each paid member (`order.group_succeeded` with the tier and the difference
+ * refunded, or `order.group_failed` with the full refund), linking to the group; and, for a
+ * succeeded group, each member's order reaches its leader as a new order now (not at payment:
+ * until the group closes the order might still be refunded).
+ */
+export function noticeGroupClosed(ctx: AppContext, groupId: string): Promise<void> {
+  return safely("order.group_closed", async () => {
+    const rows = await ctx.db.all<{ user_id: string; order_id: string; status: string; size: number | null; price: number | null; refund: number }>(sql`
+      SELECT m.user_id, m.order_id, g.status, g.reached_size AS size, g.final_unit_price_fen AS price, 
+        (SELECT coalesce(sum(r.amount_fen), 0) FROM refunds r WHERE r.order_id = m.order_id AND r.kind IN ('group_failed', 'group_price_difference')) AS refund
+      FROM group_deal_members m JOIN group_deals g ON g.id = m.group_id
+      WHERE m.group_id = ${groupId} AND m.status = 'paid' AND g.status <> 'open'`);
+    const notices: Notice[] = rows.map((r) => ({
+      userId: r.user_id,
+      kind: r.status === "succeeded" ? ("order.group_succeeded" as const) : ("order.group_failed" as const),
+      data: {
+        orderId: r.order_id,
+        refund: formatFen(Number(r.refund)),
+        ...(r.status === "succeeded" ? { size: Number(r.size), price: formatFen(Number(r.price)) } : {}),
+      },
+      link: `/groups/${groupId}`,
+    }));
+    await notify(ctx, notices);
+    for (const r of rows) if (r.status === "succeeded") await noticeOrderPaid(ctx, r.order_id);
+  });
+}
+
 /** An admin reviewed a product → the merchant's staff (`merchant.product_approved` / `_rejected` with the reason), linking to the product. */
 export function noticeProductReviewed(ctx: AppContext, productId: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
   const kind = decision.approve ? "merchant.product_approved" : "merchant.product_rejected";

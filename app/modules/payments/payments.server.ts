@@ -163,8 +163,9 @@ export async function handlePaymentNotification(
         ...couponUsedStatements(ctx, order, now),
         ...groupPaidStatements(ctx.db, order, now),
       ] as unknown as Parameters<typeof ctx.db.batch>[0]);
+      // A group order reaches its leader when its group succeeds (noticeGroupClosed), not now.
       if (group) await afterGroupOrderPaid(ctx, order);
-      await noticeOrderPaid(ctx, order.id);
+      else await noticeOrderPaid(ctx, order.id);
       return accepted("paid");
     } catch (error) {
       if (isDuplicate(error)) return accepted("duplicate");
