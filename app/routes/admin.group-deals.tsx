@@ -205,7 +205,7 @@ export default function AdminGroupDeals() {
                         <span className="tabular block text-xs font-normal text-muted">{t("groupDealsConsole.listPrice", { price: formatFen(c.listPriceFen) })}</span>
                         {c.status === "rejected" && c.reviewNote ? <span className="block text-xs font-normal text-danger">{t("groupDealsConsole.merchant.reviewNote", { reason: c.reviewNote })}</span> : null}
                       </th>
-                      <td className="p-2">{c.merchantName}</td>
+                      <td className="p-2 whitespace-nowrap">{c.merchantName}</td>
                       <td className="tabular p-2 text-price">{ladder(c.tiers)}</td>
                       <td className="p-2">
                         <RulesCell c={c} />

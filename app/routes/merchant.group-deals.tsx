@@ -140,8 +140,10 @@ function CreateForm() {
   const rows = fields.tiers.getFieldList();
   const leaderOnly = getInputProps(fields.leaderOnly, { type: "checkbox" });
   return (
-    <Form method="post" {...getFormProps(form)} className="space-y-4 rounded-xl border border-line p-3">
-      <h3 className="text-lg font-semibold">{t("groupDealsConsole.merchant.form.title")}</h3>
+    <Form method="post" {...getFormProps(form)} className="space-y-4" aria-labelledby="new-group-deal-title">
+      <h2 id="new-group-deal-title" className="text-lg font-semibold">
+        {t("groupDealsConsole.merchant.form.title")}
+      </h2>
       <input type="hidden" name="intent" value={CAMPAIGN_INTENTS.create} />
       {actionData?.form === "create" && actionData.done ? (
         <p role="status" className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800">
@@ -309,7 +311,7 @@ export default function MerchantGroupDeals() {
           </div>
         )}
       </section>
-      <section className="card" aria-label={t("groupDealsConsole.merchant.form.title")}>
+      <section className="card">
         <CreateForm />
       </section>
     </div>
