@@ -227,6 +227,7 @@ function DashboardBody({ dashboard }: { dashboard: Dashboard }) {
       <SalesSection dashboard={dashboard} />
       <FunnelSection dashboard={dashboard} />
       <CustomersSection dashboard={dashboard} />
+      <GroupDealsSection dashboard={dashboard} />
       {BREAKDOWN_DIMENSIONS.map((d) => (
         <BreakdownSection key={d} dimension={d} dashboard={dashboard} />
       ))}
@@ -454,6 +455,71 @@ function CustomersSection({ dashboard }: { dashboard: Dashboard }) {
         ]}
         rows={customers.map((p) => [bucketLabel(p), formatCount(p.buyers), formatCount(p.newBuyers), formatCount(p.returningBuyers), p.returningPermille === null ? "—" : formatPermille(p.returningPermille)])}
       />
+    </Section>
+  );
+}
+
+/** Group deals closed per period (succeeded vs failed) and the period's success rate, read from group_deals (issue 7). */
+function GroupDealsSection({ dashboard }: { dashboard: Dashboard }) {
+  const { t } = useTranslation();
+  const bucketLabel = useBucketLabel();
+  const { range } = dashboard;
+  const { series, totals } = dashboard.groupDeals;
+  const rate = (permille: number | null) => (permille === null ? "—" : formatPermille(permille));
+  const title = t("groupDealsConsole.analytics.title");
+  const figures = [
+    { key: "rate", label: t("groupDealsConsole.analytics.rate"), value: rate(totals.successPermille) },
+    { key: "closed", label: t("groupDealsConsole.analytics.closed"), value: formatCount(totals.closed) },
+    { key: "succeeded", label: t("groupDealsConsole.analytics.succeeded"), value: formatCount(totals.succeeded) },
+    { key: "failed", label: t("groupDealsConsole.analytics.failed"), value: formatCount(totals.failed) },
+  ];
+  return (
+    <Section id="group-deals" title={title} csv={csvHref(range, "group_deals")} csvTitle={title} note={t("groupDealsConsole.analytics.note")}>
+      <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+        {figures.map((f) => (
+          <li key={f.key} className="rounded-xl border border-line p-3" data-testid={`group-deals-${f.key}`}>
+            <p className="text-sm text-muted">{f.label}</p>
+            <p className="tabular text-2xl font-bold">{f.value}</p>
+          </li>
+        ))}
+      </ul>
+      {totals.closed === 0 ? (
+        <p className="text-muted">{t("groupDealsConsole.analytics.empty")}</p>
+      ) : (
+        <>
+          <TimeChart
+            label={t("groupDealsConsole.analytics.chart", {
+              from: range.from,
+              to: range.to,
+              closed: formatCount(totals.closed),
+              succeeded: formatCount(totals.succeeded),
+              failed: formatCount(totals.failed),
+              rate: rate(totals.successPermille),
+            })}
+            categories={series.map(axisLabel)}
+            series={[
+              { name: t("groupDealsConsole.analytics.succeeded"), values: series.map((p) => p.succeeded), colour: "brand" },
+              { name: t("groupDealsConsole.analytics.failed"), values: series.map((p) => p.failed), colour: "amber" },
+            ]}
+            mode="stacked"
+            integer
+            formatTick={formatCount}
+          />
+          <DataTable
+            id="group-deals"
+            caption={t("groupDealsConsole.analytics.table")}
+            columns={[
+              { label: t("adminAnalytics.col.period") },
+              { label: t("groupDealsConsole.analytics.closed"), numeric: true },
+              { label: t("groupDealsConsole.analytics.succeeded"), numeric: true },
+              { label: t("groupDealsConsole.analytics.failed"), numeric: true },
+              { label: t("groupDealsConsole.analytics.rate"), numeric: true },
+              { label: t("groupDealsConsole.analytics.members"), numeric: true },
+            ]}
+            rows={series.map((p) => [bucketLabel(p), formatCount(p.closed), formatCount(p.succeeded), formatCount(p.failed), rate(p.successPermille), formatCount(p.members)])}
+          />
+        </>
+      )}
     </Section>
   );
 }

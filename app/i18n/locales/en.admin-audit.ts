@@ -45,6 +45,7 @@ const messages = {
       order: "Orders",
       pickup: "Pickup hand-over",
       withdrawal: "Withdrawals",
+      group_deal: "Group deals",
     },
     entity: {
       user: "User",
@@ -59,6 +60,7 @@ const messages = {
       limited_time_discount: "Limited-time discount",
       setting: "Setting",
       admin_role: "Admin role",
+      group_deal_campaign: "Group-deal campaign",
     },
     action: {
       user_role_grant: "Role granted",
@@ -108,6 +110,11 @@ const messages = {
       order_uncollected_return: "Uncollected goods returned",
       pickup_handover: "Order handed over",
       withdrawal_request: "Withdrawal requested",
+      group_deal_create: "Group deal created",
+      group_deal_pause: "Group deal paused",
+      group_deal_resume: "Group deal resumed",
+      group_deal_approve: "Group deal approved",
+      group_deal_reject: "Group deal rejected",
     },
   },
 };

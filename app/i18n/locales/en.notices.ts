@@ -39,6 +39,8 @@ const messages = {
         product_rejected: { title: "Product not approved", body: "“{{product}}” didn't pass review: {{reason}}. Edit it and send it again." },
         application_approved: { title: "Merchant application approved", body: "“{{store}}” is approved. You can now put products on sale." },
         application_rejected: { title: "Merchant application not approved", body: "The application for “{{store}}” wasn't approved: {{reason}}. Correct it and apply again." },
+        group_deal_approved: { title: "Group deal approved", body: "The group deal on “{{product}}” is approved. Shoppers can start groups once it begins." },
+        group_deal_rejected: { title: "Group deal not approved", body: "The group deal on “{{product}}” wasn't approved: {{reason}}. Adjust it and create it again." },
         batch_arrived: {
           title: "Delivery checked in",
           body_zero: "{{point}} has checked in the {{date}} delivery: nothing short.",

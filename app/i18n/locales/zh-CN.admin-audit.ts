@@ -45,6 +45,7 @@ const messages = {
       order: "订单",
       pickup: "自提核销",
       withdrawal: "提现",
+      group_deal: "拼团活动",
     },
     entity: {
       user: "用户",
@@ -59,6 +60,7 @@ const messages = {
       limited_time_discount: "限时折扣",
       setting: "设置",
       admin_role: "管理员角色",
+      group_deal_campaign: "拼团活动",
     },
     action: {
       user_role_grant: "授予角色",
@@ -108,6 +110,11 @@ const messages = {
       order_uncollected_return: "未提货退回",
       pickup_handover: "核销提货",
       withdrawal_request: "申请提现",
+      group_deal_create: "创建拼团活动",
+      group_deal_pause: "暂停拼团活动",
+      group_deal_resume: "恢复拼团活动",
+      group_deal_approve: "通过拼团活动审核",
+      group_deal_reject: "驳回拼团活动审核",
     },
   },
 };

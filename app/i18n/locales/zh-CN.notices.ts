@@ -27,6 +27,8 @@ const messages = {
         product_rejected: { title: "商品审核未通过", body: "“{{product}}”未通过审核：{{reason}}。修改后可重新提交。" },
         application_approved: { title: "商家入驻已通过", body: "“{{store}}”已通过入驻审核，现在可以上架商品了。" },
         application_rejected: { title: "商家入驻未通过", body: "“{{store}}”的入驻申请未通过：{{reason}}。修改后可重新提交。" },
+        group_deal_approved: { title: "拼团活动审核已通过", body: "“{{product}}”的拼团活动已通过审核，活动开始后顾客即可开团。" },
+        group_deal_rejected: { title: "拼团活动审核未通过", body: "“{{product}}”的拼团活动未通过审核：{{reason}}。调整后可重新创建。" },
         batch_arrived: {
           title: "团长已确认到货",
           body_zero: "{{point}} 已确认收到 {{date}} 的配送批次，无缺货。",

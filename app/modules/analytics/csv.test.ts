@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { breakdownCsv, csvFilename, funnelCsv, permilleCell, salesCsv } from "./csv";
-import { bucketsOf, salesSeries } from "./dashboard";
+import { breakdownCsv, csvFilename, funnelCsv, groupDealsCsv, permilleCell, salesCsv } from "./csv";
+import { bucketsOf, groupDealSeries, salesSeries } from "./dashboard";
 
 const t = (key: string) => key;
 
@@ -40,5 +40,16 @@ describe("analytics CSV", () => {
   it("names the file after the table and the range", () => {
     expect(csvFilename("products", { from: "2026-01-01", to: "2026-01-31", granularity: "week", preset: null })).toBe("analytics-products-2026-01-01_2026-01-31.csv");
     expect(csvFilename("sales", { from: "2026-01-01", to: "2026-01-31", granularity: "week", preset: 30 })).toBe("analytics-sales-2026-01-01_2026-01-31-week.csv");
+    expect(csvFilename("group_deals", { from: "2026-01-01", to: "2026-01-31", granularity: "day", preset: 30 })).toBe("analytics-group_deals-2026-01-01_2026-01-31-day.csv");
+  });
+
+  it("writes group deals closed per period with the success rate", () => {
+    const series = groupDealSeries([{ day: "2026-05-11", succeeded: 2, failed: 1, members: 11 }], bucketsOf("2026-05-10", "2026-05-11", "day"));
+    expect(groupDealsCsv(series, t).slice(1).split("\r\n")).toEqual([
+      "period,from,to,closed,succeeded,failed,successRate,members",
+      "2026-05-10,2026-05-10,2026-05-10,0,0,0,,0",
+      "2026-05-11,2026-05-11,2026-05-11,3,2,1,66.7,11",
+      "",
+    ]);
   });
 });

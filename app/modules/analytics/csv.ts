@@ -1,5 +1,5 @@
 import { toCsv } from "~/modules/fulfilment/csv";
-import type { BreakdownRow, CustomersPoint, FunnelRow, SalesPoint } from "./dashboard";
+import type { BreakdownRow, CustomersPoint, FunnelRow, GroupDealPoint, SalesPoint } from "./dashboard";
 import { fenToYuan } from "./numbers";
 import type { CsvTable, DashboardRange } from "./schemas";
 
@@ -49,8 +49,16 @@ export function breakdownCsv(rows: readonly BreakdownRow[], t: T): string {
   ]);
 }
 
+/** Group deals closed per period: succeeded, failed, the success rate and the members of those groups. */
+export function groupDealsCsv(points: readonly GroupDealPoint[], t: T): string {
+  return toCsv([
+    [t("period"), t("from"), t("to"), t("closed"), t("succeeded"), t("failed"), t("successRate"), t("members")],
+    ...points.map((p) => [p.key, p.from, p.to, p.closed, p.succeeded, p.failed, permilleCell(p.successPermille), p.members]),
+  ]);
+}
+
 /** "analytics-products-2026-01-01_2026-01-30.csv"; series tables carry their granularity. */
 export function csvFilename(table: CsvTable, range: DashboardRange): string {
-  const g = table === "sales" || table === "customers" ? `-${range.granularity}` : "";
+  const g = table === "sales" || table === "customers" || table === "group_deals" ? `-${range.granularity}` : "";
   return `analytics-${table}-${range.from}_${range.to}${g}.csv`;
 }

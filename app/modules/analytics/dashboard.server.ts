@@ -4,6 +4,8 @@ import {
   bucketsOf,
   customersSeries,
   funnelOf,
+  groupDealSeries,
+  groupDealTotals,
   kpiChanges,
   kpisOf,
   lastComputedAt,
@@ -11,9 +13,10 @@ import {
   type BreakdownDimension,
   type BreakdownRow,
   type FunnelDay,
+  type GroupDealDay,
   type SalesDay,
 } from "./dashboard";
-import { previousRange } from "./dates";
+import { dayEnd, dayStart, previousRange } from "./dates";
 import { ratioPermille } from "./numbers";
 import type { DashboardRange } from "./schemas";
 
@@ -27,6 +30,26 @@ const SALES_ALL = `SELECT day, orders, gmv_fen, items, buyers, refund_fen FROM a
   WHERE dimension = 'all' AND dimension_id = '' AND day >= ?1 AND day <= ?2 ORDER BY day`;
 const FUNNEL = `SELECT day, visitors, product_viewers, cart_visitors, checkout_visitors, payers, buyers, new_buyers, returning_buyers, computed_at
   FROM analytics_daily_funnel WHERE day >= ?1 AND day <= ?2 ORDER BY day`;
+
+/**
+ * Group deals closed in the range, per Asia/Shanghai day of `closed_at` (issue 7). This one reads
+ * `group_deals` itself, not a rollup: the table holds one row per group (orders of magnitude fewer
+ * than order lines), only closed groups are read (the `(status, deadline_at)` index narrows to
+ * them), and a group's outcome never changes once closed. Shanghai has kept UTC+8 without daylight
+ * saving since 1991, so the day is `closed_at` + 8 h as a UTC date; the range's ends come from
+ * `dayStart`/`dayEnd` (Intl, ADR 005).
+ */
+const GROUP_DEALS = `SELECT date((closed_at + 28800000) / 1000, 'unixepoch') AS day,
+    sum(status = 'succeeded') AS succeeded, sum(status = 'failed') AS failed, sum(paid_count) AS members
+  FROM group_deals WHERE status IN ('succeeded', 'failed') AND closed_at >= ?1 AND closed_at < ?2
+  GROUP BY day ORDER BY day`;
+
+function groupDealsStatement(db: D1Database, range: { from: string; to: string }) {
+  return db.prepare(GROUP_DEALS).bind(dayStart(range.from), dayEnd(range.to));
+}
+
+type GroupDealRow = { day: string; succeeded: number; failed: number; members: number };
+const toGroupDealDay = (r: GroupDealRow): GroupDealDay => ({ day: r.day, succeeded: Number(r.succeeded), failed: Number(r.failed), members: Number(r.members) });
 
 /** Where each dimension's names are; products and categories have one per language (?5). */
 const NAMES: Record<BreakdownDimension, { join: string; name: string; localized: boolean }> = {
@@ -102,9 +125,10 @@ export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
 export async function loadDashboard(ctx: Pick<AppContext, "db">, range: DashboardRange, locale: string) {
   const db = ctx.db.$client;
   const previous = previousRange(range.from, range.to);
-  const [salesRes, funnelRes, ...dimRes] = await db.batch([
+  const [salesRes, funnelRes, groupsRes, ...dimRes] = await db.batch([
     db.prepare(SALES_ALL).bind(previous.from, range.to),
     db.prepare(FUNNEL).bind(previous.from, range.to),
+    groupDealsStatement(db, range),
     ...BREAKDOWN_DIMENSIONS.map((d) => breakdownStatement(db, d, range, TOP_N, locale)),
   ]);
   const sales = (salesRes!.results as SalesRow[]).map(toSales);
@@ -126,6 +150,7 @@ export async function loadDashboard(ctx: Pick<AppContext, "db">, range: Dashboar
     customers: customersSeries(funnelDays, buckets),
     funnel: funnelOf(funnelDays, range.from, range.to),
     breakdowns,
+    groupDeals: groupDeals(groupsRes!.results as GroupDealRow[], buckets),
     computedAt: lastComputedAt(funnelDays, range.from, range.to),
   };
 }
@@ -141,6 +166,17 @@ export async function loadSeries(ctx: Pick<AppContext, "db">, range: DashboardRa
     customers: customersSeries(funnelDays, buckets),
     funnel: funnelOf(funnelDays, range.from, range.to),
   };
+}
+
+function groupDeals(rows: readonly GroupDealRow[], buckets: ReturnType<typeof bucketsOf>) {
+  const series = groupDealSeries(rows.map(toGroupDealDay), buckets);
+  return { series, totals: groupDealTotals(series) };
+}
+
+/** Group deals closed per day or week of the range (the CSV export). */
+export async function loadGroupDealSeries(ctx: Pick<AppContext, "db">, range: DashboardRange) {
+  const res = await groupDealsStatement(ctx.db.$client, range).all<GroupDealRow>();
+  return groupDeals(res.results, bucketsOf(range.from, range.to, range.granularity)).series;
 }
 
 /** Every row of one breakdown for the range (the CSV export). */

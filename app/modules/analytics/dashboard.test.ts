@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketsOf, customersSeries, funnelOf, kpiChanges, kpisOf, lastComputedAt, salesSeries, type FunnelDay, type SalesDay } from "./dashboard";
+import { bucketsOf, customersSeries, funnelOf, groupDealSeries, groupDealTotals, kpiChanges, kpisOf, lastComputedAt, salesSeries, type FunnelDay, type SalesDay } from "./dashboard";
 
 const sale = (day: string, orders: number, gmvFen: number, extra: Partial<SalesDay> = {}): SalesDay => ({ day, orders, gmvFen, items: orders * 2, buyers: orders, refundFen: 0, ...extra });
 const funnelDay = (day: string, v: Partial<FunnelDay>): FunnelDay => ({
@@ -78,5 +78,29 @@ describe("dashboard figures from rollup rows", () => {
     ]);
     expect(lastComputedAt(rows, "2026-05-11", "2026-05-12")).toBe(9);
     expect(lastComputedAt(rows, "2026-06-01", "2026-06-02")).toBeNull();
+  });
+});
+
+describe("group-deal success", () => {
+  it("counts closes per bucket, zero-filled, and the period's rate from the totals (not an average of rates)", () => {
+    const rows = [
+      { day: "2026-05-11", succeeded: 1, failed: 0, members: 5 },
+      { day: "2026-05-12", succeeded: 1, failed: 2, members: 4 },
+      { day: "2026-06-01", succeeded: 9, failed: 0, members: 9 }, // outside the range
+    ];
+    const days = groupDealSeries(rows, bucketsOf("2026-05-10", "2026-05-12", "day"));
+    expect(days.map((p) => [p.key, p.succeeded, p.failed, p.closed, p.members, p.successPermille])).toEqual([
+      ["2026-05-10", 0, 0, 0, 0, null],
+      ["2026-05-11", 1, 0, 1, 5, 1000],
+      ["2026-05-12", 1, 2, 3, 4, 333],
+    ]);
+    // Daily rates 100% and 33.3% would average 66.7%; the period's rate is 2 of 4 closed.
+    expect(groupDealTotals(days)).toEqual({ succeeded: 2, failed: 2, closed: 4, members: 9, successPermille: 500 });
+    const weeks = groupDealSeries(rows, bucketsOf("2026-05-10", "2026-05-12", "week"));
+    expect(weeks.map((p) => [p.key, p.closed, p.successPermille])).toEqual([
+      ["2026-W19", 0, null],
+      ["2026-W20", 4, 500],
+    ]);
+    expect(groupDealTotals([])).toEqual({ succeeded: 0, failed: 0, closed: 0, members: 0, successPermille: null });
   });
 });

@@ -210,3 +210,55 @@ export function lastComputedAt(rows: readonly FunnelDay[], from: string, to: str
   for (const r of rows) if (inRange(r.day, from, to) && (at === null || r.computedAt > at)) at = r.computedAt;
   return at;
 }
+
+/**
+ * Group deals closed on one Asia/Shanghai day (by `closed_at`), read from `group_deals`: how many
+ * succeeded and failed, and the paid members of those groups.
+ */
+export interface GroupDealDay {
+  day: string;
+  succeeded: number;
+  failed: number;
+  members: number;
+}
+
+export type GroupDealPoint = Bucket & Omit<GroupDealDay, "day"> & { closed: number; successPermille: number | null };
+
+/** Groups closed per bucket, zero-filled, with the success rate: succeeded ÷ closed, per mille half up (null without a close). */
+export function groupDealSeries(rows: readonly GroupDealDay[], buckets: readonly Bucket[]): GroupDealPoint[] {
+  const at = indexByDay(buckets);
+  const out = buckets.map((b) => ({ ...b, succeeded: 0, failed: 0, members: 0, closed: 0, successPermille: null as number | null }));
+  for (const r of rows) {
+    const i = at.get(r.day);
+    if (i === undefined) continue;
+    out[i]!.succeeded += r.succeeded;
+    out[i]!.failed += r.failed;
+    out[i]!.members += r.members;
+  }
+  for (const p of out) {
+    p.closed = p.succeeded + p.failed;
+    p.successPermille = ratioPermille(p.succeeded, p.closed);
+  }
+  return out;
+}
+
+export interface GroupDealTotals {
+  succeeded: number;
+  failed: number;
+  closed: number;
+  members: number;
+  /** The period's success rate: all succeeded ÷ all closed (not an average of daily rates). */
+  successPermille: number | null;
+}
+
+export function groupDealTotals(points: readonly GroupDealPoint[]): GroupDealTotals {
+  let succeeded = 0;
+  let failed = 0;
+  let members = 0;
+  for (const p of points) {
+    succeeded += p.succeeded;
+    failed += p.failed;
+    members += p.members;
+  }
+  return { succeeded, failed, closed: succeeded + failed, members, successPermille: ratioPermille(succeeded, succeeded + failed) };
+}

@@ -17,6 +17,7 @@ export const AUDIT_GROUPS = [
   "order",
   "pickup",
   "withdrawal",
+  "group_deal",
 ] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 

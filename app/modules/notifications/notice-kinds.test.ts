@@ -13,6 +13,8 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "merchant.product_rejected": { product: "丹东99草莓 500g", reason: "主图模糊" },
   "merchant.application_approved": { store: "鲜果坊" },
   "merchant.application_rejected": { store: "鲜果坊", reason: "营业执照照片看不清" },
+  "merchant.group_deal_approved": { product: "丹东 99 红颜草莓 约 500g" },
+  "merchant.group_deal_rejected": { product: "丹东 99 红颜草莓 约 500g", reason: "拼团价与日常价差别太小" },
   "order.ready_for_pickup": { orderId: "ord_x", point: "阳光花园便利店", open: "08:00", close: "21:00" },
   "leader.application_approved": { point: "绿地小区便民驿站", code: "K7M2Q9XD" },
   "leader.application_rejected": { point: "绿地小区便民驿站", reason: "照片看不清" },

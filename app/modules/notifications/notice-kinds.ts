@@ -16,6 +16,8 @@ export const NOTICE_KINDS = [
   "merchant.product_rejected",
   "merchant.application_approved",
   "merchant.application_rejected",
+  "merchant.group_deal_approved",
+  "merchant.group_deal_rejected",
   "order.ready_for_pickup",
   "order.picked_up",
   "order.uncollected",

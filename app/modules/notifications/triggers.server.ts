@@ -100,6 +100,25 @@ export function noticeProductReviewed(ctx: AppContext, productId: string, decisi
   });
 }
 
+/** An admin reviewed a group-deal campaign → the merchant's staff (`merchant.group_deal_approved` / `_rejected` with the reason), linking to the campaigns. */
+export function noticeGroupDealReviewed(ctx: AppContext, campaignId: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
+  const kind = decision.approve ? "merchant.group_deal_approved" : "merchant.group_deal_rejected";
+  return safely(kind, async () => {
+    const rows = await ctx.db.all<{ user_id: string; title: string; spec: string }>(sql`
+      SELECT s.user_id, p.title_zh AS title, k.spec_zh AS spec FROM group_deal_campaigns c
+      JOIN products p ON p.id = c.product_id JOIN skus k ON k.id = c.sku_id JOIN merchant_staff s ON s.merchant_id = c.merchant_id WHERE c.id = ${campaignId}`);
+    await notify(
+      ctx,
+      rows.map((r) => ({
+        userId: r.user_id,
+        kind,
+        data: decision.approve ? { product: `${r.title} ${r.spec}` } : ({ product: `${r.title} ${r.spec}`, reason: decision.reason } as Record<string, string>),
+        link: "/merchant/group-deals",
+      })),
+    );
+  });
+}
+
 /** An admin decided a merchant application → the applicant, in the inbox (the SMS/email goes too). */
 export function noticeMerchantReviewed(ctx: AppContext, userId: string, store: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
   const kind = decision.approve ? "merchant.application_approved" : "merchant.application_rejected";
