@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { HOLD_GRACE_MS, type RoomMeta, type RoomSeed, type RoomSnapshot } from "~/durable-objects/group-deal-room";
+import { HOLD_GRACE_MS, type RoomMeta, type RoomSeed, type RoomSnapshot } from "./room-types";
 import {
   groupDealCampaigns,
   groupDealMembers,

@@ -35,7 +35,7 @@ const netSaleSql = sql`(SELECT coalesce(sum(max(0, l.payable_fen)) - sum(min(max
 const bpSql = sql`(CASE WHEN json_valid(o.rates) THEN (CASE WHEN json_type(o.rates, '$.leaderCommissionBp') = 'integer' AND json_extract(o.rates, '$.leaderCommissionBp') >= 0
   THEN min(json_extract(o.rates, '$.leaderCommissionBp'), 10000) ELSE 0 END) ELSE 0 END)`;
 const commissionSql = sql`((${netSaleSql} * ${bpSql} + 5000) / 10000)`;
-const countsSql = sql`o.status NOT IN ('pending_payment', 'cancelled')`;
+const countsSql = sql`o.status NOT IN ('pending_payment', 'cancelled', 'awaiting_group')`;
 function settledSql(now: number, windowDays: number): SQL {
   const window = snapshotIntSql(sql`o.rates`, "afterSalesWindowDays", windowDays);
   return sql`(o.status IN ('completed', 'refunded') OR (o.status = 'picked_up' AND o.picked_up_at IS NOT NULL AND o.picked_up_at + ${window} * ${DAY_MS} <= ${now}))`;

@@ -32,8 +32,11 @@ import { snapshotInt } from "~/modules/settings/order-rates";
 export const COMMISSION_BUCKETS = ["pending", "settled", "none"] as const;
 export type CommissionBucket = (typeof COMMISSION_BUCKETS)[number];
 
-/** Statuses whose orders never count: never paid, or cancelled (refunded in full before shipping). */
-export const NO_SALE_STATUSES: ReadonlySet<string> = new Set(["pending_payment", "cancelled"]);
+/**
+ * Statuses whose orders do not count: never paid, cancelled (refunded in full before shipping),
+ * or a group-deal order whose group has not closed yet (it counts once the group succeeds).
+ */
+export const NO_SALE_STATUSES: ReadonlySet<string> = new Set(["pending_payment", "cancelled", "awaiting_group"]);
 
 export interface CommissionOrderInput {
   orderId: string;

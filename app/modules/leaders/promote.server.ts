@@ -97,7 +97,7 @@ export async function getReferralStats(ctx: AppContext, pointId: string, now = D
   const [row] = await ctx.db.all<{ week: number | null; total: number }>(sql`
     SELECT sum(created_at >= ${weekStart(now)}) AS week, count(*) AS total
       FROM orders
-     WHERE referral_point_id = ${pointId} AND status NOT IN ('pending_payment', 'cancelled')`);
+     WHERE referral_point_id = ${pointId} AND status NOT IN ('pending_payment', 'cancelled', 'awaiting_group')`);
   return { week: Number(row?.week ?? 0), total: Number(row?.total ?? 0) };
 }
 

@@ -224,8 +224,9 @@ export async function getMerchantFinance(ctx: AppContext, merchantId: string, pe
     .where(
       and(
         eq(orderLines.merchantId, merchantId),
-        // Never sold (unpaid) or sold and cancelled before shipping (refunded in full): no income.
-        sql`${orders.status} NOT IN ('pending_payment', 'cancelled')`,
+        // Never sold (unpaid), sold and cancelled before shipping (refunded in full), or a group-deal
+        // order whose group has not closed yet (it may still be refunded in full): no income yet.
+        sql`${orders.status} NOT IN ('pending_payment', 'cancelled', 'awaiting_group')`,
         gte(orders.createdAt, businessDayStart(period.from)),
         lt(orders.createdAt, businessDayEnd(period.to)),
       ),
