@@ -1,9 +1,7 @@
 import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import * as v from "valibot";
 import { getOptionalUser, requireUser } from "~/auth/guards.server";
 import { GroupSharePanel } from "~/components/group-deals/share-panel";
 import { TierLadder } from "~/components/group-deals/tier-ladder";
@@ -17,7 +15,7 @@ import { randomBase32 } from "~/lib/ids";
 import { resolveLocale } from "~/lib/preferences.server";
 import { qrSvg } from "~/lib/qr.server";
 import { getGroupView, joinGroup, type GroupView } from "~/modules/group-deals/groups.server";
-import { JOIN_ERROR_STATUS, joinErrorReply, paymentRedirect } from "~/modules/group-deals/pages.server";
+import { JOIN_ERROR_STATUS, joinErrorReply, parseJoinForm, paymentRedirect } from "~/modules/group-deals/pages.server";
 import { getGroupPageFacts } from "~/modules/group-deals/views.server";
 import { attributedPath } from "~/modules/leaders/invite-code";
 import { configuredProviders } from "~/modules/payments/providers";
@@ -26,21 +24,6 @@ import { isFeatureOn } from "~/modules/settings/settings.server";
 
 const GROUP_ID = /^grp_[0-9a-z]{20}$/;
 const USER_ID = /^usr_[0-9a-z]{20}$/;
-
-/** The join form. Numbers arrive as text; conform's valibot parser coerces them. */
-export const JoinForm = v.pipe(
-  v.object({
-    quantity: v.pipe(v.number("quantity_invalid"), v.integer("quantity_invalid"), v.minValue(1, "quantity_invalid"), v.maxValue(99, "quantity_invalid")),
-    provider: v.optional(v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid")),
-    invitedBy: v.optional(v.pipe(v.string(), v.regex(USER_ID, "invalid"))),
-    idempotencyKey: v.pipe(v.string("invalid"), v.regex(/^[0-9a-z]{20,64}$/, "invalid")),
-  }),
-  // A missing choice says which field, like a wrong one.
-  v.forward(
-    v.check((i) => i.provider !== undefined, "provider_invalid"),
-    ["provider"],
-  ),
-);
 
 function groupIdFrom(params: { id?: string }): string {
   const id = params.id ?? "";
@@ -114,7 +97,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
 export async function action({ params, request, context }: ActionFunctionArgs) {
   const groupId = groupIdFrom(params);
   const user = await requireUser(context, request);
-  const submission = parseWithValibot(await request.formData(), { schema: JoinForm });
+  const submission = parseJoinForm(await request.formData());
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
   if (!input.provider || !configuredProviders(context.env).includes(input.provider)) {
@@ -214,8 +197,8 @@ function JoinSection({ loaded }: { loaded: Extract<ReturnType<typeof useLoaderDa
   const [form, fields] = useForm({
     id: "group-join",
     lastResult: actionData?.result,
-    onValidate: ({ formData }) => parseWithValibot(formData, { schema: JoinForm }),
-    shouldValidate: "onBlur",
+    // Validated on the server (a select and radios leave little to check here).
+    shouldValidate: "onSubmit",
     defaultValue: { quantity: "1", provider: providers[0] },
   });
   if (!signedIn) {
@@ -299,7 +282,8 @@ export default function GroupPage() {
 function Group({ loaded }: { loaded: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { off: false }> }) {
   const { t } = useTranslation();
   const { view, shareUrl, qr, now } = loaded;
-  const { snapshot } = useGroupLive(view.id, { paid: view.paidCount, status: view.status });
+  const awaitingRefund = view.status !== "open" && (view.mine?.refunds.some((r) => r.status === "approved" || r.status === "processing") ?? false);
+  const { snapshot, connected } = useGroupLive(view.id, { paid: view.paidCount, status: view.status, awaitingRefund });
   // While the page's data says open, the room's snapshot is the freshest word on the counts and
   // status; once the data says closed, it is the record.
   const live = snapshot && view.status === "open" ? snapshot : null;
@@ -359,7 +343,7 @@ function Group({ loaded }: { loaded: Extract<ReturnType<typeof useLoaderData<typ
           ) : null}
         </div>
         <TierLadder tiers={view.tiers} paid={paid} listPriceFen={view.product.listPriceFen} closed={closed} />
-        <div aria-live="polite" className="space-y-1 text-sm" data-testid="group-live">
+        <div aria-live="polite" className="space-y-1 text-sm" data-testid="group-live" data-connected={connected ? "true" : "false"}>
           <p>
             {t("groupDeals.joined", { count: paid })}
             {paying > 0 && !closed ? ` · ${t("groupDeals.paying", { count: paying })}` : ""}
@@ -377,6 +361,12 @@ function Group({ loaded }: { loaded: Extract<ReturnType<typeof useLoaderData<typ
           ) : null}
         </div>
         {view.leaderOnly ? <p className="text-sm text-muted">{t("groupDeals.group.leaderOnly", { point: view.pointName })}</p> : null}
+        {connected && !closed ? (
+          <p className="flex items-center gap-1.5 text-xs text-muted">
+            <span aria-hidden className="size-2 rounded-full bg-brand-600" />
+            {t("groupDeals.group.live")}
+          </p>
+        ) : null}
       </section>
 
       <FormErrors id="group-refusal" errors={refusals} errorScope="groupDeals.errors" />

@@ -1,16 +1,14 @@
-import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Heart, Store, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import * as v from "valibot";
 import { getOptionalUser, requireUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { isFavourite } from "~/modules/account/favourites.server";
 import { OpenGroupList } from "~/components/group-deals/open-groups";
 import { TierLadder } from "~/components/group-deals/tier-ladder";
 import { AddToCartForm } from "~/components/shop/add-to-cart";
-import { FieldErrors, FormErrors } from "~/components/ui/field";
+import { GroupErrors } from "~/components/group-deals/errors";
 import { readAttributionCookie } from "~/lib/attribution-cookie.server";
 import { formatFen } from "~/lib/format";
 import { randomBase32 } from "~/lib/ids";
@@ -19,19 +17,10 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { imageSrcSet } from "~/modules/catalog/images";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
 import { getLiveCampaignForProduct, listOpenGroups, startGroup } from "~/modules/group-deals/groups.server";
-import { JOIN_ERROR_STATUS, joinErrorReply, paymentRedirect } from "~/modules/group-deals/pages.server";
+import { JOIN_ERROR_STATUS, joinErrorReply, parseStartGroupForm, paymentRedirect } from "~/modules/group-deals/pages.server";
 import { configuredProviders } from "~/modules/payments/providers";
 import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
-
-/** "Start a group" from the sticky bar: the campaign, how many, and how to pay (the first configured provider). */
-export const StartGroupForm = v.object({
-  intent: v.literal("start-group", "intent_invalid"),
-  campaignId: v.pipe(v.string("campaign_not_live"), v.regex(/^gdc_[0-9a-z]{20}$/, "campaign_not_live")),
-  quantity: v.pipe(v.number("quantity_invalid"), v.integer("quantity_invalid"), v.minValue(1, "quantity_invalid"), v.maxValue(99, "quantity_invalid")),
-  provider: v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid"),
-  idempotencyKey: v.pipe(v.string(), v.regex(/^[0-9a-z]{20,64}$/, "invalid")),
-});
 
 const START_FORM_ID = "group-start";
 
@@ -79,7 +68,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const id = params.id ?? "";
   if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
   const user = await requireUser(context, request);
-  const submission = parseWithValibot(await request.formData(), { schema: StartGroupForm });
+  const submission = parseStartGroupForm(await request.formData());
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
   if (!configuredProviders(context.env).includes(input.provider)) return data({ result: submission.reply({ formErrors: ["provider_invalid"] }) }, { status: 400 });
@@ -112,7 +101,7 @@ function GroupDealSection({ groupDeal, listPriceFen }: { groupDeal: NonNullable<
       </h2>
       <p className="text-sm text-muted">{t("groupDeals.ladder.hint")}</p>
       <TierLadder tiers={campaign.tiers} listPriceFen={listPriceFen} />
-      <FormErrors id="group-start-errors" errors={errors?.[""] ?? undefined} errorScope="groupDeals.errors" />
+      <GroupErrors id="group-start-errors" errors={errors?.[""]} />
       {groupDeal.start && campaign.perUserLimit > 1 ? (
         <div>
           <label htmlFor="group-start-quantity" className="field-label">
@@ -136,7 +125,7 @@ function GroupDealSection({ groupDeal, listPriceFen }: { groupDeal: NonNullable<
           <p id="group-start-limit" className="mt-1 text-sm text-muted">
             {t("groupDeals.join.limit", { count: campaign.perUserLimit })}
           </p>
-          <FieldErrors id="group-start-quantity-errors" errors={errors?.quantity ?? undefined} errorScope="groupDeals.errors" />
+          <GroupErrors id="group-start-quantity-errors" errors={errors?.quantity} field />
         </div>
       ) : null}
       <h3 className="text-sm font-semibold">{t("groupDeals.product.openGroups")}</h3>
@@ -190,7 +179,7 @@ export default function ProductPage() {
     <article className={`space-y-3 ${groupDeal ? "pb-24" : "pb-4"}`}>
       {orphanErrors.length ? (
         <div className="mx-4 mt-3">
-          <FormErrors id="group-start-refused" errors={orphanErrors} errorScope="groupDeals.errors" />
+          <GroupErrors id="group-start-refused" errors={orphanErrors} />
         </div>
       ) : null}
       <div className="flex snap-x snap-mandatory overflow-x-auto bg-white" aria-label={t("product.images")}>

@@ -31,7 +31,7 @@ export function OpenGroupList({ groups, serverNow }: { groups: OpenGroupItem[]; 
             <p className="text-muted">
               <span className="tabular">{t("groupDeals.progress", { paid: g.paidCount, capacity: g.capacity })}</span>
               {g.next ? ` · ${t("groupDeals.needed", { count: g.next.needed })}` : ""}
-              {" · "}
+              {` · ${t("groupDeals.timeLeft")} `}
               <TimeLeft deadlineAt={g.deadlineAt} serverNow={serverNow} />
             </p>
           </div>

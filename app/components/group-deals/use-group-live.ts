@@ -27,10 +27,12 @@ function isSnapshot(value: unknown, groupId: string): value is LiveSnapshot {
  * wss: as the page), keeps the latest snapshot, and asks Remix to reload the page's data whenever
  * the paid count or the status changes, so the members' avatars and the viewer's own charge and
  * refund follow. A "ping" every 30 s keeps the socket from idling out. If the socket cannot open
- * or closes, the page falls back to reloading its data every 10 s while the group is open.
+ * or closes, the page falls back to reloading its data every 10 s while the group is open; it also
+ * does so while `awaitingRefund` (the viewer's refund is with the payment provider, which answers
+ * later than the room).
  * Without JavaScript none of this runs: the page is a correct snapshot that a reload refreshes.
  */
-export function useGroupLive(groupId: string, shown: { paid: number; status: string }): { snapshot: LiveSnapshot | null; connected: boolean } {
+export function useGroupLive(groupId: string, shown: { paid: number; status: string; awaitingRefund?: boolean }): { snapshot: LiveSnapshot | null; connected: boolean } {
   const closed = shown.status !== "open";
   const shownRef = useRef(shown);
   shownRef.current = shown;
@@ -93,13 +95,14 @@ export function useGroupLive(groupId: string, shown: { paid: number; status: str
     };
   }, [groupId]);
 
+  const refresh = (polling && !closed) || Boolean(shown.awaitingRefund);
   useEffect(() => {
-    if (!polling || closed) return;
+    if (!refresh) return;
     const id = setInterval(() => {
       if (document.visibilityState === "visible") revalidate.current();
     }, POLL_MS);
     return () => clearInterval(id);
-  }, [polling, closed]);
+  }, [refresh]);
 
   return { snapshot, connected };
 }

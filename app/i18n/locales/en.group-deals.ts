@@ -3,7 +3,6 @@ const messages = {
   groupDeals: {
     tier: "Group of {{size}}",
     tierPrice: "Group of {{size}}: {{price}}",
-    perPerson: "{{price}} each",
     ladder: {
       title: "Group prices",
       hint: "The more who join, the less everyone pays: the group settles at the lowest tier it reaches",

@@ -3,7 +3,6 @@ const messages = {
   groupDeals: {
     tier: "{{size}}人团",
     tierPrice: "{{size}}人团 {{price}}",
-    perPerson: "每人 {{price}}",
     ladder: {
       title: "拼团价",
       hint: "人越多越便宜，成团后大家都按达到的最低档结算",

@@ -1,3 +1,5 @@
+import { parseWithValibot } from "@conform-to/valibot";
+import * as v from "valibot";
 import type { AppContext } from "~/context.server";
 import { getOptionalUser } from "~/auth/guards.server";
 import { readPickupCookie } from "~/lib/pickup-cookie.server";
@@ -12,6 +14,48 @@ import { listOpenGroups, type JoinError } from "./groups.server";
  * refused join or start is answered, the payment that follows a placed member order, and the home
  * page's strip.
  */
+
+const USER_ID = /^usr_[0-9a-z]{20}$/;
+const Quantity = v.pipe(v.number("quantity_invalid"), v.integer("quantity_invalid"), v.minValue(1, "quantity_invalid"), v.maxValue(99, "quantity_invalid"));
+const Provider = v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid");
+const IdempotencyKey = v.pipe(v.string("invalid"), v.regex(/^[0-9a-z]{20,64}$/, "invalid"));
+
+/**
+ * The group page's join form. Numbers arrive as text and conform's valibot parser coerces them.
+ * Kept on the server (the page validates on submit), so the shared landing page of a share link
+ * carries no validation library.
+ */
+export const JoinForm = v.pipe(
+  v.object({
+    quantity: Quantity,
+    provider: v.optional(Provider),
+    invitedBy: v.optional(v.pipe(v.string(), v.regex(USER_ID, "invalid"))),
+    idempotencyKey: IdempotencyKey,
+  }),
+  // A missing choice says which field, like a wrong one.
+  v.forward(
+    v.check((i) => i.provider !== undefined, "provider_invalid"),
+    ["provider"],
+  ),
+);
+
+/** Parses a posted join form (conform's submission, whose `reply()` the page renders). */
+export const parseJoinForm = (formData: FormData) => parseWithValibot(formData, { schema: JoinForm });
+
+/** "Start a group" from the product page's sticky bar: the campaign, how many, and how to pay (the first configured provider). */
+export const StartGroupForm = v.object({
+  intent: v.literal("start-group", "intent_invalid"),
+  campaignId: v.pipe(v.string("campaign_not_live"), v.regex(/^gdc_[0-9a-z]{20}$/, "campaign_not_live")),
+  quantity: Quantity,
+  provider: Provider,
+  idempotencyKey: IdempotencyKey,
+});
+
+/**
+ * Parses a posted start form. Here rather than in the product page's module: a route module's
+ * imports travel to the browser, and the edge-cached product page should not carry a form library.
+ */
+export const parseStartGroupForm = (formData: FormData) => parseWithValibot(formData, { schema: StartGroupForm });
 
 /**
  * The HTTP status a page answers a refused join or start with (the same as the API's): the
