@@ -1,25 +1,31 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { OpenGroupsStrip } from "~/components/group-deals/home-strip";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { loadShelf } from "~/modules/catalog/queries.server";
+import { listHomeGroups } from "~/modules/group-deals/pages.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
   return [{ title: `${translate(locale, "app.name")} · ${translate(locale, "shop.tagline")}` }];
 };
 
-/** The storefront is public: browsing needs no account. */
+/**
+ * The storefront is public: browsing needs no account. Anonymous visitors may get this page from
+ * the edge cache: the open group deals strip depends only on the pickup point (see listHomeGroups).
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
-  return loadShelf(context, locale, { limit: 40 });
+  const [shelf, groups] = await Promise.all([loadShelf(context, locale, { limit: 40 }), listHomeGroups(context, request, locale)]);
+  return { ...shelf, groups, locale };
 }
 
 export default function ShopHome() {
   const { t } = useTranslation();
-  const { categories, products } = useLoaderData<typeof loader>();
+  const { categories, products, groups, locale } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4 p-4">
       <h1 className="sr-only">
@@ -39,6 +45,7 @@ export default function ShopHome() {
           ))}
         </ul>
       </nav>
+      {groups.length ? <OpenGroupsStrip groups={groups} locale={locale} /> : null}
       <section aria-labelledby="feed-title">
         <h2 id="feed-title" className="mb-2 text-lg font-bold">
           {t("shop.todayPicks")}

@@ -13,6 +13,7 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { ChangePasswordInput } from "~/modules/identity/schemas";
 import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
 import { countUnread } from "~/modules/notifications/inbox.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -21,12 +22,13 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const [profile, unreadNotices] = await Promise.all([getUserProfile(context, user.id), countUnread(context, user.id)]);
+  const [profile, unreadNotices, groupDeals] = await Promise.all([getUserProfile(context, user.id), countUnread(context, user.id), isFeatureOn(context, "feature.group_deals")]);
   if (!profile) throw new Response("Not Found", { status: 404 });
   const locale = resolveLocale(request);
   // The onboarding and notices strings travel with the console's, so the link texts are translated here.
   return {
     profile,
+    groupDeals,
     merchantApplyLabel: translate(locale, "merchantOnboarding.link"),
     leaderApplyLabel: translate(locale, "leaderApply.link"),
     notices: { label: translate(locale, "notices.meLink"), unread: unreadNotices, unreadLabel: translate(locale, "notices.unread", { count: unreadNotices }) },
@@ -95,7 +97,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
+  const { profile, groupDeals, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -129,6 +131,7 @@ export default function Me() {
         </Link>
         {[
           ["/orders", "me.links.orders"],
+          ...(groupDeals ? [["/me/groups", "groupDeals.me.link"]] : []),
           ["/me/coupons", "me.links.coupons"],
           ["/me/favourites", "me.links.favourites"],
           ["/me/addresses", "me.links.addresses"],

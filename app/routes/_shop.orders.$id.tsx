@@ -126,6 +126,18 @@ export default function OrderPage() {
         </section>
       ) : null}
 
+      {order.groupDealId ? (
+        <section className="card space-y-2" aria-labelledby="group-order-title" data-testid="order-group">
+          <h2 id="group-order-title" className="font-semibold">
+            {t("groupDeals.order.title")}
+          </h2>
+          {order.status === "awaiting_group" ? <p className="text-sm">{t("groupDeals.order.awaiting")}</p> : null}
+          <Link to={`/groups/${order.groupDealId}`} className="btn-secondary min-h-12 w-full">
+            {t("groupDeals.order.view")}
+          </Link>
+        </section>
+      ) : null}
+
       {qr ? (
         <section className="card flex flex-col items-center gap-2" aria-labelledby="code-title">
           <h2 id="code-title" className="font-semibold">

@@ -1,15 +1,28 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Heart, Store } from "lucide-react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Heart, Store, Users } from "lucide-react";
 import { useTranslation } from "react-i18next";
-import { getOptionalUser } from "~/auth/guards.server";
+import { getOptionalUser, requireUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { isFavourite } from "~/modules/account/favourites.server";
+import { OpenGroupList } from "~/components/group-deals/open-groups";
+import { TierLadder } from "~/components/group-deals/tier-ladder";
 import { AddToCartForm } from "~/components/shop/add-to-cart";
+import { GroupErrors } from "~/components/group-deals/errors";
+import { readAttributionCookie } from "~/lib/attribution-cookie.server";
 import { formatFen } from "~/lib/format";
+import { randomBase32 } from "~/lib/ids";
+import { readPickupCookie } from "~/lib/pickup-cookie.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { imageSrcSet } from "~/modules/catalog/images";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
+import { getLiveCampaignForProduct, listOpenGroups, startGroup } from "~/modules/group-deals/groups.server";
+import { JOIN_ERROR_STATUS, joinErrorReply, parseStartGroupForm, paymentRedirect } from "~/modules/group-deals/pages.server";
+import { configuredProviders } from "~/modules/payments/providers";
+import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
+
+const START_FORM_ID = "group-start";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -21,20 +34,154 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   ];
 };
 
+/**
+ * The product page. Anonymous visitors may get it from the edge cache, so what it shows them
+ * depends only on the product, the language and the pickup point cookie (all in the cache key):
+ * a live group-deal campaign's tiers and the open groups of that point are the same for everyone
+ * there.
+ */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
-  const [product, user] = await Promise.all([getProductDetail(context, id, resolveLocale(request)), getOptionalUser(context, request)]);
+  const [product, user, groupsOn] = await Promise.all([getProductDetail(context, id, resolveLocale(request)), getOptionalUser(context, request), isFeatureOn(context, "feature.group_deals")]);
   if (!product) throw new Response("Not Found", { status: 404 });
-  return { product, favourite: user ? await isFavourite(context, user.id, id) : false, signedIn: user !== null };
+  const campaign = groupsOn ? await getLiveCampaignForProduct(context, id) : null;
+  const pointId = campaign ? await getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request)) : null;
+  const groups = campaign ? await listOpenGroups(context, { productId: id, pickupPointId: pointId, limit: 5 }) : [];
+  return {
+    product,
+    favourite: user ? await isFavourite(context, user.id, id) : false,
+    signedIn: user !== null,
+    groupDeal: campaign
+      ? {
+          campaign: { id: campaign.id, skuId: campaign.skuId, tiers: campaign.tiers, perUserLimit: campaign.perUserLimit },
+          groups: groups.map((g) => ({ id: g.id, capacity: g.capacity, paidCount: g.paidCount, deadlineAt: g.deadlineAt, starterName: g.starterName, starterAvatar: g.starterAvatar, next: g.next })),
+          // Only a signed-in page (never cached) carries a key and a provider to post with.
+          start: user ? { provider: configuredProviders(context.env)[0] ?? null, idempotencyKey: randomBase32(24) } : null,
+          now: Date.now(),
+        }
+      : null,
+  };
+}
+
+export async function action({ params, request, context }: ActionFunctionArgs) {
+  const id = params.id ?? "";
+  if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
+  const user = await requireUser(context, request);
+  const submission = parseStartGroupForm(await request.formData());
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  if (!configuredProviders(context.env).includes(input.provider)) return data({ result: submission.reply({ formErrors: ["provider_invalid"] }) }, { status: 400 });
+  const campaign = await getLiveCampaignForProduct(context, id);
+  if (campaign && campaign.id !== input.campaignId) return data({ result: submission.reply({ formErrors: ["campaign_not_live"] }) }, { status: 409 });
+  const started = await startGroup(context, user.id, {
+    campaignId: input.campaignId,
+    quantity: input.quantity,
+    referralPointId: readAttributionCookie(request),
+    idempotencyKey: input.idempotencyKey,
+    locale: resolveLocale(request),
+  });
+  if (!started.ok) return data({ result: submission.reply(joinErrorReply(started.error.code)) }, { status: JOIN_ERROR_STATUS[started.error.code] });
+  throw redirect(await paymentRedirect(context, { userId: user.id, orderId: started.value.orderId, provider: input.provider }));
+}
+
+type ProductData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The group-deal block: the tier ladder, the open groups to join, and the quantity of a new group. */
+function GroupDealSection({ groupDeal, listPriceFen }: { groupDeal: NonNullable<ProductData["groupDeal"]>; listPriceFen: number }) {
+  const { t } = useTranslation();
+  const actionData = useActionData<typeof action>();
+  const errors = actionData?.result.error;
+  const { campaign, groups, now } = groupDeal;
+  return (
+    <section className="card mx-4 space-y-3" aria-labelledby="group-deal-title" data-testid="product-group-deal">
+      <h2 id="group-deal-title" className="flex items-center gap-2 font-semibold">
+        <Users aria-hidden className="size-5 text-price" />
+        {t("groupDeals.product.title")}
+      </h2>
+      <p className="text-sm text-muted">{t("groupDeals.ladder.hint")}</p>
+      <TierLadder tiers={campaign.tiers} listPriceFen={listPriceFen} />
+      <GroupErrors id="group-start-errors" errors={errors?.[""]} />
+      {groupDeal.start && campaign.perUserLimit > 1 ? (
+        <div>
+          <label htmlFor="group-start-quantity" className="field-label">
+            {t("groupDeals.product.quantity")}
+          </label>
+          <select
+            id="group-start-quantity"
+            name="quantity"
+            form={START_FORM_ID}
+            defaultValue="1"
+            className="field-input"
+            aria-invalid={errors?.quantity ? true : undefined}
+            aria-describedby={["group-start-limit", errors?.quantity ? "group-start-quantity-errors" : ""].filter(Boolean).join(" ")}
+          >
+            {Array.from({ length: Math.min(campaign.perUserLimit, 99) }, (_, i) => i + 1).map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+          <p id="group-start-limit" className="mt-1 text-sm text-muted">
+            {t("groupDeals.join.limit", { count: campaign.perUserLimit })}
+          </p>
+          <GroupErrors id="group-start-quantity-errors" errors={errors?.quantity} field />
+        </div>
+      ) : null}
+      <h3 className="text-sm font-semibold">{t("groupDeals.product.openGroups")}</h3>
+      {groups.length ? <OpenGroupList groups={groups} serverNow={now} /> : <p className="text-sm text-muted">{t("groupDeals.product.none")}</p>}
+    </section>
+  );
+}
+
+/** The sticky bar above the tab bar: buy alone (to the specs and their add buttons) or start a group. */
+function GroupDealBar({ groupDeal, productId, aloneFen }: { groupDeal: NonNullable<ProductData["groupDeal"]>; productId: string; aloneFen: number }) {
+  const { t } = useTranslation();
+  const navigation = useNavigation();
+  const first = groupDeal.campaign.tiers[0]!;
+  const start = groupDeal.start;
+  return (
+    <div className="fixed inset-x-0 bottom-[calc(3.5rem+env(safe-area-inset-bottom))] z-40 border-t border-line bg-white p-3">
+      <div className="mx-auto flex max-w-[28rem] items-center gap-2">
+        <a href="#specs-title" className="btn-secondary min-h-12 flex-1 px-3 text-sm">
+          {t("groupDeals.product.buyAlone", { price: formatFen(aloneFen) })}
+        </a>
+        {start ? (
+          <Form method="post" id={START_FORM_ID} className="flex-1">
+            <input type="hidden" name="intent" value="start-group" />
+            <input type="hidden" name="campaignId" value={groupDeal.campaign.id} />
+            {groupDeal.campaign.perUserLimit > 1 ? null : <input type="hidden" name="quantity" value="1" />}
+            <input type="hidden" name="provider" value={start.provider ?? ""} />
+            <input type="hidden" name="idempotencyKey" value={start.idempotencyKey} />
+            <button type="submit" className="btn min-h-12 w-full bg-price px-3 text-white" disabled={!start.provider || navigation.state === "submitting"}>
+              {t("groupDeals.product.start", { price: formatFen(first.unitPriceFen) })}
+            </button>
+          </Form>
+        ) : (
+          <Link to={`/login?redirectTo=${encodeURIComponent(`/products/${productId}`)}`} className="btn min-h-12 flex-1 bg-price px-3 text-sm text-white">
+            {t("groupDeals.product.signIn")}
+          </Link>
+        )}
+      </div>
+    </div>
+  );
 }
 
 export default function ProductPage() {
   const { t } = useTranslation();
-  const { product, favourite, signedIn } = useLoaderData<typeof loader>();
+  const { product, favourite, signedIn, groupDeal } = useLoaderData<typeof loader>();
   const cheapest = product.skus.reduce((a, b) => (b.priceFen < a.priceFen ? b : a));
+  const groupSku = groupDeal ? product.skus.find((s) => s.id === groupDeal.campaign.skuId) : undefined;
+  // A refused start is said at the top when the group-deal block is gone (the feature was switched off meanwhile).
+  const actionData = useActionData<typeof action>();
+  const orphanErrors = !groupDeal && actionData ? Object.values(actionData.result.error ?? {}).flatMap((e) => e ?? []) : [];
   return (
-    <article className="space-y-3 pb-4">
+    <article className={`space-y-3 ${groupDeal ? "pb-24" : "pb-4"}`}>
+      {orphanErrors.length ? (
+        <div className="mx-4 mt-3">
+          <GroupErrors id="group-start-refused" errors={orphanErrors} />
+        </div>
+      ) : null}
       <div className="flex snap-x snap-mandatory overflow-x-auto bg-white" aria-label={t("product.images")}>
         {product.images.map((img, i) => (
           <img
@@ -83,6 +230,7 @@ export default function ProductPage() {
         {cheapest.wasPriceFen !== null ? <p className="text-xs text-muted">{t("product.wasPriceNote")}</p> : null}
         <p className="text-sm text-brand-800">{t("product.pickupTomorrow")}</p>
       </section>
+      {groupDeal ? <GroupDealSection groupDeal={groupDeal} listPriceFen={groupSku?.priceFen ?? cheapest.priceFen} /> : null}
       <section className="card mx-4" aria-labelledby="specs-title">
         <h2 id="specs-title" className="mb-2 font-semibold">
           {t("product.specs")}
@@ -119,6 +267,7 @@ export default function ProductPage() {
           {product.category.name}
         </Link>
       </section>
+      {groupDeal ? <GroupDealBar groupDeal={groupDeal} productId={product.id} aloneFen={groupSku?.priceFen ?? cheapest.priceFen} /> : null}
     </article>
   );
 }

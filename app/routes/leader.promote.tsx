@@ -11,7 +11,9 @@ import { formatFen } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { qrSvg } from "~/lib/qr.server";
 import { attributedPath, invitePath } from "~/modules/leaders/invite-code";
+import { listLiveCampaigns } from "~/modules/group-deals/views.server";
 import { getPromotableProduct, getReferralStats, listPromotableProducts } from "~/modules/leaders/promote.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -34,11 +36,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (point.status !== "active" || !point.inviteCode) return { active: false as const, pointName: point.name };
   const code = point.inviteCode;
   const locale = resolveLocale(request);
-  const [stats, products, selected] = await Promise.all([
+  const [stats, products, selected, groupsOn] = await Promise.all([
     getReferralStats(context, point.id),
     listPromotableProducts(context, locale, q || undefined),
     productId ? getPromotableProduct(context, productId, locale) : Promise.resolve(null),
+    isFeatureOn(context, "feature.group_deals"),
   ]);
+  const campaigns = groupsOn ? await listLiveCampaigns(context, locale, 10) : [];
   const inviteUrl = `${url.origin}${invitePath(code)}`;
   const shareUrl = selected ? `${url.origin}${attributedPath(code, `/products/${selected.id}`)}` : null;
   return {
@@ -53,6 +57,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       title: p.title,
       priceFen: p.priceFen,
       thumbUrl: p.imageUrl && p.imageWidths.includes(160) ? `${p.imageUrl}@160w` : p.imageUrl,
+    })),
+    // Live group deals: each shared through the point's link to the product page, where shoppers
+    // join an open group or start one (the order then carries the point's attribution).
+    groupDeals: campaigns.map((c) => ({
+      id: c.id,
+      productId: c.productId,
+      title: c.title,
+      spec: c.spec,
+      tiers: c.tiers,
+      leaderOnly: c.leaderOnly,
+      thumbUrl: c.imageUrl,
+      url: `${url.origin}${attributedPath(code, `/products/${c.productId}`)}`,
     })),
     selected: selected && shareUrl ? { id: selected.id, title: selected.title, unit: selected.unit, priceFen: selected.priceFen, url: shareUrl, qr: qrSvg(shareUrl, 200) } : null,
   };
@@ -81,7 +97,7 @@ export default function LeaderPromote() {
       </div>
     );
   }
-  const { pointName, code, stats, q, invite, products, selected } = loaded;
+  const { pointName, code, stats, q, invite, products, selected, groupDeals } = loaded;
   const productHref = (id: string) => `/leader/promote?${new URLSearchParams({ ...(q ? { q } : {}), product: id })}#share-product`;
   const posterHref = (id?: string) => `/leader/promote/poster${id ? `?product=${id}` : ""}`;
   return (
@@ -122,6 +138,48 @@ export default function LeaderPromote() {
           <PosterPngButton href={posterHref()} fileName={`invite-${code}.png`} label={t("leaderApply.promote.invitePosterPng")} />
         </div>
       </section>
+
+      {groupDeals.length ? (
+        <section className="card space-y-3" aria-labelledby="promote-groups" data-testid="promote-group-deals">
+          <h2 id="promote-groups" className="font-semibold">
+            {t("leaderGroupDeals.title")}
+          </h2>
+          <p className="text-sm text-muted">{t("leaderGroupDeals.lead")}</p>
+          <ul className="space-y-4">
+            {groupDeals.map((c) => {
+              const ladder = c.tiers.map((tier) => t("leaderGroupDeals.tier", { size: tier.size, price: formatFen(tier.unitPriceFen) })).join(" → ");
+              const posterHref = `/leader/promote/poster?campaign=${c.id}`;
+              return (
+                <li key={c.id} className="space-y-2 rounded-xl border border-line p-3">
+                  <div className="flex items-center gap-3">
+                    {c.thumbUrl ? <img src={c.thumbUrl} alt="" width={48} height={48} loading="lazy" className="size-12 shrink-0 rounded-lg object-cover" /> : <span aria-hidden className="size-12 shrink-0 rounded-lg bg-surface" />}
+                    <div className="min-w-0 flex-1">
+                      <h3 id={`group-${c.id}-title`} className="truncate text-sm font-medium">
+                        {c.title} · {c.spec}
+                      </h3>
+                      <p className="text-sm font-semibold text-price tabular">{ladder}</p>
+                      {c.leaderOnly ? <p className="text-xs text-muted">{t("leaderGroupDeals.leaderOnly")}</p> : null}
+                    </div>
+                  </div>
+                  <ShareLink
+                    url={c.url}
+                    title={t("leaderApply.promote.shareTitle", { point: pointName })}
+                    text={t("leaderGroupDeals.shareText", { product: c.title, ladder, point: pointName })}
+                    testId={`group-link-${c.id}`}
+                  />
+                  <div className="grid gap-2">
+                    <a href={posterHref} download className="btn-secondary min-h-12 w-full">
+                      <Download aria-hidden className="size-5" />
+                      {t("leaderGroupDeals.poster")}
+                    </a>
+                    <PosterPngButton href={posterHref} fileName={`group-poster-${code}-${c.id}.png`} label={t("leaderGroupDeals.posterPng")} />
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ) : null}
 
       <section className="card space-y-3" aria-labelledby="promote-products">
         <h2 id="promote-products" className="font-semibold">

@@ -83,6 +83,17 @@ const messages = {
       generic: "That didn't work; please try again.",
     },
   },
+  leaderGroupDeals: {
+    title: "Group deals",
+    lead: "Share group deals with your neighbours: the more who join, the less each pays, and orders through your link count as yours.",
+    tier: "Group of {{size}}: {{price}}",
+    leaderOnly: "Only for neighbours of your pickup point",
+    shareText: "Group deal on {{product}}: {{ladder}}, collect at {{point}}",
+    poster: "Download the group-deal poster (SVG)",
+    posterPng: "Save the group-deal poster as a picture (PNG)",
+    posterTier: "Group of {{size}}",
+    posterCaption: "Scan to join",
+  },
 };
 
 export default messages;

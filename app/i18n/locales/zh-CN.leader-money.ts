@@ -83,6 +83,17 @@ const messages = {
       generic: "操作没有成功，请重试。",
     },
   },
+  leaderGroupDeals: {
+    title: "拼团活动",
+    lead: "分享拼团商品给邻居：人越多每人越便宜，从你的链接进来的订单算你的推广。",
+    tier: "{{size}}人团 {{price}}",
+    leaderOnly: "仅限本自提点的邻居参团",
+    shareText: "{{product}} 拼团：{{ladder}}，在 {{point}} 自提",
+    poster: "下载拼团海报（SVG）",
+    posterPng: "保存拼团海报图片（PNG）",
+    posterTier: "{{size}}人团",
+    posterCaption: "扫码参团",
+  },
 };
 
 export default messages;

@@ -87,6 +87,8 @@ export interface ProductPosterInput {
   /** Already formatted through the shared money formatter, e.g. "¥39.90". */
   price: string;
   unit: string;
+  /** Words before the price, e.g. "3人团" on a group-deal poster. */
+  priceLabel?: string;
   imageDataUri: string | null;
   /** The QR of `url`, an SVG document 220 px wide. */
   qrSvg: string;
@@ -104,7 +106,7 @@ export function productPosterSvg(p: ProductPosterInput): string {
   wrapText(p.title, 15, 2).forEach((line, i) => parts.push(text(40, 884 + i * 54, line, `font-size="42" font-weight="700" fill="${INK}"`)));
   const price = p.price.startsWith("¥") ? p.price.slice(1) : p.price;
   parts.push(
-    `<text x="40" y="1040" fill="${PRICE}" font-weight="700"><tspan font-size="40">¥</tspan><tspan font-size="76">${escapeXml(price)}</tspan><tspan font-size="28" fill="${MUTED}" font-weight="400"> /${escapeXml(p.unit)}</tspan></text>`,
+    `<text x="40" y="1040" fill="${PRICE}" font-weight="700">${p.priceLabel ? `<tspan font-size="36">${escapeXml(p.priceLabel)} </tspan>` : ""}<tspan font-size="40">¥</tspan><tspan font-size="76">${escapeXml(price)}</tspan><tspan font-size="28" fill="${MUTED}" font-weight="400"> /${escapeXml(p.unit)}</tspan></text>`,
   );
   wrapText(p.pointLine, 19, 3).forEach((line, i) => parts.push(text(40, 1090 + i * 30, line, `font-size="22" fill="${MUTED}"`)));
   parts.push(place(p.qrSvg, 490, 900));

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from "~/lib/result";
 import { cardFromRow, listShelfProducts, PRODUCT_CARD_COLUMNS, type ProductCardRow, type ProductCardView } from "~/modules/catalog/queries.server";
 import { variantKey } from "~/modules/catalog/images";
 import { searchProducts } from "~/modules/catalog/search.server";
+import { getLiveCampaignCard } from "~/modules/group-deals/views.server";
 import { sniffImage } from "~/modules/orders/after-sales.server";
 import { choosePickupPoint, getChosenPickupPointId } from "~/modules/pickup/choose.server";
 import { parsePointHours, type PointHours } from "./apply-schemas";
@@ -180,6 +181,43 @@ export async function buildProductPoster(
     url,
   });
   return { svg, fileName: `poster-${point.inviteCode}-${product.id}.svg` };
+}
+
+/**
+ * The poster of a live group-deal campaign (拼团) for the leader's point: the product's image and
+ * title, its first tier ("3人团 ¥25.90") and a QR of the product page's share link, attributed to
+ * the point, where shoppers join an open group or start one. Null when the campaign is not live or
+ * the point cannot promote yet.
+ */
+export async function buildGroupDealPoster(
+  ctx: AppContext,
+  input: { point: typeof pickupPoints.$inferSelect; campaignId: string; origin: string; locale: string },
+): Promise<{ svg: string; fileName: string } | null> {
+  const point = posterPoint(input.point);
+  if (!point) return null;
+  const campaign = await getLiveCampaignCard(ctx, input.campaignId, input.locale);
+  if (!campaign) return null;
+  const product = await getPromotableProduct(ctx, campaign.productId, input.locale);
+  if (!product) return null;
+  const t = (key: string, options?: Record<string, unknown>) => translate(input.locale, key, options);
+  const first = campaign.tiers[0]!;
+  const url = `${input.origin}${attributedPath(point.inviteCode, `/products/${campaign.productId}`)}`;
+  const svg = productPosterSvg({
+    brand: t("app.name"),
+    pointName: point.name,
+    pointLine: [t("leaderApply.poster.pointLine", { area: point.area, hours: formatHours(parsePointHours(point.hours), t) }), point.doorDelivery ? t("leaderApply.poster.doorDelivery") : ""]
+      .filter(Boolean)
+      .join(" · "),
+    title: `${product.title} ${campaign.spec}`,
+    priceLabel: t("leaderGroupDeals.posterTier", { size: first.size }),
+    price: formatFen(first.unitPriceFen),
+    unit: product.unit,
+    imageDataUri: await productImageDataUri(ctx, product),
+    qrSvg: qrSvg(url, 220),
+    qrCaption: t("leaderGroupDeals.posterCaption"),
+    url,
+  });
+  return { svg, fileName: `group-poster-${point.inviteCode}-${campaign.id}.svg` };
 }
 
 /** The invite poster of the leader's point (the QR opens the invite page), or null when it cannot promote yet. */

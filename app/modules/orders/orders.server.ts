@@ -224,6 +224,8 @@ export async function getOrderForOwner(ctx: AppContext, userId: string, orderId:
     createdAt: order.createdAt,
     note: order.note,
     fulfilment: order.fulfilment,
+    /** The group deal this order joined (拼团), or null for an ordinary order. */
+    groupDealId: order.groupDealId,
     /** The address snapshot taken at placement (door delivery only; the owner sees it in full). */
     delivery: await getDeliverySnapshot(ctx, order),
     pricing: JSON.parse(order.pricing) as import("~/modules/pricing").PriceBreakdown,
