@@ -12,7 +12,6 @@ import {
   products,
   refunds,
   skus,
-  userPickupPoints,
   users,
 } from "~/db/schema";
 import { rawBatch } from "~/db/raw-batch.server";
@@ -26,7 +25,7 @@ import { isStateConflict, transitionStatements } from "~/modules/orders/orders.s
 import { processRefunds } from "~/modules/payments/payments.server";
 import { priceCart } from "~/modules/pricing";
 import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
-import { getSettings } from "~/modules/settings/settings.server";
+import { settingsFromRows, settingsQuery } from "~/modules/settings/settings.server";
 import { noticeGroupClosed } from "~/modules/notifications/triggers.server";
 import { capacityOf, closeGroupOutcome, firstTier, nextTier, parseTiers, reachedTier, type GroupTier } from "./tiers";
 
@@ -66,23 +65,6 @@ export function roomMeta(group: { id: string; capacity: number; deadlineAt: numb
   return { groupId: group.id, capacity: group.capacity, deadlineAt: group.deadlineAt, tiers: parseTiers(group.tiers) };
 }
 
-/** The campaign shoppers can start groups of now: approved, inside its window, SKU on sale. */
-async function liveCampaign(ctx: AppContext, campaignId: string, now: number) {
-  const c = await ctx.db.query.groupDealCampaigns.findFirst({ where: eq(groupDealCampaigns.id, campaignId) });
-  if (!c || c.status !== "approved" || now < c.startsAt || now >= c.endsAt) return null;
-  return c;
-}
-
-/** The shopper's chosen pickup point (active), or null. */
-async function chosenPoint(ctx: AppContext, userId: string): Promise<string | null> {
-  const [row] = await ctx.db
-    .select({ id: pickupPoints.id })
-    .from(userPickupPoints)
-    .innerJoin(pickupPoints, eq(pickupPoints.id, userPickupPoints.pickupPointId))
-    .where(and(eq(userPickupPoints.userId, userId), eq(pickupPoints.status, "active")));
-  return row?.id ?? null;
-}
-
 async function replayed(ctx: AppContext, userId: string, key: string | undefined) {
   if (!key) return null;
   const existing = await ctx.db.query.orders.findFirst({
@@ -95,15 +77,30 @@ async function replayed(ctx: AppContext, userId: string, key: string | undefined
 /** Starts a new group of a campaign: the starter is its first member (and pays the first tier). */
 /** The settings a join reads (one query). */
 const JOIN_SETTING_KEYS = ["feature.group_deals", "order.unpaid_timeout_minutes", ...RATE_SETTING_KEYS] as const;
-type JoinSettings = Awaited<ReturnType<typeof getSettings<(typeof JOIN_SETTING_KEYS)[number]>>>;
+type JoinSettings = ReturnType<typeof settingsFromRows<(typeof JOIN_SETTING_KEYS)[number]>>;
+
+/** The shopper's active pickup point, as a query for a read batch. */
+const pointQuery = (ctx: AppContext, userId: string) =>
+  ctx.db
+    .select({ id: pickupPoints.id })
+    .from(pickupPoints)
+    .where(and(eq(pickupPoints.status, "active"), sql`${pickupPoints.id} = (SELECT u.pickup_point_id FROM user_pickup_points u WHERE u.user_id = ${userId})`));
 
 export async function startGroup(ctx: AppContext, userId: string, input: JoinInput & { campaignId: string }): Promise<JoinResult> {
   const again = await replayed(ctx, userId, input.idempotencyKey);
   if (again) return again;
   const now = input.now ?? Date.now();
-  const [settings, campaign, pointId] = await Promise.all([getSettings(ctx, [...JOIN_SETTING_KEYS]), liveCampaign(ctx, input.campaignId, now), chosenPoint(ctx, userId)]);
+  // One round trip for the reads (a D1 batch).
+  const [settingRows, campaignRows, pointRows] = await ctx.db.batch([
+    settingsQuery(ctx, JOIN_SETTING_KEYS),
+    ctx.db.select().from(groupDealCampaigns).where(eq(groupDealCampaigns.id, input.campaignId)),
+    pointQuery(ctx, userId),
+  ]);
+  const settings = settingsFromRows(JOIN_SETTING_KEYS, settingRows);
+  const campaign = campaignRows[0];
+  const pointId = pointRows[0]?.id ?? null;
   if (!settings["feature.group_deals"]) return fail("feature_off");
-  if (!campaign) return fail("campaign_not_live", "campaignId");
+  if (!campaign || campaign.status !== "approved" || now < campaign.startsAt || now >= campaign.endsAt) return fail("campaign_not_live", "campaignId");
   if (!pointId) return fail("pickup_point_required", "pickupPointId");
   const tiers = parseTiers(campaign.tiers);
   const group = {
@@ -132,13 +129,18 @@ export async function joinGroup(ctx: AppContext, userId: string, input: JoinInpu
   const again = await replayed(ctx, userId, input.idempotencyKey);
   if (again) return again;
   const now = input.now ?? Date.now();
-  const [settings, found, pointId] = await Promise.all([
-    getSettings(ctx, [...JOIN_SETTING_KEYS]),
-    ctx.db.select({ group: groupDeals, campaign: groupDealCampaigns }).from(groupDeals).innerJoin(groupDealCampaigns, eq(groupDealCampaigns.id, groupDeals.campaignId)).where(eq(groupDeals.id, input.groupId)),
-    chosenPoint(ctx, userId),
+  // One round trip for the reads (a D1 batch: no joins inside one, its rows are keyed by column name).
+  const [settingRows, groupRows, campaignRows, pointRows] = await ctx.db.batch([
+    settingsQuery(ctx, JOIN_SETTING_KEYS),
+    ctx.db.select().from(groupDeals).where(eq(groupDeals.id, input.groupId)),
+    ctx.db.select().from(groupDealCampaigns).where(sql`${groupDealCampaigns.id} = (SELECT g.campaign_id FROM group_deals g WHERE g.id = ${input.groupId})`),
+    pointQuery(ctx, userId),
   ]);
+  const settings = settingsFromRows(JOIN_SETTING_KEYS, settingRows);
+  const pointId = pointRows[0]?.id ?? null;
   if (!settings["feature.group_deals"]) return fail("feature_off");
-  const { group, campaign } = found[0] ?? {};
+  const group = groupRows[0];
+  const campaign = campaignRows[0];
   if (!group || !campaign) return fail("group_not_found", "groupId");
   if (group.status !== "open" || group.deadlineAt <= now) return fail("group_closed", "groupId");
   if (campaign.status !== "approved") return fail("campaign_not_live", "groupId");

@@ -30,7 +30,16 @@ export { SETTING_DEFAULTS, SETTING_SCHEMAS, type SettingKey, type SettingValue }
 
 /** Reads several settings in one query; a missing or malformed value falls back to its default. */
 export async function getSettings<K extends SettingKey>(ctx: Pick<AppContext, "db">, keys: readonly K[]): Promise<{ [P in K]: SettingValue<P> }> {
-  const rows = await ctx.db.select().from(settings).where(inArray(settings.key, [...keys]));
+  return settingsFromRows(keys, await settingsQuery(ctx, keys));
+}
+
+/** The query behind getSettings, for callers that read it inside a `db.batch` with their own reads. */
+export function settingsQuery(ctx: Pick<AppContext, "db">, keys: readonly SettingKey[]) {
+  return ctx.db.select().from(settings).where(inArray(settings.key, [...keys]));
+}
+
+/** Parses the rows settingsQuery returned; a missing or malformed value falls back to its default. */
+export function settingsFromRows<K extends SettingKey>(keys: readonly K[], rows: ReadonlyArray<{ key: string; value: string }>): { [P in K]: SettingValue<P> } {
   const out = {} as { [P in K]: SettingValue<P> };
   for (const key of keys) {
     const row = rows.find((r) => r.key === key);
