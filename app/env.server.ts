@@ -15,6 +15,7 @@ export interface Env
     Omit<PaymentEnv, "APP_ENV" | "SANDBOX_PAY_SECRET"> {
   RATE_LIMITER: DurableObjectNamespace<import("./durable-objects/rate-limiter").RateLimiter>;
   GROUP_DEAL_ROOM: DurableObjectNamespace<import("./durable-objects/group-deal-room").GroupDealRoom>;
+  FLASH_SALE_STOCK: DurableObjectNamespace<import("./durable-objects/flash-sale-stock").FlashSaleStock>;
   SMS_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_URL?: string;
   MESSAGE_WEBHOOK_SECRET?: string;

@@ -20,6 +20,7 @@ import { groupLiveSocket, GROUP_LIVE_PATH } from "./modules/group-deals/live.ser
 
 export { RateLimiter } from "./durable-objects/rate-limiter";
 export { GroupDealRoom } from "./durable-objects/group-deal-room";
+export { FlashSaleStock } from "./durable-objects/flash-sale-stock";
 
 registerAllLocales();
 

@@ -9,6 +9,7 @@ import { shopEndpoints } from "./shop-endpoints.server";
 import { leaderEndpoints } from "./leader-endpoints.server";
 import { pushEndpoints } from "./push-endpoints.server";
 import { groupEndpoints } from "./group-endpoints.server";
+import { flashEndpoints } from "./flash-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -40,6 +41,7 @@ export const endpoints: Endpoint[] = [
   ...leaderEndpoints,
   ...pushEndpoints,
   ...groupEndpoints,
+  ...flashEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

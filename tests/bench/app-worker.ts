@@ -25,7 +25,7 @@ export function appWorkerOptions(database: string) {
     } as Record<string, string>,
     d1Databases: { DB: database },
     r2Buckets: ["IMAGES"],
-    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true }, GROUP_DEAL_ROOM: { className: "GroupDealRoom", useSQLite: true } },
+    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true }, GROUP_DEAL_ROOM: { className: "GroupDealRoom", useSQLite: true }, FLASH_SALE_STOCK: { className: "FlashSaleStock", useSQLite: true } },
     queueProducers: { SETTLEMENT_QUEUE: "settlement" },
     queueConsumers: {
       settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },

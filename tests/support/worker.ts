@@ -78,7 +78,7 @@ export async function startWorker(options: StartOptions = {}) {
     bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET, ...TEST_SECRETS, ...TEST_VAPID, ...options.vars },
     d1Databases: { DB: "test-db" },
     r2Buckets: ["IMAGES"],
-    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true }, GROUP_DEAL_ROOM: { className: "GroupDealRoom", useSQLite: true } },
+    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true }, GROUP_DEAL_ROOM: { className: "GroupDealRoom", useSQLite: true }, FLASH_SALE_STOCK: { className: "FlashSaleStock", useSQLite: true } },
     queueProducers: { SETTLEMENT_QUEUE: "settlement" },
     queueConsumers: {
       settlement: { maxBatchSize: 25, maxBatchTimeout: 1, maxRetries: 2, retryDelay: 0, deadLetterQueue: "settlement-dlq" },

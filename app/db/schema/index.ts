@@ -11,3 +11,4 @@ export * from "./leaders";
 export * from "./admin";
 export * from "./analytics";
 export * from "./group-deals";
+export * from "./flash-sales";

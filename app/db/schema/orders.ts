@@ -67,6 +67,9 @@ export const orders = sqliteTable(
     referralPointId: text("referral_point_id"),
     /** The group deal this order joined (its one line is priced at the group's first tier). */
     groupDealId: text("group_deal_id"),
+    /** The flash sale this order bought from, and the FlashSaleStock reservation it pays for (issue 8). */
+    flashSaleId: text("flash_sale_id"),
+    flashReservationId: text("flash_reservation_id"),
     completedAt: integer("completed_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),

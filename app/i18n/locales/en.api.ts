@@ -49,6 +49,13 @@ const enApi = {
       not_same_point: "This group is only for members of its pickup point.",
       item_unavailable: "This item isn't on sale right now.",
       insufficient_stock: "Not enough stock left.",
+      // Flash sales.
+      not_started: "This flash sale hasn't started for you yet.",
+      ended: "This flash sale has ended.",
+      sold_out: "Sold out.",
+      over_limit: "That's more than this sale allows per person.",
+      sale_not_found: "We couldn't find that flash sale.",
+      busy: "Too many people at once. Try again in a moment.",
     },
   },
 };

@@ -49,6 +49,13 @@ const zhCNApi = {
       not_same_point: "这个团只限同一自提点的邻居参加。",
       item_unavailable: "这件商品暂时不可购买。",
       insufficient_stock: "库存不足。",
+      // 限时抢购。
+      not_started: "抢购还没开始。",
+      ended: "抢购已结束。",
+      sold_out: "已抢光。",
+      over_limit: "超过了每人限购数量。",
+      sale_not_found: "找不到这个抢购活动。",
+      busy: "抢购人数太多，请稍后再试。",
     },
   },
 };

@@ -6,6 +6,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { parseHours } from "~/modules/pickup/pickup-points.server";
 import { afterGroupOrderLeft, groupLeaveStatements } from "~/modules/group-deals/groups.server";
+import { releaseFlashReservation } from "~/modules/flash-sales/sales.server";
 import { CANCELLABLE, transition, type OrderEvent, type OrderStatus } from "./state-machine";
 import { ORDER_LIST_TABS, type OrderListTab } from "./tabs";
 
@@ -43,9 +44,13 @@ export function isStateConflict(error: unknown): boolean {
   return `${e?.message ?? ""} ${String(e?.cause ?? "")}`.includes("order_state_conflict");
 }
 
-/** Stock back to the shelves and the coupon back to its owner (unless it has expired meanwhile). */
+/**
+ * Stock back to the shelves and the coupon back to its owner (unless it has expired meanwhile).
+ * A flash-sale order's units belong to the sale's stock object, not the SKU's stock: they go back
+ * there (releaseFlashReservation, after the batch).
+ */
 async function releaseStatements(ctx: AppContext, order: typeof orders.$inferSelect, now: number) {
-  const lines = await ctx.db.select({ skuId: orderLines.skuId, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, order.id));
+  const lines = order.flashSaleId ? [] : await ctx.db.select({ skuId: orderLines.skuId, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, order.id));
   return [
     ...lines.map((l) => ctx.db.update(skus).set({ stock: sql`${skus.stock} + ${l.quantity}`, updatedAt: now }).where(eq(skus.id, l.skuId))),
     ...(order.userCouponId
@@ -131,6 +136,7 @@ export async function cancelOrder(
     throw error;
   }
   if (order.status === "pending_payment") await afterGroupOrderLeft(ctx, order);
+  await releaseFlashReservation(ctx, order);
   return ok({ status: step.to, refundId });
 }
 

@@ -10,6 +10,7 @@ import { finishUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import { noticeOrderPaid } from "~/modules/notifications/triggers.server";
 import { afterGroupOrderPaid, finishFailedGroupOrders, groupPaidStatements, isGroupClosedError } from "~/modules/group-deals/groups.server";
 import { cancelOrder } from "~/modules/orders/orders.server";
+import { confirmFlashReservation } from "~/modules/flash-sales/sales.server";
 import {
   getPaymentProvider,
   type CreatePaymentResult,
@@ -144,7 +145,14 @@ export async function handlePaymentNotification(
     .update(payments)
     .set({ status: "succeeded", providerTradeNo: n.providerTradeNo, succeededAt: n.paidAt ?? now })
     .where(eq(payments.id, payment.id));
-  if (order.status === "pending_payment") {
+  // A flash-sale order is paid only while its reservation holds (issue 8): money that comes after
+  // the reservation expired cancels the order and is refunded below, never taken from stock that
+  // went back on sale.
+  if (order.status === "pending_payment" && !(await confirmFlashReservation(ctx, order, now))) {
+    await cancelOrder(ctx, { orderId: order.id, userId: null, actor: { type: "system", id: null }, reason: "flash_reservation_expired", event: "expire" });
+  }
+  const fresh = order.flashSaleId ? ((await ctx.db.query.orders.findFirst({ where: eq(orders.id, order.id) })) ?? order) : order;
+  if (fresh.status === "pending_payment") {
     // A group-deal order waits for its group (ADR 017); any other order goes on to the cut-off.
     const group = order.groupDealId !== null;
     try {

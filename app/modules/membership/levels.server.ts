@@ -1,0 +1,22 @@
+import { sql } from "drizzle-orm";
+import type { AppContext } from "~/context.server";
+import { getSettings } from "~/modules/settings/settings.server";
+import { LEVEL_WINDOW_DAYS, levelForSpend, type MemberLevel } from "./levels";
+
+/**
+ * A shopper's spend over the last 12 months: what their orders paid, minus what was refunded,
+ * for orders that are sales (not unpaid, cancelled, or a group deal still open).
+ */
+export async function spendOf(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<number> {
+  const since = now - LEVEL_WINDOW_DAYS * 24 * 60 * 60 * 1000;
+  const row = await ctx.db.get<{ spend: number }>(sql`
+    SELECT coalesce(sum(max(0, paid_fen - refunded_fen)), 0) AS spend FROM orders
+    WHERE user_id = ${userId} AND paid_at >= ${since} AND status NOT IN ('pending_payment', 'cancelled', 'awaiting_group', 'refunded')`);
+  return Number(row?.spend ?? 0);
+}
+
+/** The shopper's membership level now, from their spend and the thresholds in the settings. */
+export async function memberLevelOf(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<MemberLevel> {
+  const [spend, settings] = await Promise.all([spendOf(ctx, userId, now), getSettings(ctx, ["membership.levels"])]);
+  return levelForSpend(spend, settings["membership.levels"]);
+}
