@@ -55,4 +55,6 @@ const cutoffCode = await run(bin("tsx"), [path.join(root, "tests/bench/cutoff.ts
 const analyticsCode = await run(bin("tsx"), [path.join(root, "tests/bench/analytics.ts")], { NODE_ENV: "production" });
 // Group-deal joins per second on one room and across 100, against a hello-world Worker (tests/bench/group-deals.ts).
 const groupCode = await run(bin("tsx"), [path.join(root, "tests/bench/group-deals.ts")], { NODE_ENV: "production" });
-process.exit(code || cutoffCode || analyticsCode || groupCode);
+// Flash sales: the torture run at full scale, and the stock object against naive D1 and hello-world (tests/bench/flash-sales.ts).
+const flashCode = await run(bin("tsx"), [path.join(root, "tests/bench/flash-sales.ts")], { NODE_ENV: "production" });
+process.exit(code || cutoffCode || analyticsCode || groupCode || flashCode);
