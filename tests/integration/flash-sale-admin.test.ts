@@ -362,6 +362,9 @@ describe("end-of-window reconciliation", () => {
     expect(admin).toContain("售出 3 / 10 件 · 售罄率 30.0%");
     expect(admin).toContain("库存与订单一致");
     expect(await (await as.fruit!.get("/merchant/flash-sales")).text()).toContain("售出 3 / 10 件 · 售罄率 30.0%");
+    const en = await (await as.fruit!.get("/merchant/flash-sales", { "Accept-Language": "en" })).text();
+    expect(en).toContain("Sold 3 of 10 · sell-through 30.0%");
+    expect(en).toContain("Reconciled");
   }, 30_000);
 
   it("a paid flash order the stock object never reserved is reported: stored, audited, every admin told", async () => {
@@ -404,6 +407,8 @@ describe("end-of-window reconciliation", () => {
     expect(JSON.parse(told[0]!.data)).toEqual({ product: "烟台红富士苹果 10 斤装", count: 1 });
     expect(told[0]!.link).toBe(`/admin/flash-sales?status=approved#${saleId}`);
 
+    expect(told.map((n) => n.user_id)).toContain(REVIEWER);
+    expect(await (await as.reviewer!.get("/me/notifications")).text()).toContain("限时抢购对账有差异");
     const page = await (await as.reviewer!.get("/admin/flash-sales?status=approved")).text();
     expect(page).toContain("对账差异 1 处");
     expect(page).toContain("订单 ord_fsadminfake00000001 在抢购对象中找不到预留 frv_fakefakefakefakefake");
