@@ -8,6 +8,7 @@ import { runDueCutoff } from "~/modules/fulfilment/cutoff.server";
 import { flagUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import { runAnalyticsRollups } from "~/modules/analytics/rollup.server";
 import { closeOverdueGroups } from "~/modules/group-deals/groups.server";
+import { reconcileDueFlashSales } from "~/modules/flash-sales/admin.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -29,12 +30,14 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
     case "*/5 * * * *":
       // Housekeeping, refunds left processing or failed (payments.server.ts completeRefunds), and
       // orders left uncollected too long flagged, their leader and shopper told (leaders/uncollected.server.ts),
-      // and the analytics rollups: today again, yesterday until final, missing days (analytics/rollup.server.ts).
+      // and the analytics rollups: today again, yesterday until final, missing days (analytics/rollup.server.ts),
+      // and flash sales whose window is over reconciled, unsold units back on the shelf (flash-sales/admin.server.ts).
       await runAll([
         () => housekeeping(ctx, scheduledTime),
         () => completeRefunds(ctx, scheduledTime),
         () => flagUncollectedOrders(ctx, scheduledTime),
         () => runAnalyticsRollups(ctx, scheduledTime),
+        () => reconcileDueFlashSales(ctx, scheduledTime),
       ]);
       break;
     case "* * * * *":

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users, UsersRound } from "lucide-react";
+import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users, UsersRound, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
 import { requireAdmin } from "~/auth/guards.server";
@@ -19,13 +19,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /** Each entry with the permission its page's loader requires (none: any admin). */
-const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; permission?: AdminPermission; queue?: "merchants" | "leaders" | "products" | "groupDeals" }> = [
+const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; permission?: AdminPermission; queue?: "merchants" | "leaders" | "products" | "groupDeals" | "flashSales" }> = [
   { to: "/admin", key: "admin.nav.dashboard", icon: LayoutDashboard, end: true },
   { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false, permission: "read:user:any" },
   { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false, permission: "read:merchant:any", queue: "merchants" },
   { to: "/admin/leaders", key: "leaderApply.admin.nav", icon: MapPinHouse, end: false, permission: "review:leader:any", queue: "leaders" },
   { to: "/admin/products", key: "admin.nav.products", icon: PackageCheck, end: false, permission: "review:product:any", queue: "products" },
   { to: "/admin/group-deals", key: "groupDealsConsole.navAdmin", icon: UsersRound, end: false, permission: "review:product:any", queue: "groupDeals" },
+  { to: "/admin/flash-sales", key: "flashSalesConsole.navAdmin", icon: Zap, end: false, permission: "review:product:any", queue: "flashSales" },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false, permission: "run:cutoff:any" },
   { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false, permission: "read:analytics:any" },
   { to: "/admin/settings", key: "admin.nav.settings", icon: Settings, end: false, permission: "read:settings:any" },

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { ClipboardList, Megaphone, Package, Store, Truck, Users, UsersRound, Wallet } from "lucide-react";
+import { ClipboardList, Megaphone, Package, Store, Truck, Users, UsersRound, Wallet, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -22,6 +22,7 @@ const NAV = [
   { to: "/merchant/finance", key: "merchant.nav.finance", icon: Wallet, end: false },
   { to: "/merchant/marketing", key: "merchant.nav.marketing", icon: Megaphone, end: false },
   { to: "/merchant/group-deals", key: "groupDealsConsole.nav", icon: UsersRound, end: false },
+  { to: "/merchant/flash-sales", key: "flashSalesConsole.nav", icon: Zap, end: false },
   { to: "/merchant/staff", key: "merchant.nav.staff", icon: Users, end: false },
 ];
 

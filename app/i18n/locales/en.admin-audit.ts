@@ -46,6 +46,7 @@ const messages = {
       pickup: "Pickup hand-over",
       withdrawal: "Withdrawals",
       group_deal: "Group deals",
+      flash_sale: "Flash sales",
     },
     entity: {
       user: "User",
@@ -61,6 +62,7 @@ const messages = {
       setting: "Setting",
       admin_role: "Admin role",
       group_deal_campaign: "Group-deal campaign",
+      flash_sale: "Flash sale",
     },
     action: {
       user_role_grant: "Role granted",
@@ -115,6 +117,11 @@ const messages = {
       group_deal_resume: "Group deal resumed",
       group_deal_approve: "Group deal approved",
       group_deal_reject: "Group deal rejected",
+      flash_sale_create: "Flash sale created",
+      flash_sale_pause: "Flash sale paused",
+      flash_sale_approve: "Flash sale approved",
+      flash_sale_reject: "Flash sale rejected",
+      flash_sale_reconcile_mismatch: "Flash sale reconciliation mismatch",
     },
   },
 };

@@ -4,6 +4,7 @@ import notices from "./en.notices";
 import handover from "./en.leader-handover";
 import leaderMoney from "./en.leader-money";
 import groupDealsConsole from "./en.group-deals-console";
+import flashSalesConsole from "./en.flash-sales-console";
 
 const enConsole = {
   // Leader app areas, each in its own file.
@@ -12,6 +13,7 @@ const enConsole = {
   ...handover,
   ...leaderMoney,
   ...groupDealsConsole,
+  ...flashSalesConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "New merchant applications are paused for now. Please check back later.",

@@ -15,6 +15,13 @@ const messages = {
     newest: "Back to the newest",
     fallback: { title: "New notification", body: "Open it to see the details." },
     kinds: {
+      admin: {
+        flash_sale_mismatch: {
+          title: "Flash sale reconciliation found differences",
+          body_one: "The end-of-sale check of “{{product}}” found {{count}} difference between stock and orders. See the flash sales page.",
+          body_other: "The end-of-sale check of “{{product}}” found {{count}} differences between stock and orders. See the flash sales page.",
+        },
+      },
       leader: {
         application_approved: { title: "Leader application approved", body: "Your pickup point “{{point}}” is approved. Invite code: {{code}}." },
         application_rejected: { title: "Leader application not approved", body: "Your pickup point “{{point}}” wasn't approved: {{reason}}" },
@@ -41,6 +48,8 @@ const messages = {
         application_rejected: { title: "Merchant application not approved", body: "The application for “{{store}}” wasn't approved: {{reason}}. Correct it and apply again." },
         group_deal_approved: { title: "Group deal approved", body: "The group deal on “{{product}}” is approved. Shoppers can start groups once it begins." },
         group_deal_rejected: { title: "Group deal not approved", body: "The group deal on “{{product}}” wasn't approved: {{reason}}. Adjust it and create it again." },
+        flash_sale_approved: { title: "Flash sale approved", body: "The flash sale on “{{product}}” is approved and {{stock}} units are set aside from stock. Shoppers can buy once it starts." },
+        flash_sale_rejected: { title: "Flash sale not approved", body: "The flash sale on “{{product}}” wasn't approved: {{reason}}. Adjust it and create it again." },
         batch_arrived: {
           title: "Delivery checked in",
           body_zero: "{{point}} has checked in the {{date}} delivery: nothing short.",

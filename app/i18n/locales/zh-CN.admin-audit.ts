@@ -46,6 +46,7 @@ const messages = {
       pickup: "自提核销",
       withdrawal: "提现",
       group_deal: "拼团活动",
+      flash_sale: "限时抢购",
     },
     entity: {
       user: "用户",
@@ -61,6 +62,7 @@ const messages = {
       setting: "设置",
       admin_role: "管理员角色",
       group_deal_campaign: "拼团活动",
+      flash_sale: "限时抢购",
     },
     action: {
       user_role_grant: "授予角色",
@@ -115,6 +117,11 @@ const messages = {
       group_deal_resume: "恢复拼团活动",
       group_deal_approve: "通过拼团活动审核",
       group_deal_reject: "驳回拼团活动审核",
+      flash_sale_create: "创建限时抢购",
+      flash_sale_pause: "暂停限时抢购",
+      flash_sale_approve: "通过限时抢购审核",
+      flash_sale_reject: "驳回限时抢购审核",
+      flash_sale_reconcile_mismatch: "限时抢购对账有差异",
     },
   },
 };

@@ -4,6 +4,7 @@ import notices from "./zh-CN.notices";
 import handover from "./zh-CN.leader-handover";
 import leaderMoney from "./zh-CN.leader-money";
 import groupDealsConsole from "./zh-CN.group-deals-console";
+import flashSalesConsole from "./zh-CN.flash-sales-console";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
@@ -12,6 +13,7 @@ const zhCNConsole = {
   ...handover,
   ...leaderMoney,
   ...groupDealsConsole,
+  ...flashSalesConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "商家入驻申请暂停受理，请稍后再来。",

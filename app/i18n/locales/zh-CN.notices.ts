@@ -15,6 +15,9 @@ const messages = {
     // One block per notice kind: the title and body a reader sees (inbox and push), with the
     // notice's data as values.
     kinds: {
+      admin: {
+        flash_sale_mismatch: { title: "限时抢购对账有差异", body_other: "“{{product}}”的限时抢购结束对账发现 {{count}} 处库存与订单不一致，请到限时抢购页面查看。" },
+      },
       leader: {
         application_approved: { title: "团长申请已通过", body: "你的自提点“{{point}}”已通过审核，邀请码 {{code}}。" },
         application_rejected: { title: "团长申请未通过", body: "你的自提点“{{point}}”申请未通过：{{reason}}" },
@@ -29,6 +32,8 @@ const messages = {
         application_rejected: { title: "商家入驻未通过", body: "“{{store}}”的入驻申请未通过：{{reason}}。修改后可重新提交。" },
         group_deal_approved: { title: "拼团活动审核已通过", body: "“{{product}}”的拼团活动已通过审核，活动开始后顾客即可开团。" },
         group_deal_rejected: { title: "拼团活动审核未通过", body: "“{{product}}”的拼团活动未通过审核：{{reason}}。调整后可重新创建。" },
+        flash_sale_approved: { title: "限时抢购审核已通过", body: "“{{product}}”的限时抢购已通过审核，{{stock}} 件已从库存中预留，活动开始后顾客即可抢购。" },
+        flash_sale_rejected: { title: "限时抢购审核未通过", body: "“{{product}}”的限时抢购未通过审核：{{reason}}。调整后可重新创建。" },
         batch_arrived: {
           title: "团长已确认到货",
           body_zero: "{{point}} 已确认收到 {{date}} 的配送批次，无缺货。",

@@ -18,6 +18,7 @@ export const AUDIT_GROUPS = [
   "pickup",
   "withdrawal",
   "group_deal",
+  "flash_sale",
 ] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 

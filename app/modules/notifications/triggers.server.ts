@@ -133,3 +133,35 @@ export function noticeMerchantReviewed(ctx: AppContext, userId: string, store: s
     ]),
   );
 }
+
+/** An admin reviewed a flash sale → the merchant's staff (`merchant.flash_sale_approved` with the units set aside / `_rejected` with the reason), linking to the sales. */
+export function noticeFlashSaleReviewed(ctx: AppContext, saleId: string, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
+  const kind = decision.approve ? "merchant.flash_sale_approved" : "merchant.flash_sale_rejected";
+  return safely(kind, async () => {
+    const rows = await ctx.db.all<{ user_id: string; title: string; spec: string; stock: number }>(sql`
+      SELECT s.user_id, p.title_zh AS title, k.spec_zh AS spec, f.stock FROM flash_sales f
+      JOIN products p ON p.id = f.product_id JOIN skus k ON k.id = f.sku_id JOIN merchant_staff s ON s.merchant_id = f.merchant_id WHERE f.id = ${saleId}`);
+    await notify(
+      ctx,
+      rows.map((r) => ({
+        userId: r.user_id,
+        kind,
+        data: (decision.approve ? { product: `${r.title} ${r.spec}`, stock: Number(r.stock) } : { product: `${r.title} ${r.spec}`, reason: decision.reason }) as Record<string, string | number>,
+        link: "/merchant/flash-sales",
+      })),
+    );
+  });
+}
+
+/** A flash sale's end-of-window reconciliation found differences → every user with the admin role (`admin.flash_sale_mismatch`), linking to the admin's flash sales. */
+export function noticeFlashSaleMismatch(ctx: AppContext, saleId: string, count: number): Promise<void> {
+  return safely("admin.flash_sale_mismatch", async () => {
+    const rows = await ctx.db.all<{ user_id: string; title: string; spec: string }>(sql`
+      SELECT r.user_id, p.title_zh AS title, k.spec_zh AS spec FROM flash_sales f
+      JOIN products p ON p.id = f.product_id JOIN skus k ON k.id = f.sku_id JOIN user_roles r ON r.role = 'admin' WHERE f.id = ${saleId}`);
+    await notify(
+      ctx,
+      rows.map((r) => ({ userId: r.user_id, kind: "admin.flash_sale_mismatch", data: { product: `${r.title} ${r.spec}`, count }, link: `/admin/flash-sales?status=approved#${saleId}` })),
+    );
+  });
+}
