@@ -14,6 +14,8 @@ test("becoming a leader: a shopper applies with a photo, the admin approves, the
   browser,
   consoleGuard,
 }) => {
+  // Four people in three browsers: ~30 s on a quiet machine, over 45 s on a busy one.
+  test.setTimeout(90_000);
   // The shopper applies from 我的, filling the location from the phone's position.
   await context.grantPermissions(["geolocation"]);
   await context.setGeolocation({ latitude: point.lat, longitude: point.lng });
