@@ -14,7 +14,7 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai: UTC+8 all year (no d
 export function formatSaleTime(epochMs: number, t: Translate): string {
   const d = new Date(epochMs + SHANGHAI_OFFSET_MS);
   const month = d.getUTCMonth() + 1;
-  return t("flashSales.at", { month, monthName: t("flashSales.months").split(" ")[month - 1], day: d.getUTCDate(), time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` });
+  return t("flashSales.at", { monthName: t("flashSales.months").split(" ")[month - 1], day: d.getUTCDate(), time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}` });
 }
 
 /** Time left as "mm:ss", "h:mm:ss", or "2天 03:04:05" over a day. */

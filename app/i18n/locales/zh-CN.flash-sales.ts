@@ -2,7 +2,7 @@
 const messages = {
   flashSales: {
     title: "限时抢购",
-    at: "{{month}}月{{day}}日 {{time}}",
+    at: "{{monthName}}{{day}}日 {{time}}",
     months: "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
     days: "{{days}}天 {{time}}",
     opensAt: "{{time}} 开抢",
