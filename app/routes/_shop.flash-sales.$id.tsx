@@ -264,7 +264,7 @@ function Sale({ loaded }: { loaded: Loaded }) {
         <section className="card space-y-2 border-2 border-price" data-testid="flash-pending">
           <p className="font-medium">{t("flashSales.mine.pending", { time: timeText(pending.payBy) })}</p>
           <p className="text-sm text-price">
-            <Countdown to={pending.payBy} serverNow={sale.serverNow} render={(left) => (left === null ? null : t("flashSales.order.payWithin", { time: left }))} />
+            <Countdown to={pending.payBy} serverNow={sale.serverNow} render={(left, over) => (left === null ? null : over ? t("flashSales.order.expired") : t("flashSales.order.payWithin", { time: left }))} />
           </p>
           <Link to={`/orders/${pending.id}`} className="btn min-h-12 w-full bg-price text-white">
             {t("flashSales.mine.pay")}

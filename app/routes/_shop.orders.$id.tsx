@@ -138,7 +138,9 @@ export default function OrderPage() {
               <Countdown
                 to={order.payBy}
                 serverNow={now}
-                render={(left) => (left === null ? t("flashSales.order.payBefore", { time: formatSaleTime(order.payBy, t) }) : t("flashSales.order.payWithin", { time: left }))}
+                render={(left, over) =>
+                  left === null ? t("flashSales.order.payBefore", { time: formatSaleTime(order.payBy, t) }) : over ? t("flashSales.order.expired") : t("flashSales.order.payWithin", { time: left })
+                }
               />
             </p>
           ) : order.status === "pending_payment" ? (

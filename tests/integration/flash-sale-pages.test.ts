@@ -351,10 +351,16 @@ describe("the list, the home strip, the product block and the switch", () => {
 
   it("switched off: the pages answer 404 with a message, the home strip and the product block are gone, buying is refused", async () => {
     const s = await sale();
+    const soon = await sale({ startsAt: Date.now() + 60_000 });
     const [shopper] = await shoppers(1);
     const key = hidden(await (await shopper!.client.get(`/flash-sales/${s.id}`)).text(), "idempotencyKey");
+    expect((await shopper!.client.post(`/flash-sales/${soon.id}`, { intent: "remind" })).status).toBe(302);
+    const told = async () => (await one<{ n: number }>("SELECT count(*) AS n FROM notifications WHERE user_id = ? AND link = ?", shopper!.id, `/flash-sales/${soon.id}`)).n;
     await setFlashSales(false);
     try {
+      // No reminder leads to a closed page.
+      await worker.scheduled("* * * * *", soon.startsAt + 1_000);
+      expect(await told()).toBe(0);
       const page = await shopper!.client.get(`/flash-sales/${s.id}`);
       expect(page.status).toBe(404);
       expect(text(await page.text())).toContain("限时抢购暂未开放");
@@ -369,5 +375,8 @@ describe("the list, the home strip, the product block and the switch", () => {
       await setFlashSales(true);
     }
     expect((await shopper!.client.get(`/flash-sales/${s.id}`)).status).toBe(200);
+    // Switched back on while the sale is still on: the reminder goes out.
+    await worker.scheduled("* * * * *", soon.startsAt + 2_000);
+    expect(await told()).toBe(1);
   });
 });

@@ -63,12 +63,12 @@ export function useSaleClock(serverNow?: number): number | null {
  * ticking once a second in tabular numerals (nothing shifts). Not a live region: a screen reader is
  * not told every second.
  */
-export function Countdown({ to, serverNow, render, className = "" }: { to: number; serverNow?: number; render: (left: string | null) => ReactNode; className?: string }) {
+export function Countdown({ to, serverNow, render, className = "" }: { to: number; serverNow?: number; render: (left: string | null, over: boolean) => ReactNode; className?: string }) {
   const { t } = useTranslation();
   const now = useSaleClock(serverNow);
   return (
     <span role="timer" className={`tabular ${className}`}>
-      {render(now === null ? null : formatLeft(to - now, t))}
+      {render(now === null ? null : formatLeft(to - now, t), now !== null && now >= to)}
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { flashSaleReminders, flashSales } from "~/db/schema";
 import { formatFen } from "~/lib/format";
 import { newId } from "~/lib/ids";
 import { pushNotices, type Notice } from "~/modules/notifications/notify.server";
+import { isFeatureOn } from "~/modules/settings/settings.server";
 
 /**
  * "Notify me" (提醒我) on an upcoming flash sale (issue 8): a shopper signs up while the sale has
@@ -62,9 +63,12 @@ interface DueRow {
  * the inbox rows are written only for sign-ups still unsent, then those sign-ups are marked sent
  * (`sent_at IS NULL` guard) and the update says which it marked; only those are pushed. A second
  * run, or one racing this one, finds nothing left to send. A sale that ended or was paused before
- * its sign-ups were sent is skipped (a late "it started" would be wrong); they stay unsent.
+ * its sign-ups were sent is skipped (a late "it started" would be wrong); they stay unsent. While
+ * the feature is switched off nothing is sent (the link would lead to a closed page); sign-ups of
+ * sales still on go out in the first run after it is switched back on.
  */
 export async function sendDueFlashReminders(ctx: AppContext, now: number): Promise<{ sent: number }> {
+  if (!(await isFeatureOn(ctx, "feature.flash_sales"))) return { sent: 0 };
   const due = await ctx.db.all<DueRow>(sql`
     SELECT r.sale_id, r.user_id, u.locale, p.title_zh, p.title_en, s.flash_price_fen
     FROM ${flashSaleReminders} r
