@@ -229,6 +229,8 @@ describe("the flash-sale page", () => {
     expect(refused.res.status).toBe(400);
     refused = await buy(c!.client, open.id, "1", "not a key");
     expect(refused.res.status).toBe(400);
+    expect((await c!.client.post(`/flash-sales/${open.id}`, { quantity: "1" })).status).toBe(400);
+    expect((await c!.client.post(`/flash-sales/${open.id}`, { intent: "buy", quantity: "1", provider: "paypal", idempotencyKey: "q".repeat(24) })).status).toBe(400);
 
     // Without a pickup point: the page asks for one instead of the form; a post is refused.
     const noPoint = text(await (await pointless!.client.get(`/flash-sales/${open.id}`)).text());
