@@ -9,6 +9,7 @@ import { flagUncollectedOrders } from "~/modules/leaders/uncollected.server";
 import { runAnalyticsRollups } from "~/modules/analytics/rollup.server";
 import { closeOverdueGroups } from "~/modules/group-deals/groups.server";
 import { reconcileDueFlashSales } from "~/modules/flash-sales/admin.server";
+import { sendDueFlashReminders } from "~/modules/flash-sales/reminders.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -43,7 +44,8 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
     case "* * * * *":
       // Also: group deals still open a minute past their deadline are closed (the rooms' alarms
       // normally close them on time; this is the safety net, group-deals/groups.server.ts).
-      await runAll([() => expireUnpaidOrders(ctx, scheduledTime), () => closeOverdueGroups(ctx, scheduledTime)]);
+      // And the "notify me" sign-ups of flash sales that have started are sent (flash-sales/reminders.server.ts).
+      await runAll([() => expireUnpaidOrders(ctx, scheduledTime), () => closeOverdueGroups(ctx, scheduledTime), () => sendDueFlashReminders(ctx, scheduledTime)]);
       break;
     case "*/2 * * * *":
       // The daily cut-off, once today's configured time has passed (fulfilment/cutoff.server.ts).

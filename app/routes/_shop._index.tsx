@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FlashStrip } from "~/components/flash-sales/flash-strip";
 import { OpenGroupsStrip } from "~/components/group-deals/home-strip";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { loadShelf } from "~/modules/catalog/queries.server";
+import { listHomeFlashSales } from "~/modules/flash-sales/pages.server";
 import { listHomeGroups } from "~/modules/group-deals/pages.server";
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -15,17 +17,18 @@ export const meta: MetaFunction = ({ matches }) => {
 
 /**
  * The storefront is public: browsing needs no account. Anonymous visitors may get this page from
- * the edge cache: the open group deals strip depends only on the pickup point (see listHomeGroups).
+ * the edge cache: the open group deals strip depends only on the pickup point (see listHomeGroups),
+ * the flash sales strip on nothing personal at all (see listHomeFlashSales).
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = resolveLocale(request);
-  const [shelf, groups] = await Promise.all([loadShelf(context, locale, { limit: 40 }), listHomeGroups(context, request, locale)]);
-  return { ...shelf, groups, locale };
+  const [shelf, groups, flashSales] = await Promise.all([loadShelf(context, locale, { limit: 40 }), listHomeGroups(context, request, locale), listHomeFlashSales(context, locale)]);
+  return { ...shelf, groups, flashSales, locale };
 }
 
 export default function ShopHome() {
   const { t } = useTranslation();
-  const { categories, products, groups, locale } = useLoaderData<typeof loader>();
+  const { categories, products, groups, flashSales, locale } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4 p-4">
       <h1 className="sr-only">
@@ -45,6 +48,7 @@ export default function ShopHome() {
           ))}
         </ul>
       </nav>
+      {flashSales.length ? <FlashStrip sales={flashSales} /> : null}
       {groups.length ? <OpenGroupsStrip groups={groups} locale={locale} /> : null}
       <section aria-labelledby="feed-title">
         <h2 id="feed-title" className="mb-2 text-lg font-bold">

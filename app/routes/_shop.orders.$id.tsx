@@ -5,6 +5,7 @@ import { Phone } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
+import { Countdown, formatSaleTime } from "~/components/flash-sales/countdown";
 import { FormErrors } from "~/components/ui/field";
 import { translate } from "~/i18n/i18n";
 import { formatDateTime, formatFen } from "~/lib/format";
@@ -123,6 +124,31 @@ export default function OrderPage() {
               {t("orders.payNow", { amount: formatFen(order.payableFen) })}
             </button>
           </Form>
+        </section>
+      ) : null}
+
+      {order.flashSaleId ? (
+        <section className="card space-y-2" aria-labelledby="flash-order-title" data-testid="order-flash">
+          <h2 id="flash-order-title" className="font-semibold">
+            {t("flashSales.order.title")}
+          </h2>
+          {order.status === "pending_payment" && order.payBy > now ? (
+            // The reservation holds the units until payBy: a countdown once the page runs, the absolute time before.
+            <p className="font-medium text-price">
+              <Countdown
+                to={order.payBy}
+                serverNow={now}
+                render={(left, over) =>
+                  left === null ? t("flashSales.order.payBefore", { time: formatSaleTime(order.payBy, t) }) : over ? t("flashSales.order.expired") : t("flashSales.order.payWithin", { time: left })
+                }
+              />
+            </p>
+          ) : order.status === "pending_payment" ? (
+            <p className="text-sm">{t("flashSales.order.expired")}</p>
+          ) : null}
+          <Link to={`/flash-sales/${order.flashSaleId}`} className="btn-secondary min-h-12 w-full">
+            {t("flashSales.order.view")}
+          </Link>
         </section>
       ) : null}
 

@@ -1,10 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Heart, Store, Users } from "lucide-react";
+import { Heart, Store, Users, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser, requireUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { isFavourite } from "~/modules/account/favourites.server";
+import { SaleTimer } from "~/components/flash-sales/countdown";
+import { StockBar } from "~/components/flash-sales/stock-bar";
 import { OpenGroupList } from "~/components/group-deals/open-groups";
 import { TierLadder } from "~/components/group-deals/tier-ladder";
 import { AddToCartForm } from "~/components/shop/add-to-cart";
@@ -16,6 +18,7 @@ import { readPickupCookie } from "~/lib/pickup-cookie.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { imageSrcSet } from "~/modules/catalog/images";
 import { getProductDetail } from "~/modules/catalog/product-detail.server";
+import { getProductFlashSale } from "~/modules/flash-sales/pages.server";
 import { getLiveCampaignForProduct, listOpenGroups, startGroup } from "~/modules/group-deals/groups.server";
 import { JOIN_ERROR_STATUS, joinErrorReply, parseStartGroupForm, paymentRedirect } from "~/modules/group-deals/pages.server";
 import { configuredProviders } from "~/modules/payments/providers";
@@ -38,12 +41,18 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
  * The product page. Anonymous visitors may get it from the edge cache, so what it shows them
  * depends only on the product, the language and the pickup point cookie (all in the cache key):
  * a live group-deal campaign's tiers and the open groups of that point are the same for everyone
- * there.
+ * there, and so is the flash block (an ordinary member's opening time, absolute times in the HTML).
  */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
-  const [product, user, groupsOn] = await Promise.all([getProductDetail(context, id, resolveLocale(request)), getOptionalUser(context, request), isFeatureOn(context, "feature.group_deals")]);
+  const locale = resolveLocale(request);
+  const [product, user, groupsOn, flashSale] = await Promise.all([
+    getProductDetail(context, id, locale),
+    getOptionalUser(context, request),
+    isFeatureOn(context, "feature.group_deals"),
+    getProductFlashSale(context, id, locale),
+  ]);
   if (!product) throw new Response("Not Found", { status: 404 });
   const campaign = groupsOn ? await getLiveCampaignForProduct(context, id) : null;
   const pointId = campaign ? await getChosenPickupPointId(context, user?.id ?? null, readPickupCookie(request)) : null;
@@ -52,6 +61,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     product,
     favourite: user ? await isFavourite(context, user.id, id) : false,
     signedIn: user !== null,
+    flashSale,
     groupDeal: campaign
       ? {
           campaign: { id: campaign.id, skuId: campaign.skuId, tiers: campaign.tiers, perUserLimit: campaign.perUserLimit },
@@ -134,6 +144,36 @@ function GroupDealSection({ groupDeal, listPriceFen }: { groupDeal: NonNullable<
   );
 }
 
+/**
+ * The flash block (限时抢购): the product's sale on now or next, its price, countdown and how much is
+ * gone, and the way to the sale's page (where the buying happens). Public: no server time baked in,
+ * the countdown runs on the device's clock.
+ */
+function FlashSaleSection({ sale }: { sale: NonNullable<ProductData["flashSale"]> }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card mx-4 space-y-2 border-2 border-price" aria-labelledby="flash-block-title" data-testid="product-flash">
+      <h2 id="flash-block-title" className="flex items-center gap-2 font-semibold">
+        <Zap aria-hidden className="size-5 text-price" />
+        {t("flashSales.title")}
+        <span className="ml-auto rounded-full bg-price-50 px-2 text-xs leading-6 text-price">{t(`flashSales.phase.${sale.phase}`)}</span>
+      </h2>
+      <p className="flex items-baseline gap-2">
+        <span className="tabular text-2xl font-bold text-price">{formatFen(sale.flashPriceFen)}</span>
+        <s className="tabular text-sm text-muted" aria-label={t("flashSales.listPrice", { price: formatFen(sale.listPriceFen) })}>
+          {formatFen(sale.listPriceFen)}
+        </s>
+        <span className="ml-auto text-sm text-muted">{t("flashSales.limit", { count: sale.perUserLimit })}</span>
+      </p>
+      <SaleTimer opensAt={sale.opensAt} endsAt={sale.endsAt} phase={sale.phase} className="block text-sm font-semibold text-price" />
+      <StockBar counts={sale.counts} />
+      <Link to={`/flash-sales/${sale.id}`} className="btn min-h-12 w-full bg-price text-white">
+        {sale.phase === "live" ? t("flashSales.product.go") : t("flashSales.product.preview")}
+      </Link>
+    </section>
+  );
+}
+
 /** The sticky bar above the tab bar: buy alone (to the specs and their add buttons) or start a group. */
 function GroupDealBar({ groupDeal, productId, aloneFen }: { groupDeal: NonNullable<ProductData["groupDeal"]>; productId: string; aloneFen: number }) {
   const { t } = useTranslation();
@@ -169,7 +209,7 @@ function GroupDealBar({ groupDeal, productId, aloneFen }: { groupDeal: NonNullab
 
 export default function ProductPage() {
   const { t } = useTranslation();
-  const { product, favourite, signedIn, groupDeal } = useLoaderData<typeof loader>();
+  const { product, favourite, signedIn, groupDeal, flashSale } = useLoaderData<typeof loader>();
   const cheapest = product.skus.reduce((a, b) => (b.priceFen < a.priceFen ? b : a));
   const groupSku = groupDeal ? product.skus.find((s) => s.id === groupDeal.campaign.skuId) : undefined;
   // A refused start is said at the top when the group-deal block is gone (the feature was switched off meanwhile).
@@ -230,6 +270,7 @@ export default function ProductPage() {
         {cheapest.wasPriceFen !== null ? <p className="text-xs text-muted">{t("product.wasPriceNote")}</p> : null}
         <p className="text-sm text-brand-800">{t("product.pickupTomorrow")}</p>
       </section>
+      {flashSale ? <FlashSaleSection sale={flashSale} /> : null}
       {groupDeal ? <GroupDealSection groupDeal={groupDeal} listPriceFen={groupSku?.priceFen ?? cheapest.priceFen} /> : null}
       <section className="card mx-4" aria-labelledby="specs-title">
         <h2 id="specs-title" className="mb-2 font-semibold">

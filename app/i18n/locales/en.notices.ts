@@ -83,6 +83,10 @@ const messages = {
           title: "Your group deal didn't fill",
           body: "Your group didn't fill in time, so your {{refund}} is being refunded in full to your original payment method.",
         },
+        flash_sale_started: {
+          title: "A flash sale you're watching has opened",
+          body: "{{product}} is on at {{price}} while stocks last: first come, first served.",
+        },
         ready_for_pickup: {
           title: "Ready for pickup",
           body: "Your order has arrived at {{point}}. Collect it between {{open}} and {{close}} with your pickup code.",

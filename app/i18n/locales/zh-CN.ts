@@ -1,7 +1,9 @@
 /** Simplified Chinese: the primary language. Every key here must exist in en.ts (a test checks). */
 import groupDeals from "./zh-CN.group-deals";
+import flashSales from "./zh-CN.flash-sales";
 const zhCN = {
   ...groupDeals,
+  ...flashSales,
   app: {
     name: "邻里团",
     description: "社区团购：邻里拼单，团长自提，新鲜直达。",

@@ -28,6 +28,7 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "order.uncollected_forfeited": { orderId: "ord_x" },
   "order.group_succeeded": { orderId: "ord_x", size: 5, price: "¥22.90", refund: "¥3.00" },
   "order.group_failed": { orderId: "ord_x", refund: "¥25.90" },
+  "order.flash_sale_started": { product: "丹东 99 红颜草莓 约 500g", price: "¥9.90" },
 };
 
 describe("renderNotice", () => {

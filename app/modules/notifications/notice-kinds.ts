@@ -28,6 +28,7 @@ export const NOTICE_KINDS = [
   "order.uncollected_forfeited",
   "order.group_succeeded",
   "order.group_failed",
+  "order.flash_sale_started",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -84,6 +85,9 @@ export function pushPolicy(notice: { kind: string; data: NoticeData; link?: stri
       return { ttl: 24 * HOUR, urgency: "normal", tag: token(`arrived-${str(notice.data.batchId)}`) };
     case "order.ready_for_pickup":
       return { ttl: 24 * HOUR, urgency: "high", tag: token(`ready-${str(notice.data.orderId)}`) };
+    case "order.flash_sale_started":
+      // Worth hearing only while the sale is on and stock lasts: urgent, and dropped after an hour.
+      return { ttl: HOUR, urgency: "high", tag: token(`flash-${(notice.link ?? "").split("/").pop() ?? ""}`) };
     default:
       return { ttl: 24 * HOUR, urgency: "normal", tag: token(`${notice.kind}-${notice.link ?? ""}`) || "notice" };
   }

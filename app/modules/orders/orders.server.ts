@@ -232,6 +232,8 @@ export async function getOrderForOwner(ctx: AppContext, userId: string, orderId:
     fulfilment: order.fulfilment,
     /** The group deal this order joined (拼团), or null for an ordinary order. */
     groupDealId: order.groupDealId,
+    /** The flash sale this order reserved units of (限时抢购; payable until `payBy`, the reservation's expiry), or null. */
+    flashSaleId: order.flashSaleId,
     /** The address snapshot taken at placement (door delivery only; the owner sees it in full). */
     delivery: await getDeliverySnapshot(ctx, order),
     pricing: JSON.parse(order.pricing) as import("~/modules/pricing").PriceBreakdown,
