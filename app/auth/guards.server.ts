@@ -14,7 +14,10 @@ export function safeRedirectPath(to: string | null | undefined, fallback = "/"):
   const base = "http://same-origin.invalid";
   try {
     const url = new URL(to, base);
-    return url.origin === base ? url.pathname + url.search + url.hash : fallback;
+    // The parser resolves dot segments: "/.//evil.com" has the path "//evil.com", which a browser
+    // reads as another host. A path that starts with two slashes is never returned.
+    if (url.origin !== base || url.pathname.startsWith("//")) return fallback;
+    return url.pathname + url.search + url.hash;
   } catch {
     return fallback;
   }
