@@ -6,7 +6,7 @@
 //   3. serves the already built Worker (build/index.js; `npm test` builds it) with `wrangler dev`.
 // It never builds. SIGTERM/SIGINT stop wrangler (and its workerd) and then this process.
 //
-// Env: E2E_PORT (8789), E2E_STATE (.wrangler/e2e-state).
+// Env: E2E_PORT (8789), E2E_STATE (.wrangler/e2e-state), E2E_LOG_LEVEL (warn; "debug" shows reloads).
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
@@ -78,7 +78,7 @@ try {
 
 child = spawn(
   bin("wrangler"),
-  ["dev", "--persist-to", state, "--port", port, "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", "warn"],
+  ["dev", "--persist-to", state, "--port", port, "--ip", "127.0.0.1", "--show-interactive-dev-session=false", "--live-reload=false", "--log-level", process.env.E2E_LOG_LEVEL ?? "warn"],
   { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
 );
 log(`wrangler dev on http://127.0.0.1:${port} (pid ${child.pid})`);

@@ -8,7 +8,7 @@
  */
 import { deflateSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
-import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
 
 /** Chromium logs this for every document or resource answered with that status. */
 export const RESOURCE_STATUS = (status: number) =>
@@ -208,4 +208,42 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: width }, () => rgb).flat())]);
   const raw = Buffer.concat(Array.from({ length: height }, () => row));
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+/**
+ * A form post the way a page sends it (same-origin `Origin`, redirects not followed), with the
+ * context's cookies. `wrangler dev` answers a non-GET request that was in flight while it swapped
+ * in a fresh copy of the Worker with its own 503 "Your worker restarted mid-request" (it retries
+ * only GET/HEAD itself); that answer is the dev server's, never the app's, so it is sent again
+ * once. Any other status is returned as it is.
+ */
+export function formPoster(request: APIRequestContext, origin: string) {
+  return async (path: string, form: Record<string, string>): Promise<APIResponse> => {
+    const send = () => request.post(path, { form, headers: { Origin: origin }, maxRedirects: 0 });
+    const first = await send();
+    if (first.status() === 503 && (await first.text()).startsWith("Your worker restarted mid-request")) return send();
+    return first;
+  };
+}
+
+
+/**
+ * Orders one SKU at a pickup point and pays it in the sandbox cashier, through the same forms the
+ * pages post (no coupon), with the context's session. Returns the paid order's path.
+ */
+export async function orderAndPay(request: APIRequestContext, origin: string, item: { pickupPointId: string; skuId: string; quantity: number }): Promise<string> {
+  const post = formPoster(request, origin);
+  expect((await post("/pickup", { pickupPointId: item.pickupPointId })).status()).toBeLessThan(400);
+  expect((await post("/cart", { intent: "add", skuId: item.skuId, quantity: String(item.quantity) })).status()).toBeLessThan(400);
+  const html = await (await request.get("/checkout?coupon=none")).text();
+  const field = (name: string) => new RegExp(`type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
+  const placed = await post("/checkout", { coupon: "none", provider: "sandbox", expectedPayableFen: field("expectedPayableFen"), idempotencyKey: field("idempotencyKey") });
+  expect(placed.status()).toBe(302);
+  const cashier = placed.headers().location ?? "";
+  expect(cashier).toMatch(/^\/pay\/sandbox\/pay_[0-9a-z]{20}$/);
+  const paid = await post(cashier, { outcome: "succeeded" });
+  expect(paid.status()).toBe(302);
+  const order = paid.headers().location ?? "";
+  expect(order).toMatch(/^\/orders\/ord_[0-9a-z]{20}/);
+  return order.split("?")[0]!;
 }

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { DEMO, expect, signInWithPhone, test } from "./fixtures";
+import { DEMO, formPoster, expect, signInWithPhone, test } from "./fixtures";
 
 const shopper = DEMO.shopper(11);
 const SUNSHINE = "pkp_demosunshine00000000";
@@ -25,7 +25,7 @@ function lockForDelivery(orderId: string) {
 /** Buys 2 boxes of strawberries and pays at the sandbox cashier, with the page's own cookies. */
 async function buyStrawberries(page: Page): Promise<string> {
   const origin = new URL(page.url()).origin;
-  const post = (url: string, form: Record<string, string>) => page.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  const post = formPoster(page.request, origin);
   await post("/pickup", { pickupPointId: SUNSHINE });
   await post("/cart", { intent: "add", skuId: "sku_demostrawberry000001", quantity: "2" });
   const html = await (await page.request.get("/checkout?coupon=none")).text();

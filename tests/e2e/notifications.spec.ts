@@ -1,27 +1,13 @@
-import { chromium, type APIRequestContext } from "@playwright/test";
+import { chromium } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DEMO, expect, expectNoSeriousA11yViolations, signInWithPassword, signInWithPhone, test } from "./fixtures";
+import { DEMO, expect, expectNoSeriousA11yViolations, orderAndPay, signInWithPassword, signInWithPhone, test } from "./fixtures";
 
 /** 何师傅 (no other journey uses this phone) buys at 幸福里社区团购点, whose leader is 陈团长 (leader3). */
 const shopper = DEMO.shopper(6);
 const HAPPY_LANE = "pkp_demohappylane0000000";
 const STRAWBERRY = "sku_demostrawberry000001"; // ¥39.90
-
-/** Orders and pays (sandbox) through the same forms the pages post, with the shopper's session. */
-async function buyAndPay(request: APIRequestContext, origin: string) {
-  const post = (path: string, form: Record<string, string>) => request.post(path, { form, headers: { Origin: origin }, maxRedirects: 0 });
-  expect((await post("/pickup", { pickupPointId: HAPPY_LANE })).status()).toBeLessThan(400);
-  expect((await post("/cart", { intent: "add", skuId: STRAWBERRY, quantity: "1" })).status()).toBeLessThan(400);
-  const html = await (await request.get("/checkout?coupon=none")).text();
-  const field = (name: string) => new RegExp(`type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
-  const placed = await post("/checkout", { coupon: "none", provider: "sandbox", expectedPayableFen: field("expectedPayableFen"), idempotencyKey: field("idempotencyKey") });
-  expect(placed.status()).toBe(302);
-  const cashier = placed.headers().location ?? "";
-  expect(cashier).toMatch(/^\/pay\/sandbox\/pay_[0-9a-z]{20}$/);
-  expect((await post(cashier, { outcome: "succeeded" })).status()).toBe(302);
-}
 
 test("notifications: a leader reads a new-order notice and marks all read; the service worker shows pushes", async ({ browser, page, context, baseURL }) => {
   test.setTimeout(90_000);
@@ -29,7 +15,7 @@ test("notifications: a leader reads a new-order notice and marks all read; the s
   const shopperContext = await browser.newContext();
   const shopperPage = await shopperContext.newPage();
   await signInWithPhone(shopperPage, shopper.phone);
-  await buyAndPay(shopperContext.request, baseURL!);
+  await orderAndPay(shopperContext.request, baseURL!, { pickupPointId: HAPPY_LANE, skuId: STRAWBERRY, quantity: 1 });
   await shopperContext.close();
 
   // The leader of that pickup point opens the inbox.

@@ -103,7 +103,19 @@ export async function startWorker(options: StartOptions = {}) {
   await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
   const db = drizzle(d1, { schema });
   if (options.seed !== false) {
-    await seedDemoWorld({ db, env: { ...TEST_SECRETS, IMAGES: images } });
+    // Seeding goes through Miniflare's Node-side proxy, whose own `assert` on a loopback answer
+    // has failed now and then when several instances start at once on two busy cores ("false ==
+    // true" under a D1 query). The seed is idempotent (fixed ids), so that one error is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await seedDemoWorld({ db, env: { ...TEST_SECRETS, IMAGES: images } });
+        break;
+      } catch (error) {
+        const proxyHiccup = error instanceof Error && (error.name === "AssertionError" || (error.cause instanceof Error && error.cause.name === "AssertionError"));
+        if (!proxyHiccup || attempt === 3) throw error;
+        console.warn(`[startWorker] seeding hit Miniflare's proxy assertion; seeding again (attempt ${attempt + 1})`);
+      }
+    }
   }
   const origin = options.origin ?? "http://localhost";
   const worker = await mf.getWorker();

@@ -8,7 +8,7 @@
  * journey (playwright.config.ts).
  */
 import type { Browser, Page } from "@playwright/test";
-import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, signInQuickly, solidPng, test } from "../fixtures";
+import { ConsoleGuard, DEMO, formPoster, expect, expectNoSeriousA11yViolations, signInQuickly, solidPng, test } from "../fixtures";
 
 // People no other journey knows: they sign up through the real phone-code flow here.
 const merchantApplicant = { phone: "13900000701", store: "巷口粮油铺", licence: "91310000MA1FL0701D" };
@@ -152,7 +152,7 @@ test("admin console: approve a merchant, a leader and a product, change the comm
   const shopper = await open(browser, consoleGuard, phone);
   await signInQuickly(shopper, buyer.phone);
   const origin = new URL(shopper.url()).origin;
-  const post = (url: string, form: Record<string, string>) => shopper.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  const post = formPoster(shopper.request, origin);
   await post("/pickup", { pickupPointId: SUNSHINE });
   await post("/cart", { intent: "add", skuId: STRAWBERRY_SKU, quantity: "2" });
   await shopper.goto("/checkout?coupon=none");

@@ -7,7 +7,7 @@
  * "daily-cycle" project, after every other journey has finished (playwright.config.ts).
  */
 import type { Browser, Page } from "@playwright/test";
-import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, signInWithPhone, test } from "../fixtures";
+import { ConsoleGuard, DEMO, formPoster, expect, expectNoSeriousA11yViolations, signInWithPhone, test } from "../fixtures";
 import { handoverJourney, placeHandoverOrders, type HandoverOrders } from "./handover-journey";
 
 // The hand-over journey (issue #5) needs orders the cut-off below locks: they are placed first,
@@ -47,7 +47,7 @@ test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage ref
   // The shopper buys 3 boxes of strawberries for 阳光花园 and pays at the sandbox cashier.
   await signInWithPhone(page, DEMO.shopper(12).phone);
   const origin = new URL(page.url()).origin;
-  const post = (url: string, form: Record<string, string>) => page.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  const post = formPoster(page.request, origin);
   await post("/pickup", { pickupPointId: SUNSHINE.id });
   await post("/cart", { intent: "add", skuId: STRAWBERRY_SKU, quantity: "3" });
   await page.goto("/checkout?coupon=none");

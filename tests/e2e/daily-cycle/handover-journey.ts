@@ -16,7 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page, type TestInfo }
 import { writeFileSync } from "node:fs";
 // @ts-expect-error -- qrcode's core has no type declarations (see app/lib/qr.server.ts)
 import QRCodeCore from "qrcode/lib/core/qrcode.js";
-import { ConsoleGuard, DEMO, expect, expectNoSeriousA11yViolations, RESOURCE_STATUS, signInWithPhone } from "../fixtures";
+import { ConsoleGuard, DEMO, formPoster, expect, expectNoSeriousA11yViolations, RESOURCE_STATUS, signInWithPhone } from "../fixtures";
 
 export const HAPPY = { id: "pkp_demohappylane0000000", name: "幸福里社区团购点" };
 const LEADER = { email: "leader3@demo.tuangou.test", name: "陈团长" };
@@ -45,7 +45,7 @@ export async function placeHandoverOrders(browser: Browser, guard: ConsoleGuard)
   const page = await context.newPage();
   await signInWithPhone(page, SHOPPER.phone);
   const origin = new URL(page.url()).origin;
-  const post = (url: string, form: Record<string, string>) => page.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  const post = formPoster(page.request, origin);
   await post("/pickup", { pickupPointId: HAPPY.id });
   const order = async (lines: Array<[string, number]>): Promise<HandoverOrder> => {
     for (const [sku, quantity] of lines) await post("/cart", { intent: "add", skuId: sku, quantity: String(quantity) });
