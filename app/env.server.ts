@@ -19,6 +19,9 @@ export interface Env
   SMS_WEBHOOK_URL?: string;
   EMAIL_WEBHOOK_URL?: string;
   MESSAGE_WEBHOOK_SECRET?: string;
+  /** Flash-sale load shedding (app/modules/flash-sales/admission.server.ts); defaults 100 and 3000. */
+  FLASH_MAX_IN_FLIGHT?: string;
+  FLASH_RESERVE_DEADLINE_MS?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));

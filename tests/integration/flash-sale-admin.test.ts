@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { homeShard } from "../../app/modules/flash-sales/shards";
 import { signSandboxNotification } from "../../app/modules/payments/providers";
 import { startWorker, TEST_SANDBOX_SECRET, type Client, type TestWorker } from "../support/worker";
 
@@ -305,15 +306,15 @@ async function pay(token: string, orderId: string) {
   expect((await worker.fetch("/api/v1/payments/notify/sandbox", { method: "POST", headers: signed.headers, body: signed.body })).status).toBe(204);
 }
 
-async function pendingSale(over: { sku: string; stock: number; startsAt: number; endsAt: number; timeoutSeconds: number; status?: string }) {
+async function pendingSale(over: { sku: string; stock: number; shards?: number; startsAt: number; endsAt: number; timeoutSeconds: number; status?: string }) {
   const id = `fls_fsadmin${String(++userSeq).padStart(13, "0")}`;
   const t = Date.now();
   await worker.d1
     .prepare(
-      `INSERT INTO flash_sales (id, merchant_id, product_id, sku_id, flash_price_fen, stock, per_user_limit, payment_timeout_seconds, early_access_minutes, starts_at, ends_at, status, created_by, created_at, updated_at)
-       VALUES (?, ?, (SELECT product_id FROM skus WHERE id = ?), ?, 990, ?, 3, ?, '{}', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO flash_sales (id, merchant_id, product_id, sku_id, flash_price_fen, stock, shards, per_user_limit, payment_timeout_seconds, early_access_minutes, starts_at, ends_at, status, created_by, created_at, updated_at)
+       VALUES (?, ?, (SELECT product_id FROM skus WHERE id = ?), ?, 990, ?, ?, 4, ?, '{}', ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(id, FRUIT, over.sku, over.sku, over.stock, over.timeoutSeconds, over.startsAt, over.endsAt, over.status ?? "pending_review", FRUIT_OWNER, t, t)
+    .bind(id, FRUIT, over.sku, over.sku, over.stock, over.shards ?? 1, over.timeoutSeconds, over.startsAt, over.endsAt, over.status ?? "pending_review", FRUIT_OWNER, t, t)
     .run();
   return id;
 }
@@ -365,6 +366,34 @@ describe("end-of-window reconciliation", () => {
     const en = await (await as.fruit!.get("/merchant/flash-sales", { "Accept-Language": "en" })).text();
     expect(en).toContain("Sold 3 of 10 · sell-through 30.0%");
     expect(en).toContain("Reconciled");
+  }, 30_000);
+
+  it("a sale split across two shards reconciles across both: a dry shard borrowed, sold and moved units add up, no difference", async () => {
+    const shelf = await skuStock(EGGS);
+    const start = Date.now();
+    const saleId = await pendingSale({ sku: EGGS, stock: 10, shards: 2, startsAt: start - 1_000, endsAt: start + 3_000, timeoutSeconds: 2 });
+    expect((await as.reviewer!.post("/admin/flash-sales", { intent: "approve", saleId })).status).toBe(200);
+    const people = await shoppers(40);
+    const [a, c] = people.filter((u) => homeShard(u.id, 2) === 0);
+    const [b] = people.filter((u) => homeShard(u.id, 2) === 1);
+    const reserve = async (u: { token: string }, quantity: number) => {
+      const res = await api(`/flash-sales/${saleId}/reservations`, { token: u.token, body: { quantity } });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { orderId: string; reservationId: string };
+    };
+    // Shard 0 holds 5: a takes 2; c wants 4 of the 3 left, so one unit moves over from shard 1.
+    const ra = await reserve(a!, 2);
+    await reserve(b!, 3); // shard 1, never paid
+    const rc = await reserve(c!, 4);
+    expect([ra.reservationId.charAt(4), rc.reservationId.charAt(4)]).toEqual(["0", "0"]);
+    await pay(a!.token, ra.orderId);
+    await pay(c!.token, rc.orderId);
+    await sleep(Math.max(0, start + 3_000 + 2_000 + 300 - Date.now()));
+    await worker.scheduled("* * * * *");
+    expect(await newAudit(() => worker.scheduled("*/5 * * * *"))).toEqual([]);
+    const row = await one<{ reconciliation: string }>("SELECT reconciliation FROM flash_sales WHERE id = ?", saleId);
+    expect(JSON.parse(row.reconciliation)).toEqual({ sold: 6, reserved: 0, remaining: 4, d1Sold: 6, d1Pending: 0, differences: [] });
+    expect(await skuStock(EGGS)).toBe(shelf - 6);
   }, 30_000);
 
   it("a paid flash order the stock object never reserved is reported: stored, audited, every admin told", async () => {

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signSandboxNotification } from "../../app/modules/payments/providers";
+import { homeShard } from "../../app/modules/flash-sales/shards";
+import { flashFixtures, json, TOMATO_SKU, type Counts } from "../support/flash";
 import { startWorker, TEST_SANDBOX_SECRET, type TestWorker } from "../support/worker";
 
 /**
@@ -15,50 +16,11 @@ beforeAll(async () => {
 afterAll(() => worker?.dispose());
 afterEach(() => worker.expectNoServerErrors());
 
-const TOMATO_SKU = "sku_demotomato0000000001";
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const all = async <T>(sql: string, ...args: unknown[]) => (await worker.d1.prepare(sql).bind(...args).all<T>()).results;
 const one = async <T>(sql: string, ...args: unknown[]) => (await worker.d1.prepare(sql).bind(...args).first<T>())!;
 
-let saleSeq = 0;
-async function sale(over: { stock?: number; perUserLimit?: number; timeoutSeconds?: number; startsAt?: number; endsAt?: number; early?: Record<string, number> } = {}) {
-  const id = `fls_test${String(++saleSeq).padStart(16, "0")}`;
-  const now = Date.now();
-  await worker.d1
-    .prepare(
-      `INSERT INTO flash_sales (id, merchant_id, product_id, sku_id, flash_price_fen, stock, per_user_limit, payment_timeout_seconds, early_access_minutes, starts_at, ends_at, status, created_by, created_at, updated_at)
-       VALUES (?, 'mch_demofruit00000000000', 'prd_demotomato0000000000', ?, 990, ?, ?, ?, ?, ?, ?, 'approved', 'usr_demomerchant01000000', ?, ?)`,
-    )
-    .bind(id, TOMATO_SKU, over.stock ?? 100, over.perUserLimit ?? 2, over.timeoutSeconds ?? 900, JSON.stringify(over.early ?? {}), over.startsAt ?? now - 60_000, over.endsAt ?? now + 3_600_000, now, now)
-    .run();
-  return id;
-}
+const { sale, shoppers, api } = flashFixtures(() => worker);
 
-let userSeq = 0;
-async function shoppers(n: number): Promise<Array<{ id: string; token: string }>> {
-  const now = Date.now();
-  const made = Array.from({ length: n }, () => {
-    const k = ++userSeq;
-    return { id: `usr_flashtest${String(k).padStart(11, "0")}`, token: `flash-test-token-${k}-${"z".repeat(24)}` };
-  });
-  const statements = made.flatMap((u) => [
-    worker.d1.prepare("INSERT INTO users (id, display_name, locale, status, created_at, updated_at) VALUES (?, '抢购者', 'zh-CN', 'active', ?, ?)").bind(u.id, now, now),
-    worker.d1.prepare("INSERT INTO sessions (id, user_id, expires_at, created_at, kind) VALUES (?, ?, ?, ?, 'bearer')").bind(sha256(u.token), u.id, Math.floor(now / 1000) + 30 * 86_400, now),
-    worker.d1.prepare("INSERT INTO user_pickup_points (user_id, pickup_point_id, source, updated_at) VALUES (?, 'pkp_demosunshine00000000', 'chosen', ?)").bind(u.id, now),
-  ]);
-  for (let i = 0; i < statements.length; i += 600) await worker.d1.batch(statements.slice(i, i + 600));
-  return made;
-}
-
-function api(path: string, init: { token?: string; body?: unknown; key?: string } = {}) {
-  const headers: Record<string, string> = { "CF-Connecting-IP": "203.0.113.95" };
-  if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  if (init.key) headers["Idempotency-Key"] = init.key;
-  return worker.fetch(`/api/v1${path}`, { method: init.body === undefined ? "GET" : "POST", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-}
-const json = async <T>(res: Response) => (await res.json()) as T;
-type Counts = { stock: number; sold: number; reserved: number; remaining: number };
 
 let tradeSeq = 0;
 async function pay(token: string, orderId: string): Promise<Response> {
@@ -207,4 +169,56 @@ describe("flash sales", () => {
     expect((await json<{ sale: { counts: Counts } }>(await api(`/flash-sales/${small}`))).sale.counts).toEqual({ stock: 1, sold: 0, reserved: 0, remaining: 1 });
     expect((await one<{ stock: number }>("SELECT stock FROM skus WHERE id = ?", TOMATO_SKU)).stock).toBe(skuStock);
   });
+  it("a hot sale split across 4 shards: shoppers of one shard buy all 60 units — the dry shard borrows from the others, exactly 60, the limit holds, payment finds the shard", async () => {
+    const saleId = await sale({ stock: 60, shards: 4, perUserLimit: 2 });
+    // Only shoppers whose home is shard 0 come: its 15 units run out, the other 45 must move to it.
+    const people = (await shoppers(400)).filter((u) => homeShard(u.id, 4) === 0);
+    expect(people.length).toBeGreaterThan(40);
+    const attempts = people.flatMap((u, i) => [
+      { u, quantity: 1 + (i % 2), key: `h-${u.id}-a` },
+      { u, quantity: 1, key: `h-${u.id}-b` },
+    ]);
+    const observations: Counts[] = [];
+    let storming = true;
+    const observer = (async () => {
+      while (storming) {
+        observations.push((await json<{ sale: { counts: Counts } }>(await api(`/flash-sales/${saleId}`))).sale.counts);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const answers: Array<{ status: number; body: { reservationId?: string; orderId?: string; counts?: Counts; error?: { code: string } }; u: { id: string; token: string } }> = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        for (let a = attempts[next++]; a; a = attempts[next++]) {
+          const res = await api(`/flash-sales/${saleId}/reservations`, { token: a.u.token, body: { quantity: a.quantity }, key: a.key });
+          answers.push({ status: res.status, body: await res.json(), u: a.u });
+        }
+      }),
+    );
+    storming = false;
+    await observer;
+    expect(answers.every((a) => [201, 409].includes(a.status))).toBe(true);
+    const final = (await json<{ sale: { counts: Counts } }>(await api(`/flash-sales/${saleId}`))).sale.counts;
+    expect(final).toEqual({ stock: 60, sold: 0, reserved: 60, remaining: 0 });
+    for (const o of [...observations, ...answers.filter((a) => a.status === 201).map((a) => a.body.counts!)]) {
+      expect(o.stock).toBe(60);
+      expect(o.sold + o.reserved + o.remaining).toBe(60);
+      expect(o.remaining).toBeGreaterThanOrEqual(0);
+    }
+    const made = answers.filter((a) => a.status === 201);
+    expect(new Set(made.map((a) => a.body.reservationId!.charAt(4)))).toEqual(new Set(["0"]));
+    const perUser = await all<{ units: number }>(
+      "SELECT sum(l.quantity) AS units FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.flash_sale_id = ? GROUP BY o.user_id",
+      saleId,
+    );
+    expect(perUser.reduce((s, r) => s + r.units, 0)).toBe(60);
+    expect(perUser.every((r) => r.units <= 2)).toBe(true);
+    // Paying confirms the reservation in its shard.
+    const paying = made[0]!;
+    expect((await pay(paying.u.token, paying.body.orderId!)).status).toBe(204);
+    const after = (await json<{ sale: { counts: Counts } }>(await api(`/flash-sales/${saleId}`))).sale.counts;
+    const { units } = await one<{ units: number }>("SELECT sum(quantity) AS units FROM order_lines WHERE order_id = ?", paying.body.orderId);
+    expect(after).toEqual({ stock: 60, sold: units, reserved: 60 - units, remaining: 0 });
+  }, 120_000);
 });

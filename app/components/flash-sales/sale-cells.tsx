@@ -31,12 +31,13 @@ export function PriceCell({ s }: { s: { flashPriceFen: number; listPriceFen: num
 }
 
 /** Units, per-shopper limit, time to pay and early access. */
-export function StockCell({ s }: { s: { stock: number; perUserLimit: number; paymentTimeoutSeconds: number; earlyAccess: { silver?: number; gold?: number } } }) {
+export function StockCell({ s }: { s: { stock: number; shards: number; perUserLimit: number; paymentTimeoutSeconds: number; earlyAccess: { silver?: number; gold?: number } } }) {
   const { t } = useTranslation();
   const early = (s.earlyAccess.silver ?? 0) + (s.earlyAccess.gold ?? 0) > 0;
   return (
     <ul className="tabular space-y-0.5 text-xs">
       <li className="text-sm font-semibold">{t("flashSalesConsole.stockUnits", { count: s.stock })}</li>
+      {s.shards > 1 ? <li>{t("flashSalesConsole.shards", { count: s.shards })}</li> : null}
       <li>{t("flashSalesConsole.perUser", { count: s.perUserLimit })}</li>
       <li>{t("flashSalesConsole.timeout", { minutes: Math.round(s.paymentTimeoutSeconds / 60) })}</li>
       <li>{early ? t("flashSalesConsole.early", { silver: s.earlyAccess.silver ?? 0, gold: s.earlyAccess.gold ?? 0 }) : t("flashSalesConsole.noEarly")}</li>

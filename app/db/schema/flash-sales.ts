@@ -25,6 +25,8 @@ export const flashSales = sqliteTable(
     flashPriceFen: integer("flash_price_fen").notNull(),
     stock: integer("stock").notNull(),
     perUserLimit: integer("per_user_limit").notNull(),
+    /** Stock objects the sale is split across (hot SKUs, ADR 018); fixed when the sale is created. */
+    shards: integer("shards").notNull().default(1),
     paymentTimeoutSeconds: integer("payment_timeout_seconds").notNull(),
     earlyAccessMinutes: text("early_access_minutes").notNull().default("{}"),
     startsAt: integer("starts_at").notNull(),

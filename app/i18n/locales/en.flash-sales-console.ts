@@ -11,6 +11,7 @@ const messages = {
     noEarly: "No early access",
     stockUnits_one: "{{count}} unit",
     stockUnits_other: "{{count}} units",
+    shards: "Hot item: the stock is split across {{count}} shards",
     sold: "Sold {{sold}} of {{stock}} · sell-through {{rate}}",
     notReconciled: "Not reconciled",
     differences_one: "{{count}} difference found",
@@ -23,6 +24,8 @@ const messages = {
       pending_order_not_held: "Order {{order}} awaits payment but reservation {{reservation}} is no longer held",
       held_without_pending_order: "Reservation {{reservation}} is held but has no unpaid order ({{order}})",
       order_without_reservation: "Order {{order}} has no reservation {{reservation}} in the stock object",
+      running_totals_drift: "The stock object's running totals differ from the sum of its reservations",
+      transfer_not_received: "Units moved between the sale's stock shards never arrived (transfer {{reservation}}); they were returned to stock",
     },
     col: {
       product: "Product",

@@ -10,6 +10,7 @@ const messages = {
     early: "银卡提前 {{silver}} 分钟 · 金卡提前 {{gold}} 分钟",
     noEarly: "无会员提前购",
     stockUnits: "{{count}} 件",
+    shards: "热门商品：库存分 {{count}} 片并行抢购",
     sold: "售出 {{sold}} / {{stock}} 件 · 售罄率 {{rate}}",
     notReconciled: "未对账",
     differences: "对账差异 {{count}} 处",
@@ -21,6 +22,8 @@ const messages = {
       pending_order_not_held: "订单 {{order}} 待付款，但预留 {{reservation}} 已不在保留中",
       held_without_pending_order: "预留 {{reservation}} 仍在保留，但没有对应的待付款订单（{{order}}）",
       order_without_reservation: "订单 {{order}} 在抢购对象中找不到预留 {{reservation}}",
+      running_totals_drift: "抢购对象的实时计数与预留记录之和不一致",
+      transfer_not_received: "分片之间调拨的库存未到达（调拨 {{reservation}}），已退回规格库存",
     },
     col: {
       product: "商品",

@@ -8,6 +8,8 @@ import type { AuditEntry } from "~/modules/audit/audit.server";
 import { checkWindow } from "~/modules/merchants/onboarding-schemas";
 import { noticeFlashSaleMismatch, noticeFlashSaleReviewed } from "~/modules/notifications/triggers.server";
 import { earlyAccessOf, stockFor, stockMeta } from "./sales.server";
+import { shardCountFor } from "./shards";
+import type { StockCounts } from "./stock-types";
 import {
   flashSalePhase,
   parseReconciliation,
@@ -112,8 +114,8 @@ export async function createFlashSale(
   );
   const [inserted] = await rawBatch(ctx, [
     sql`INSERT INTO flash_sales
-          (id, merchant_id, product_id, sku_id, flash_price_fen, stock, per_user_limit, payment_timeout_seconds, early_access_minutes, starts_at, ends_at, status, created_by, created_at, updated_at)
-        SELECT ${id}, ${input.merchantId}, ${sku.productId}, ${sku.id}, ${form.flashPriceFen}, ${form.stock}, ${form.perUserLimit}, ${form.paymentTimeoutSeconds},
+          (id, merchant_id, product_id, sku_id, flash_price_fen, stock, shards, per_user_limit, payment_timeout_seconds, early_access_minutes, starts_at, ends_at, status, created_by, created_at, updated_at)
+        SELECT ${id}, ${input.merchantId}, ${sku.productId}, ${sku.id}, ${form.flashPriceFen}, ${form.stock}, ${shardCountFor(form.stock)}, ${form.perUserLimit}, ${form.paymentTimeoutSeconds},
           ${form.earlyAccessMinutes}, ${form.startsAt}, ${form.endsAt}, 'pending_review', ${input.actorId}, ${now}, ${now}
         WHERE NOT EXISTS (
           SELECT 1 FROM flash_sales
@@ -241,7 +243,17 @@ export async function reconcileFlashSale(ctx: AppContext, saleId: string, now = 
   if (!sale) return fail("sale_not_found", "saleId");
   if (sale.reconciledAt !== null) return fail("already_reconciled", "saleId");
   if (sale.status !== "approved" || reconcilableAt(sale) > now) return fail("not_reconcilable", "saleId");
-  const { counts, rows } = await stockFor(ctx, sale.id).reservations({ meta: stockMeta(sale) });
+  // Every shard of the sale (one for most): rows, counts summed, and the transfers between them.
+  const shards = await Promise.all(Array.from({ length: Math.max(1, sale.shards) }, (_, i) => stockFor(ctx, sale.id, i).reservations({ meta: stockMeta(sale, i) })));
+  const sum = (pick: (x: (typeof shards)[number]) => StockCounts) =>
+    shards.map(pick).reduce((t, c) => ({ stock: t.stock + c.stock, sold: t.sold + c.sold, reserved: t.reserved + c.reserved, remaining: t.remaining + c.remaining }), { stock: 0, sold: 0, reserved: 0, remaining: 0 });
+  const rows = shards.flatMap((x) => x.rows);
+  const running = sum((x) => x.running);
+  // Units given by one shard and never received by another are not on sale anywhere: they count
+  // as remaining (back to the shelf) and are reported.
+  const unreceived = sumUnreceived(shards.flatMap((x) => x.transfers));
+  const derived = sum((x) => x.counts);
+  const counts: StockCounts = { stock: sale.stock, sold: derived.sold, reserved: derived.reserved, remaining: sale.stock - derived.sold - derived.reserved };
   const orders = await ctx.db.all<{ id: string; reservation_id: string | null; status: string; units: number; pay_by: number }>(sql`
     SELECT o.id, o.flash_reservation_id AS reservation_id, o.status, o.pay_by,
       (SELECT coalesce(sum(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) AS units
@@ -251,6 +263,9 @@ export async function reconcileFlashSale(ctx: AppContext, saleId: string, now = 
     orders.map((o) => ({ id: o.id, reservationId: o.reservation_id, status: o.status, units: Number(o.units), payBy: Number(o.pay_by) })),
     now,
   );
+  // The object decided with running totals; the rows are the record. Any drift is a difference.
+  if (running.sold !== derived.sold || running.reserved !== derived.reserved || running.stock !== derived.stock) compared.differences.push({ kind: "running_totals_drift", reservationId: null, orderId: null });
+  for (const t of unreceived) compared.differences.push({ kind: "transfer_not_received", reservationId: t, orderId: null });
   const result: Reconciliation = { sold: counts.sold, reserved: counts.reserved, remaining: counts.remaining, ...compared };
   const guard = sql`EXISTS (SELECT 1 FROM flash_sales WHERE id = ${sale.id} AND status = 'approved' AND reconciled_at IS NULL)`;
   const statements: BatchStatement[] = [];
@@ -278,6 +293,13 @@ export async function reconcileFlashSale(ctx: AppContext, saleId: string, now = 
   if (!results.at(-1)?.meta.changes) return fail("already_reconciled", "saleId");
   if (result.differences.length) await noticeFlashSaleMismatch(ctx, sale.id, result.differences.length);
   return ok(result);
+}
+
+/** Transfer ids whose units left one shard and never arrived at another (given and received sum to zero). */
+function sumUnreceived(transfers: ReadonlyArray<{ id: string; units: number }>): string[] {
+  const net = new Map<string, number>();
+  for (const t of transfers) net.set(t.id, (net.get(t.id) ?? 0) + t.units);
+  return [...net].filter(([, n]) => n !== 0).map(([id]) => id);
 }
 
 /** How many sales one cron run reconciles (each reads one stock object); the rest wait five minutes. */
@@ -340,6 +362,7 @@ async function listSales(ctx: AppContext, where: SQL | undefined, order: "newest
       skuId: sale.skuId,
       flashPriceFen: sale.flashPriceFen,
       stock: sale.stock,
+      shards: sale.shards,
       perUserLimit: sale.perUserLimit,
       paymentTimeoutSeconds: sale.paymentTimeoutSeconds,
       earlyAccess: earlyAccessOf(sale),

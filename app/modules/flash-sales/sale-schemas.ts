@@ -156,7 +156,7 @@ export function flashSalePhase(s: { status: FlashSaleStatus; startsAt: number; e
 
 /** One difference between the stock object and D1 found by the reconciliation. */
 export interface ReconciliationDifference {
-  kind: "paid_order_not_confirmed" | "confirmed_without_paid_order" | "pending_order_not_held" | "held_without_pending_order" | "order_without_reservation";
+  kind: "paid_order_not_confirmed" | "confirmed_without_paid_order" | "pending_order_not_held" | "held_without_pending_order" | "order_without_reservation" | "running_totals_drift" | "transfer_not_received";
   reservationId: string | null;
   orderId: string | null;
 }

@@ -6,20 +6,76 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { describeCart } from "~/modules/cart/cart.server";
 import { memberLevelOf } from "~/modules/membership/levels.server";
+import { admissionLimits, admitted, withDeadline, type AdmissionLimits } from "./admission.server";
 import type { MemberLevel } from "~/modules/membership/levels";
 import { newPickupCode } from "~/modules/orders/checkout.server";
 import { priceCart } from "~/modules/pricing";
 import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { settingsFromRows, settingsQuery } from "~/modules/settings/settings.server";
-import type { Reservation, ReserveRefusal, StockCounts, StockMeta } from "./stock-types";
+import { homeShard, shardName, shardOfReservation, shardShare } from "./shards";
+import type { Reservation, ReserveRefusal, ReserveResult, StockCounts, StockMeta } from "./stock-types";
 
 type Db = AppContext["db"];
 type Sale = typeof flashSales.$inferSelect;
 
-export const stockFor = (ctx: Pick<AppContext, "env">, saleId: string) => ctx.env.FLASH_SALE_STOCK.get(ctx.env.FLASH_SALE_STOCK.idFromName(saleId));
+type ShardedSale = Pick<Sale, "id" | "stock" | "shards" | "perUserLimit" | "startsAt" | "endsAt" | "paymentTimeoutSeconds">;
 
-export function stockMeta(sale: Pick<Sale, "id" | "stock" | "perUserLimit" | "startsAt" | "endsAt" | "paymentTimeoutSeconds">): StockMeta {
-  return { saleId: sale.id, stock: sale.stock, perUserLimit: sale.perUserLimit, startsAt: sale.startsAt, endsAt: sale.endsAt, paymentTimeoutMs: sale.paymentTimeoutSeconds * 1000 };
+/** The stock object of one shard of a sale (the first, and only one for most sales, by default). */
+export const stockFor = (ctx: Pick<AppContext, "env">, saleId: string, shard = 0) => ctx.env.FLASH_SALE_STOCK.get(ctx.env.FLASH_SALE_STOCK.idFromName(shardName(saleId, shard)));
+
+export function stockMeta(sale: ShardedSale, shard = 0): StockMeta {
+  return {
+    saleId: sale.id,
+    shard,
+    stock: shardShare(sale.stock, sale.shards, shard),
+    perUserLimit: sale.perUserLimit,
+    startsAt: sale.startsAt,
+    endsAt: sale.endsAt,
+    paymentTimeoutMs: sale.paymentTimeoutSeconds * 1000,
+  };
+}
+
+const shardsOf = (sale: Pick<Sale, "shards">) => Array.from({ length: Math.max(1, sale.shards) }, (_, i) => i);
+
+/**
+ * The sale's counts: its one object's, or the sold and held units summed over its shards (read in
+ * parallel), with the rest remaining — units moving between two shards at that moment included,
+ * so sold + reserved + remaining = stock at every observation.
+ */
+export async function saleCounts(ctx: Pick<AppContext, "env">, sale: ShardedSale, now = Date.now()): Promise<StockCounts> {
+  if (sale.shards <= 1) return stockFor(ctx, sale.id).status({ meta: stockMeta(sale), now });
+  const all: StockCounts[] = await Promise.all(shardsOf(sale).map((i) => stockFor(ctx, sale.id, i).status({ meta: stockMeta(sale, i), now })));
+  const sold = all.reduce((n, c) => n + c.sold, 0);
+  const reserved = all.reduce((n, c) => n + c.reserved, 0);
+  return { stock: sale.stock, sold, reserved, remaining: sale.stock - sold - reserved };
+}
+
+/**
+ * The shopper's home shard ran dry: ask the other shards, one after the other, for units until
+ * `need` arrived (each hands over what it has left, at most `want`). Units leave the giver before
+ * they reach the home shard; one that never arrives (the home shard unreachable three times) is
+ * undersold, never oversold, and the reconciliation returns it to the shelf. Returns the units
+ * that arrived.
+ */
+async function rebalance(ctx: AppContext, sale: ShardedSale, home: number, need: number, now: number): Promise<number> {
+  const want = Math.max(need, Math.ceil(sale.stock / sale.shards / 10));
+  let arrived = 0;
+  for (let step = 1; step < sale.shards && arrived < need; step++) {
+    const from = (home + step) % sale.shards;
+    const transferId = newId("fxt");
+    const given = await stockFor(ctx, sale.id, from).give({ meta: stockMeta(sale, from), transferId, want, now });
+    if (given.units <= 0) continue;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await stockFor(ctx, sale.id, home).receive({ meta: stockMeta(sale, home), transferId, units: given.units });
+        arrived += given.units;
+        break;
+      } catch (error) {
+        if (attempt === 3) console.warn(`flash sale ${sale.id}: transfer ${transferId} of ${given.units} from shard ${from} to ${home} did not arrive: ${String(error)}`);
+      }
+    }
+  }
+  return arrived;
 }
 
 /** Minutes before the start each membership level may buy (the sale's own setting; none by default). */
@@ -57,11 +113,16 @@ const SETTING_KEYS = ["feature.flash_sales", ...RATE_SETTING_KEYS] as const;
  * The sale's units were set aside from the SKU's stock when it was approved, so the order does not
  * touch `skus.stock`; the unsold units go back at the end-of-window reconciliation.
  */
-export async function reserveFlashSale(
-  ctx: AppContext,
-  userId: string,
-  input: { saleId: string; quantity: number; idempotencyKey?: string; locale: string; referralPointId?: string; now?: number },
-): Promise<Result<{ reservation: Reservation; orderId: string; payableFen: number; replayed: boolean; counts: StockCounts }, ReserveError>> {
+export async function reserveFlashSale(ctx: AppContext, userId: string, input: ReserveInput): Promise<ReserveOutcome> {
+  const limits = admissionLimits(ctx.env);
+  const outcome = await admitted(limits, () => reserveAdmitted(ctx, userId, input, limits));
+  return outcome === "busy" ? fail("busy") : outcome;
+}
+
+type ReserveInput = { saleId: string; quantity: number; idempotencyKey?: string; locale: string; referralPointId?: string; now?: number };
+type ReserveOutcome = Result<{ reservation: Reservation; orderId: string; payableFen: number; replayed: boolean; counts: StockCounts }, ReserveError>;
+
+async function reserveAdmitted(ctx: AppContext, userId: string, input: ReserveInput, limits: AdmissionLimits): Promise<ReserveOutcome> {
   const now = input.now ?? Date.now();
   const [settingRows, saleRows, pointRows] = await ctx.db.batch([
     settingsQuery(ctx, SETTING_KEYS),
@@ -79,14 +140,22 @@ export async function reserveFlashSale(
   const pointId = pointRows[0]?.id;
   if (!pointId) return fail("pickup_point_required", "pickupPointId");
   const level = await memberLevelOf(ctx, userId, now);
-  const stock = stockFor(ctx, sale.id);
-  const meta = stockMeta(sale);
+  const home = homeShard(userId, sale.shards);
+  const stock = stockFor(ctx, sale.id, home);
+  const meta = stockMeta(sale, home);
+  const request = { meta, userId, quantity: input.quantity, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(), opensAt: opensAtFor(sale, level), now };
   let reserved;
   try {
-    reserved = await stock.reserve({ meta, userId, quantity: input.quantity, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(), opensAt: opensAtFor(sale, level), now });
+    reserved = await withDeadline<ReserveResult>(stock.reserve(request), limits.deadlineMs);
+    // A split sale: the home shard ran dry, but the others may have units left.
+    if (!reserved.ok && reserved.code === "sold_out" && sale.shards > 1) {
+      const arrived = await rebalance(ctx, sale, home, input.quantity - Math.max(0, reserved.counts.remaining), now);
+      if (arrived > 0) reserved = await withDeadline<ReserveResult>(stock.reserve(request), limits.deadlineMs);
+    }
+    if (reserved.ok && sale.shards > 1) reserved = { ...reserved, counts: await saleCounts(ctx, sale, now) };
   } catch (error) {
-    // An overloaded object answers fast with an error rather than queueing: say so (503 + Retry-After).
-    console.warn(`flash sale ${sale.id}: stock object unavailable`, error);
+    // An overloaded object (or one too slow to answer) is said at once: 503 + Retry-After.
+    console.warn(`flash sale ${sale.id}: stock object unavailable: ${error instanceof Error ? error.message : String(error)}`);
     return fail("busy");
   }
   if (!reserved.ok) return fail(reserved.code, "saleId");
@@ -189,7 +258,8 @@ export async function confirmFlashReservation(ctx: AppContext, order: { flashSal
   if (!order.flashSaleId || !order.flashReservationId) return true;
   const sale = await ctx.db.query.flashSales.findFirst({ where: eq(flashSales.id, order.flashSaleId) });
   if (!sale) return false;
-  const r = await stockFor(ctx, sale.id).confirm({ meta: stockMeta(sale), reservationId: order.flashReservationId, now });
+  const shard = shardOfReservation(order.flashReservationId, sale.shards);
+  const r = await stockFor(ctx, sale.id, shard).confirm({ meta: stockMeta(sale, shard), reservationId: order.flashReservationId, now });
   return r.ok;
 }
 
@@ -199,7 +269,8 @@ export async function releaseFlashReservation(ctx: AppContext, order: { flashSal
   const sale = await ctx.db.query.flashSales.findFirst({ where: eq(flashSales.id, order.flashSaleId) });
   if (!sale) return;
   try {
-    await stockFor(ctx, sale.id).release({ meta: stockMeta(sale), reservationId: order.flashReservationId });
+    const shard = shardOfReservation(order.flashReservationId, sale.shards);
+    await stockFor(ctx, sale.id, shard).release({ meta: stockMeta(sale, shard), reservationId: order.flashReservationId });
   } catch (error) {
     // The reservation expires by itself; the reconciliation reports any difference.
     console.warn(`flash sale ${sale.id}: could not release ${order.flashReservationId}`, error);
@@ -223,13 +294,17 @@ export async function listFlashSales(ctx: AppContext, viewer: { userId: string |
     .select()
     .from(flashSales)
     .where(and(eq(flashSales.status, "approved"), gt(flashSales.endsAt, now)))
-    .orderBy(asc(flashSales.startsAt))
+    // On now first, ending soonest; then the next to start.
+    .orderBy(
+      sql`CASE WHEN ${flashSales.startsAt} <= ${now} THEN 0 ELSE 1 END`,
+      sql`CASE WHEN ${flashSales.startsAt} <= ${now} THEN ${flashSales.endsAt} ELSE ${flashSales.startsAt} END`,
+    )
     .limit(limit);
   const level = viewer.userId ? await memberLevelOf(ctx, viewer.userId, now) : ("normal" as const);
   const lines = await describeCart(ctx, rows.map((s) => ({ skuId: s.skuId, quantity: 1 })), viewer.locale);
   return Promise.all(
     rows.map(async (s) => {
-      const counts = await stockFor(ctx, s.id).status({ meta: stockMeta(s), now });
+      const counts = await saleCounts(ctx, s, now);
       const line = lines.find((l) => l.skuId === s.skuId);
       const opensAt = opensAtFor(s, level);
       return {
@@ -258,7 +333,7 @@ export async function getFlashSale(ctx: AppContext, saleId: string, viewer: { us
   if (!sale || sale.status !== "approved") return null;
   const level = viewer.userId ? await memberLevelOf(ctx, viewer.userId, now) : ("normal" as const);
   const [line] = await describeCart(ctx, [{ skuId: sale.skuId, quantity: 1 }], viewer.locale);
-  const counts = await stockFor(ctx, sale.id).status({ meta: stockMeta(sale), now });
+  const counts = await saleCounts(ctx, sale, now);
   const opensAt = opensAtFor(sale, level);
   return {
     id: sale.id,

@@ -3,9 +3,14 @@
  * (which imports `cloudflare:workers`, available only inside the Worker).
  */
 
-/** The sale as the object needs it; sent by the caller (read from D1) and kept from the first call. */
+/**
+ * The sale as the object needs it; sent by the caller (read from D1) and kept from the first call.
+ * For a sale split across shards (ADR 018), `stock` is this shard's initial share and `shard` its
+ * index (0 when the sale is not split).
+ */
 export interface StockMeta {
   saleId: string;
+  shard?: number;
   stock: number;
   perUserLimit: number;
   startsAt: number;
@@ -39,3 +44,9 @@ export interface StockCounts {
 }
 
 export type ConfirmResult = { ok: true; reservation: Reservation } | { ok: false; code: "not_found" | "expired" | "released" };
+
+/** Units one shard handed to another (rebalancing): idempotent by transfer id. */
+export interface TransferResult {
+  units: number;
+  counts: StockCounts;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `flash_sales` ADD `shards` integer DEFAULT 1 NOT NULL;
