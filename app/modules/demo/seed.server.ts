@@ -32,6 +32,7 @@ import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { businessDateOf } from "~/modules/analytics/dates";
 import { rollupDays } from "~/modules/analytics/rollup.server";
+import { seedDemoFlashSales } from "./seed-flash-sales.server";
 import { seedDemoGroupDeals } from "./seed-group-deals.server";
 import {
   DEMO_ADMIN,
@@ -218,6 +219,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
     ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);
   await seedDemoGroupDeals(ctx, now);
+  await seedDemoFlashSales(ctx, now);
   for (const p of DEMO_PRODUCTS) {
     await env.IMAGES.put(`products/${p.id}/1.svg`, productSvg(p), { httpMetadata: { contentType: "image/svg+xml" } });
   }

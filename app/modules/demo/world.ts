@@ -268,3 +268,28 @@ export const DEMO_GROUP_CAMPAIGNS: DemoGroupCampaign[] = [
 
 /** The open group of the demo world: shopper 11 started it at 阳光花园 and has paid; it closes 20 hours after the first seed. */
 export const DEMO_OPEN_GROUP = { id: "grp_demoapple00000000000", campaign: 0, shopper: 10, point: 0, quantity: 1, hoursLeft: 20 };
+
+/**
+ * Flash sales of the demo world (限时抢购, issue 8), approved at the first seed, their units set
+ * aside from the SKU: one on now (from an hour before the first seed for a week, so the demo
+ * always has a live sale to try), and one at the next 20:00–22:00 Asia/Shanghai at least an
+ * hour away, for the countdown and "notify me". Gold members may buy 30 minutes early.
+ */
+export interface DemoFlashSale {
+  id: string;
+  productId: string;
+  skuIndex: number;
+  flashPriceFen: number;
+  stock: number;
+  perUserLimit: number;
+  paymentTimeoutSeconds: number;
+  earlyAccess: { silver: number; gold: number };
+  window: "live" | "evening";
+}
+
+export const DEMO_FLASH_SALES: DemoFlashSale[] = [
+  // 压榨花生油 5L ¥89.90 → ¥59.90
+  { id: "fls_demooil0000000000000", productId: "prd_demooil0000000000000", skuIndex: 0, flashPriceFen: 5990, stock: 30, perUserLimit: 2, paymentTimeoutSeconds: 600, earlyAccess: { silver: 10, gold: 30 }, window: "live" },
+  // 荠菜猪肉水饺 ¥25.90 → ¥15.90
+  { id: "fls_demodumplings0000000", productId: "prd_demodumplings0000000", skuIndex: 0, flashPriceFen: 1590, stock: 40, perUserLimit: 2, paymentTimeoutSeconds: 600, earlyAccess: { silver: 0, gold: 30 }, window: "evening" },
+];
