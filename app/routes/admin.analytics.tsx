@@ -228,6 +228,7 @@ function DashboardBody({ dashboard }: { dashboard: Dashboard }) {
       <FunnelSection dashboard={dashboard} />
       <CustomersSection dashboard={dashboard} />
       <GroupDealsSection dashboard={dashboard} />
+      <FlashSalesSection dashboard={dashboard} />
       {BREAKDOWN_DIMENSIONS.map((d) => (
         <BreakdownSection key={d} dimension={d} dashboard={dashboard} />
       ))}
@@ -459,68 +460,144 @@ function CustomersSection({ dashboard }: { dashboard: Dashboard }) {
   );
 }
 
-/** Group deals closed per period (succeeded vs failed) and the period's success rate, read from group_deals (issue 7). */
-function GroupDealsSection({ dashboard }: { dashboard: Dashboard }) {
+/**
+ * A marketing outcome per period (group deals closed, flash sales ended): four headline figures,
+ * then — when the period has any — a stacked chart of the two parts and the table per period.
+ */
+function OutcomeSection(props: {
+  id: string;
+  range: DashboardRange;
+  csvTable: CsvTable;
+  title: string;
+  note: string;
+  figures: Array<{ key: string; label: string; value: string }>;
+  empty: string | null;
+  chartLabel: string;
+  categories: string[];
+  parts: [{ name: string; values: number[] }, { name: string; values: number[] }];
+  tableCaption: string;
+  columns: string[];
+  rows: string[][];
+}) {
   const { t } = useTranslation();
-  const bucketLabel = useBucketLabel();
-  const { range } = dashboard;
-  const { series, totals } = dashboard.groupDeals;
-  const rate = (permille: number | null) => (permille === null ? "—" : formatPermille(permille));
-  const title = t("groupDealsConsole.analytics.title");
-  const figures = [
-    { key: "rate", label: t("groupDealsConsole.analytics.rate"), value: rate(totals.successPermille) },
-    { key: "closed", label: t("groupDealsConsole.analytics.closed"), value: formatCount(totals.closed) },
-    { key: "succeeded", label: t("groupDealsConsole.analytics.succeeded"), value: formatCount(totals.succeeded) },
-    { key: "failed", label: t("groupDealsConsole.analytics.failed"), value: formatCount(totals.failed) },
-  ];
   return (
-    <Section id="group-deals" title={title} csv={csvHref(range, "group_deals")} csvTitle={title} note={t("groupDealsConsole.analytics.note")}>
+    <Section id={props.id} title={props.title} csv={csvHref(props.range, props.csvTable)} csvTitle={props.title} note={props.note}>
       <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-        {figures.map((f) => (
-          <li key={f.key} className="rounded-xl border border-line p-3" data-testid={`group-deals-${f.key}`}>
+        {props.figures.map((f) => (
+          <li key={f.key} className="rounded-xl border border-line p-3" data-testid={`${props.id}-${f.key}`}>
             <p className="text-sm text-muted">{f.label}</p>
             <p className="tabular text-2xl font-bold">{f.value}</p>
           </li>
         ))}
       </ul>
-      {totals.closed === 0 ? (
-        <p className="text-muted">{t("groupDealsConsole.analytics.empty")}</p>
+      {props.empty !== null ? (
+        <p className="text-muted">{props.empty}</p>
       ) : (
         <>
           <TimeChart
-            label={t("groupDealsConsole.analytics.chart", {
-              from: range.from,
-              to: range.to,
-              closed: formatCount(totals.closed),
-              succeeded: formatCount(totals.succeeded),
-              failed: formatCount(totals.failed),
-              rate: rate(totals.successPermille),
-            })}
-            categories={series.map(axisLabel)}
+            label={props.chartLabel}
+            categories={props.categories}
             series={[
-              { name: t("groupDealsConsole.analytics.succeeded"), values: series.map((p) => p.succeeded), colour: "brand" },
-              { name: t("groupDealsConsole.analytics.failed"), values: series.map((p) => p.failed), colour: "amber" },
+              { ...props.parts[0], colour: "brand" },
+              { ...props.parts[1], colour: "amber" },
             ]}
             mode="stacked"
             integer
             formatTick={formatCount}
           />
           <DataTable
-            id="group-deals"
-            caption={t("groupDealsConsole.analytics.table")}
-            columns={[
-              { label: t("adminAnalytics.col.period") },
-              { label: t("groupDealsConsole.analytics.closed"), numeric: true },
-              { label: t("groupDealsConsole.analytics.succeeded"), numeric: true },
-              { label: t("groupDealsConsole.analytics.failed"), numeric: true },
-              { label: t("groupDealsConsole.analytics.rate"), numeric: true },
-              { label: t("groupDealsConsole.analytics.members"), numeric: true },
-            ]}
-            rows={series.map((p) => [bucketLabel(p), formatCount(p.closed), formatCount(p.succeeded), formatCount(p.failed), rate(p.successPermille), formatCount(p.members)])}
+            id={props.id}
+            caption={props.tableCaption}
+            columns={[{ label: t("adminAnalytics.col.period") }, ...props.columns.map((label) => ({ label, numeric: true }))]}
+            rows={props.rows}
           />
         </>
       )}
     </Section>
+  );
+}
+
+const rateText = (permille: number | null) => (permille === null ? "—" : formatPermille(permille));
+
+/** Group deals closed per period (succeeded vs failed) and the period's success rate, read from group_deals (issue 7). */
+function GroupDealsSection({ dashboard }: { dashboard: Dashboard }) {
+  const { t } = useTranslation();
+  const bucketLabel = useBucketLabel();
+  const { range } = dashboard;
+  const { series, totals } = dashboard.groupDeals;
+  const k = (key: string) => t(`groupDealsConsole.analytics.${key}`);
+  return (
+    <OutcomeSection
+      id="group-deals"
+      range={range}
+      csvTable="group_deals"
+      title={k("title")}
+      note={k("note")}
+      figures={[
+        { key: "rate", label: k("rate"), value: rateText(totals.successPermille) },
+        { key: "closed", label: k("closed"), value: formatCount(totals.closed) },
+        { key: "succeeded", label: k("succeeded"), value: formatCount(totals.succeeded) },
+        { key: "failed", label: k("failed"), value: formatCount(totals.failed) },
+      ]}
+      empty={totals.closed === 0 ? k("empty") : null}
+      chartLabel={t("groupDealsConsole.analytics.chart", {
+        from: range.from,
+        to: range.to,
+        closed: formatCount(totals.closed),
+        succeeded: formatCount(totals.succeeded),
+        failed: formatCount(totals.failed),
+        rate: rateText(totals.successPermille),
+      })}
+      categories={series.map(axisLabel)}
+      parts={[
+        { name: k("succeeded"), values: series.map((p) => p.succeeded) },
+        { name: k("failed"), values: series.map((p) => p.failed) },
+      ]}
+      tableCaption={k("table")}
+      columns={[k("closed"), k("succeeded"), k("failed"), k("rate"), k("members")]}
+      rows={series.map((p) => [bucketLabel(p), formatCount(p.closed), formatCount(p.succeeded), formatCount(p.failed), rateText(p.successPermille), formatCount(p.members)])}
+    />
+  );
+}
+
+/** Flash sales ended (and reconciled) per period, units on sale and sold, and the sell-through (issue 8). */
+function FlashSalesSection({ dashboard }: { dashboard: Dashboard }) {
+  const { t } = useTranslation();
+  const bucketLabel = useBucketLabel();
+  const { range } = dashboard;
+  const { series, totals } = dashboard.flashSales;
+  const k = (key: string) => t(`flashSalesConsole.analytics.${key}`);
+  return (
+    <OutcomeSection
+      id="flash-sales"
+      range={range}
+      csvTable="flash_sales"
+      title={k("title")}
+      note={k("note")}
+      figures={[
+        { key: "rate", label: k("rate"), value: rateText(totals.sellThroughPermille) },
+        { key: "sales", label: k("sales"), value: formatCount(totals.sales) },
+        { key: "units", label: k("units"), value: formatCount(totals.units) },
+        { key: "sold", label: k("sold"), value: formatCount(totals.sold) },
+      ]}
+      empty={totals.sales === 0 ? k("empty") : null}
+      chartLabel={t("flashSalesConsole.analytics.chart", {
+        from: range.from,
+        to: range.to,
+        sales: formatCount(totals.sales),
+        units: formatCount(totals.units),
+        sold: formatCount(totals.sold),
+        rate: rateText(totals.sellThroughPermille),
+      })}
+      categories={series.map(axisLabel)}
+      parts={[
+        { name: k("sold"), values: series.map((p) => p.sold) },
+        { name: k("unsold"), values: series.map((p) => p.units - p.sold) },
+      ]}
+      tableCaption={k("table")}
+      columns={[k("sales"), k("units"), k("sold"), k("rate")]}
+      rows={series.map((p) => [bucketLabel(p), formatCount(p.sales), formatCount(p.units), formatCount(p.sold), rateText(p.sellThroughPermille)])}
+    />
   );
 }
 

@@ -3,9 +3,9 @@ import * as v from "valibot";
 import { requirePermission } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
-import { breakdownCsv, csvFilename, customersCsv, funnelCsv, groupDealsCsv, salesCsv } from "~/modules/analytics/csv";
+import { breakdownCsv, csvFilename, customersCsv, flashSalesCsv, funnelCsv, groupDealsCsv, salesCsv } from "~/modules/analytics/csv";
 import type { BreakdownDimension } from "~/modules/analytics/dashboard";
-import { loadBreakdown, loadGroupDealSeries, loadSeries } from "~/modules/analytics/dashboard.server";
+import { loadBreakdown, loadFlashSaleSeries, loadGroupDealSeries, loadSeries } from "~/modules/analytics/dashboard.server";
 import { businessDateOf } from "~/modules/analytics/dates";
 import { CsvSearch, flatErrors, parseDashboardRange, type CsvTable } from "~/modules/analytics/schemas";
 
@@ -36,6 +36,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     csv = breakdownCsv(await loadBreakdown(context, dimension, range.value, locale), header);
   } else if (table.output === "group_deals") {
     csv = groupDealsCsv(await loadGroupDealSeries(context, range.value), (key) => translate(locale, `groupDealsConsole.analytics.csvHeader.${key}`));
+  } else if (table.output === "flash_sales") {
+    csv = flashSalesCsv(await loadFlashSaleSeries(context, range.value), (key) => translate(locale, `flashSalesConsole.analytics.csvHeader.${key}`));
   } else {
     const dashboard = await loadSeries(context, range.value);
     if (table.output === "sales") csv = salesCsv(dashboard.sales, header);

@@ -365,6 +365,22 @@ describe("end-of-window reconciliation", () => {
     expect(await (await as.fruit!.get("/merchant/flash-sales")).text()).toContain("售出 3 / 10 件 · 售罄率 30.0%");
     const en = await (await as.fruit!.get("/merchant/flash-sales", { "Accept-Language": "en" })).text();
     expect(en).toContain("Sold 3 of 10 · sell-through 30.0%");
+    // The analytics dashboard counts it on the day it ended: 3 of 10 sold (with any other sale of that day).
+    const day = new Date(start + 3_000 + 8 * HOUR).toISOString().slice(0, 10);
+    const ended = await all<{ stock: number; sold: number }>(
+      "SELECT stock, json_extract(reconciliation, '$.sold') AS sold FROM flash_sales WHERE reconciled_at IS NOT NULL AND status = 'approved' AND date((ends_at + 28800000) / 1000, 'unixepoch') = ?",
+      day,
+    );
+    const units = ended.reduce((n, r) => n + r.stock, 0);
+    const sold = ended.reduce((n, r) => n + Number(r.sold), 0);
+    expect(units).toBeGreaterThanOrEqual(10);
+    const dashboard = await (await as.admin!.get(`/admin/analytics?from=${day}&to=${day}&g=day`)).text();
+    expect(dashboard).toContain("限时抢购售罄率");
+    expect(dashboard).toMatch(new RegExp(`data-testid="flash-sales-units"[\\s\\S]*?>${units}<`));
+    expect(dashboard).toMatch(new RegExp(`data-testid="flash-sales-sold"[\\s\\S]*?>${sold}<`));
+    const csv = await as.admin!.get(`/admin/analytics.csv?table=flash_sales&from=${day}&to=${day}&g=day`);
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).split("\r\n")[1]).toBe(`${day},${day},${day},${ended.length},${units},${sold},${((sold * 1000) / units / 10).toFixed(1)}`);
     expect(en).toContain("Reconciled");
   }, 30_000);
 

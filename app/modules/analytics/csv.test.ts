@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { breakdownCsv, csvFilename, funnelCsv, groupDealsCsv, permilleCell, salesCsv } from "./csv";
-import { bucketsOf, groupDealSeries, salesSeries } from "./dashboard";
+import { breakdownCsv, csvFilename, flashSalesCsv, funnelCsv, groupDealsCsv, permilleCell, salesCsv } from "./csv";
+import { bucketsOf, flashSaleSeries, groupDealSeries, salesSeries } from "./dashboard";
 
 const t = (key: string) => key;
 
@@ -51,5 +51,16 @@ describe("analytics CSV", () => {
       "2026-05-11,2026-05-11,2026-05-11,3,2,1,66.7,11",
       "",
     ]);
+  });
+
+  it("writes flash sales ended per period with the sell-through", () => {
+    const series = flashSaleSeries([{ day: "2026-05-11", sales: 2, units: 30, sold: 20 }], bucketsOf("2026-05-10", "2026-05-11", "day"));
+    expect(flashSalesCsv(series, t).slice(1).split("\r\n")).toEqual([
+      "period,from,to,flashSales,flashUnits,flashSold,sellThrough",
+      "2026-05-10,2026-05-10,2026-05-10,0,0,0,",
+      "2026-05-11,2026-05-11,2026-05-11,2,30,20,66.7",
+      "",
+    ]);
+    expect(csvFilename("flash_sales", { from: "2026-01-01", to: "2026-01-31", granularity: "week", preset: null })).toBe("analytics-flash_sales-2026-01-01_2026-01-31-week.csv");
   });
 });

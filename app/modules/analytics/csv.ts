@@ -1,5 +1,5 @@
 import { toCsv } from "~/modules/fulfilment/csv";
-import type { BreakdownRow, CustomersPoint, FunnelRow, GroupDealPoint, SalesPoint } from "./dashboard";
+import type { BreakdownRow, CustomersPoint, FlashSalePoint, FunnelRow, GroupDealPoint, SalesPoint } from "./dashboard";
 import { fenToYuan } from "./numbers";
 import type { CsvTable, DashboardRange } from "./schemas";
 
@@ -57,8 +57,16 @@ export function groupDealsCsv(points: readonly GroupDealPoint[], t: T): string {
   ]);
 }
 
+/** Flash sales ended (and reconciled) per period: how many, units offered, units sold, the sell-through. */
+export function flashSalesCsv(points: readonly FlashSalePoint[], t: T): string {
+  return toCsv([
+    [t("period"), t("from"), t("to"), t("flashSales"), t("flashUnits"), t("flashSold"), t("sellThrough")],
+    ...points.map((p) => [p.key, p.from, p.to, p.sales, p.units, p.sold, permilleCell(p.sellThroughPermille)]),
+  ]);
+}
+
 /** "analytics-products-2026-01-01_2026-01-30.csv"; series tables carry their granularity. */
 export function csvFilename(table: CsvTable, range: DashboardRange): string {
-  const g = table === "sales" || table === "customers" || table === "group_deals" ? `-${range.granularity}` : "";
+  const g = table === "sales" || table === "customers" || table === "group_deals" || table === "flash_sales" ? `-${range.granularity}` : "";
   return `analytics-${table}-${range.from}_${range.to}${g}.csv`;
 }

@@ -3,6 +3,8 @@ import {
   BREAKDOWN_DIMENSIONS,
   bucketsOf,
   customersSeries,
+  flashSaleSeries,
+  flashSaleTotals,
   funnelOf,
   groupDealSeries,
   groupDealTotals,
@@ -12,6 +14,7 @@ import {
   salesSeries,
   type BreakdownDimension,
   type BreakdownRow,
+  type FlashSaleDay,
   type FunnelDay,
   type GroupDealDay,
   type SalesDay,
@@ -50,6 +53,23 @@ function groupDealsStatement(db: D1Database, range: { from: string; to: string }
 
 type GroupDealRow = { day: string; succeeded: number; failed: number; members: number };
 const toGroupDealDay = (r: GroupDealRow): GroupDealDay => ({ day: r.day, succeeded: Number(r.succeeded), failed: Number(r.failed), members: Number(r.members) });
+
+/**
+ * Flash sales reconciled in the range, per Asia/Shanghai day of `ends_at` (issue 8): read from
+ * `flash_sales` itself (one row per sale), counting only reconciled sales, whose stored result
+ * (`reconciliation.sold`, paid units) no longer changes.
+ */
+const FLASH_SALES = `SELECT date((ends_at + 28800000) / 1000, 'unixepoch') AS day,
+    count(*) AS sales, sum(stock) AS units, sum(coalesce(json_extract(reconciliation, '$.sold'), 0)) AS sold
+  FROM flash_sales WHERE status = 'approved' AND reconciled_at IS NOT NULL AND ends_at >= ?1 AND ends_at < ?2
+  GROUP BY day ORDER BY day`;
+
+function flashSalesStatement(db: D1Database, range: { from: string; to: string }) {
+  return db.prepare(FLASH_SALES).bind(dayStart(range.from), dayEnd(range.to));
+}
+
+type FlashSaleRow = { day: string; sales: number; units: number; sold: number };
+const toFlashSaleDay = (r: FlashSaleRow): FlashSaleDay => ({ day: r.day, sales: Number(r.sales), units: Number(r.units), sold: Number(r.sold) });
 
 /** Where each dimension's names are; products and categories have one per language (?5). */
 const NAMES: Record<BreakdownDimension, { join: string; name: string; localized: boolean }> = {
@@ -125,10 +145,11 @@ export type Dashboard = Awaited<ReturnType<typeof loadDashboard>>;
 export async function loadDashboard(ctx: Pick<AppContext, "db">, range: DashboardRange, locale: string) {
   const db = ctx.db.$client;
   const previous = previousRange(range.from, range.to);
-  const [salesRes, funnelRes, groupsRes, ...dimRes] = await db.batch([
+  const [salesRes, funnelRes, groupsRes, flashRes, ...dimRes] = await db.batch([
     db.prepare(SALES_ALL).bind(previous.from, range.to),
     db.prepare(FUNNEL).bind(previous.from, range.to),
     groupDealsStatement(db, range),
+    flashSalesStatement(db, range),
     ...BREAKDOWN_DIMENSIONS.map((d) => breakdownStatement(db, d, range, TOP_N, locale)),
   ]);
   const sales = (salesRes!.results as SalesRow[]).map(toSales);
@@ -151,6 +172,7 @@ export async function loadDashboard(ctx: Pick<AppContext, "db">, range: Dashboar
     funnel: funnelOf(funnelDays, range.from, range.to),
     breakdowns,
     groupDeals: groupDeals(groupsRes!.results as GroupDealRow[], buckets),
+    flashSales: flashSales(flashRes!.results as FlashSaleRow[], buckets),
     computedAt: lastComputedAt(funnelDays, range.from, range.to),
   };
 }
@@ -177,6 +199,17 @@ function groupDeals(rows: readonly GroupDealRow[], buckets: ReturnType<typeof bu
 export async function loadGroupDealSeries(ctx: Pick<AppContext, "db">, range: DashboardRange) {
   const res = await groupDealsStatement(ctx.db.$client, range).all<GroupDealRow>();
   return groupDeals(res.results, bucketsOf(range.from, range.to, range.granularity)).series;
+}
+
+function flashSales(rows: readonly FlashSaleRow[], buckets: ReturnType<typeof bucketsOf>) {
+  const series = flashSaleSeries(rows.map(toFlashSaleDay), buckets);
+  return { series, totals: flashSaleTotals(series) };
+}
+
+/** Flash sales ended per day or week of the range, with their sell-through (the CSV export). */
+export async function loadFlashSaleSeries(ctx: Pick<AppContext, "db">, range: DashboardRange) {
+  const res = await flashSalesStatement(ctx.db.$client, range).all<FlashSaleRow>();
+  return flashSales(res.results, bucketsOf(range.from, range.to, range.granularity)).series;
 }
 
 /** Every row of one breakdown for the range (the CSV export). */

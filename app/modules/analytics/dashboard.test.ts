@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketsOf, customersSeries, funnelOf, groupDealSeries, groupDealTotals, kpiChanges, kpisOf, lastComputedAt, salesSeries, type FunnelDay, type SalesDay } from "./dashboard";
+import { bucketsOf, customersSeries, flashSaleSeries, flashSaleTotals, funnelOf, groupDealSeries, groupDealTotals, kpiChanges, kpisOf, lastComputedAt, salesSeries, type FunnelDay, type SalesDay } from "./dashboard";
 
 const sale = (day: string, orders: number, gmvFen: number, extra: Partial<SalesDay> = {}): SalesDay => ({ day, orders, gmvFen, items: orders * 2, buyers: orders, refundFen: 0, ...extra });
 const funnelDay = (day: string, v: Partial<FunnelDay>): FunnelDay => ({
@@ -102,5 +102,26 @@ describe("group-deal success", () => {
       ["2026-W20", 4, 500],
     ]);
     expect(groupDealTotals([])).toEqual({ succeeded: 0, failed: 0, closed: 0, members: 0, successPermille: null });
+  });
+
+  it("flash sales ended per period: units offered and sold, and a sell-through that is the period's, not an average", () => {
+    const rows = [
+      { day: "2026-05-11", sales: 1, units: 10, sold: 10 },
+      { day: "2026-05-12", sales: 2, units: 90, sold: 30 },
+      { day: "2026-06-01", sales: 5, units: 50, sold: 50 }, // outside the range
+    ];
+    const days = flashSaleSeries(rows, bucketsOf("2026-05-10", "2026-05-12", "day"));
+    expect(days.map((p) => [p.key, p.sales, p.units, p.sold, p.sellThroughPermille])).toEqual([
+      ["2026-05-10", 0, 0, 0, null],
+      ["2026-05-11", 1, 10, 10, 1000],
+      ["2026-05-12", 2, 90, 30, 333],
+    ]);
+    // Daily rates 100% and 33.3% would average 66.7%; the period sold 40 of 100.
+    expect(flashSaleTotals(days)).toEqual({ sales: 3, units: 100, sold: 40, sellThroughPermille: 400 });
+    expect(flashSaleSeries(rows, bucketsOf("2026-05-10", "2026-05-12", "week")).map((p) => [p.key, p.sales, p.sellThroughPermille])).toEqual([
+      ["2026-W19", 0, null],
+      ["2026-W20", 3, 400],
+    ]);
+    expect(flashSaleTotals([])).toEqual({ sales: 0, units: 0, sold: 0, sellThroughPermille: null });
   });
 });

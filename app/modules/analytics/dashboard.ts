@@ -262,3 +262,52 @@ export function groupDealTotals(points: readonly GroupDealPoint[]): GroupDealTot
   }
   return { succeeded, failed, closed: succeeded + failed, members, successPermille: ratioPermille(succeeded, succeeded + failed) };
 }
+
+/**
+ * Flash sales reconciled, per Asia/Shanghai day of their end (issue 8), read from `flash_sales`:
+ * how many sales, the units they offered and the units sold (paid), from each sale's stored
+ * end-of-window reconciliation.
+ */
+export interface FlashSaleDay {
+  day: string;
+  sales: number;
+  units: number;
+  sold: number;
+}
+
+export type FlashSalePoint = Bucket & Omit<FlashSaleDay, "day"> & { sellThroughPermille: number | null };
+
+/** Sales ended per bucket, zero-filled, with the sell-through: units sold ÷ units offered, per mille half up (null without a sale). */
+export function flashSaleSeries(rows: readonly FlashSaleDay[], buckets: readonly Bucket[]): FlashSalePoint[] {
+  const at = indexByDay(buckets);
+  const out = buckets.map((b) => ({ ...b, sales: 0, units: 0, sold: 0, sellThroughPermille: null as number | null }));
+  for (const r of rows) {
+    const i = at.get(r.day);
+    if (i === undefined) continue;
+    out[i]!.sales += r.sales;
+    out[i]!.units += r.units;
+    out[i]!.sold += r.sold;
+  }
+  for (const p of out) p.sellThroughPermille = ratioPermille(p.sold, p.units);
+  return out;
+}
+
+export interface FlashSaleTotals {
+  sales: number;
+  units: number;
+  sold: number;
+  /** The period's sell-through: all units sold ÷ all offered (not an average of daily rates). */
+  sellThroughPermille: number | null;
+}
+
+export function flashSaleTotals(points: readonly FlashSalePoint[]): FlashSaleTotals {
+  let sales = 0;
+  let units = 0;
+  let sold = 0;
+  for (const p of points) {
+    sales += p.sales;
+    units += p.units;
+    sold += p.sold;
+  }
+  return { sales, units, sold, sellThroughPermille: ratioPermille(sold, units) };
+}

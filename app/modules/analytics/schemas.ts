@@ -30,7 +30,7 @@ export const DashboardSearch = v.object({
   g: optionalField(v.picklist(GRANULARITIES, "granularity_invalid")),
 });
 
-export const CSV_TABLES = ["sales", "funnel", "customers", "products", "categories", "points", "merchants", "group_deals"] as const;
+export const CSV_TABLES = ["sales", "funnel", "customers", "products", "categories", "points", "merchants", "group_deals", "flash_sales"] as const;
 export type CsvTable = (typeof CSV_TABLES)[number];
 
 export const CsvSearch = v.object({
