@@ -1,0 +1,152 @@
+import { basisPointsOf } from "~/modules/pricing/rounding";
+
+/**
+ * The double-entry ledger's pure core (issue 9, SPEC §7). Money is integer fen; every transaction
+ * balances (Σ debits = Σ credits), which `balanced` checks before anything is written and a test
+ * checks over every transaction in the database.
+ *
+ * Accounts are named by kind and owner:
+ * - `clearing:payments` — money shoppers paid that the platform holds until it is settled;
+ * - `platform:fees` — the platform's fee income;
+ * - `merchant:<merchantId>` — what the platform owes a merchant (its income, less payouts);
+ * - `leader:<userId>` — what the platform owes a leader (commission, less payouts);
+ * - `clearing:payouts` — money on its way out to merchants and leaders through the payout provider.
+ *
+ * Liabilities to merchants and leaders grow by credits; a settlement moves an order's net sale
+ * from the clearing account to the merchant, the leader and the platform; a refund after
+ * settlement moves the difference back (see `settlementDelta`); a payout debits the owner.
+ */
+export type Account = `clearing:payments` | `clearing:payouts` | `platform:fees` | `merchant:${string}` | `leader:${string}`;
+
+export const ACCOUNTS = {
+  payments: "clearing:payments",
+  payouts: "clearing:payouts",
+  fees: "platform:fees",
+  merchant: (merchantId: string): Account => `merchant:${merchantId}`,
+  leader: (userId: string): Account => `leader:${userId}`,
+} as const;
+
+export interface Posting {
+  account: Account;
+  debitFen: number;
+  creditFen: number;
+}
+
+const isFen = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+/** Every posting one-sided and non-negative, and the debits equal the credits. */
+export function balanced(postings: readonly Posting[]): boolean {
+  let debit = 0;
+  let credit = 0;
+  for (const p of postings) {
+    if (!isFen(p.debitFen) || !isFen(p.creditFen) || (p.debitFen > 0) === (p.creditFen > 0)) return false;
+    debit += p.debitFen;
+    credit += p.creditFen;
+  }
+  return postings.length >= 2 && debit === credit;
+}
+
+/**
+ * Splits `total` into integer parts proportional to `weights` (largest remainder; ties to the
+ * earlier weight), summing to `total` exactly. All-zero weights give everything to the first.
+ */
+export function allocate(total: number, weights: readonly number[]): number[] {
+  if (!isFen(total) || weights.length === 0 || !weights.every(isFen)) throw new RangeError("allocate: non-negative integers only");
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (sum === 0) return weights.map((_, i) => (i === 0 ? total : 0));
+  const t = BigInt(total);
+  const s = BigInt(sum);
+  const parts = weights.map((w) => (t * BigInt(w)) / s);
+  const remainders = weights.map((w, i) => ({ i, r: (t * BigInt(w)) % s }));
+  let left = total - parts.reduce((a, b) => a + Number(b), 0);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  const out = parts.map(Number);
+  for (const { i } of remainders) {
+    if (left === 0) break;
+    out[i]! += 1;
+    left -= 1;
+  }
+  return out;
+}
+
+/** One order's money as settled: per merchant, its net sale and what it pays out of it. */
+export interface SettlementSplit {
+  /** The leader paid a commission on this order, or null (no leader, or no commission rate). */
+  leaderUserId: string | null;
+  feeFen: number;
+  commissionFen: number;
+  merchants: Array<{ merchantId: string; netSaleFen: number; feeFen: number; commissionFen: number; incomeFen: number }>;
+}
+
+export interface SplitInput {
+  leaderUserId: string | null;
+  platformFeeBp: number;
+  /** The order's leader commission rate (the blend of its lines' rates, from the order's snapshot). */
+  leaderCommissionBp: number | null;
+  /** Net sale per merchant: Σ line payable − Σ line refunded, each ≥ 0. */
+  merchants: ReadonlyArray<{ merchantId: string; netSaleFen: number }>;
+}
+
+/**
+ * The split of an order's net sale. The platform fee is computed per merchant (each merchant's
+ * fee is on its own sales, as its finance page shows it). The leader's commission is computed on
+ * the whole order (as the leader's commission page shows it) and borne by the merchants in
+ * proportion to their net sales (largest remainder), so each figure matches the page that shows
+ * it to the fen. Income = net sale − fee − commission share, never negative (both rates ≤ 100%
+ * together is enforced by the settings; here a share is capped at what is left).
+ */
+export function splitSettlement(input: SplitInput): SettlementSplit {
+  const nets = input.merchants.map((m) => m.netSaleFen);
+  if (!nets.every(isFen)) throw new RangeError("splitSettlement: net sales must be non-negative integers");
+  const orderNet = nets.reduce((a, b) => a + b, 0);
+  const fees = nets.map((n) => basisPointsOf(n, input.platformFeeBp));
+  const commissionTotal = input.leaderUserId && input.leaderCommissionBp !== null ? basisPointsOf(orderNet, input.leaderCommissionBp) : 0;
+  const shares = input.merchants.length ? allocate(commissionTotal, nets) : [];
+  const merchants = input.merchants.map((m, i) => {
+    const fee = Math.min(fees[i]!, m.netSaleFen);
+    const commission = Math.min(shares[i]!, m.netSaleFen - fee);
+    return { merchantId: m.merchantId, netSaleFen: m.netSaleFen, feeFen: fee, commissionFen: commission, incomeFen: m.netSaleFen - fee - commission };
+  });
+  return {
+    leaderUserId: commissionTotal > 0 ? input.leaderUserId : null,
+    feeFen: merchants.reduce((a, m) => a + m.feeFen, 0),
+    commissionFen: merchants.reduce((a, m) => a + m.commissionFen, 0),
+    merchants,
+  };
+}
+
+/** Net amount per account (credit − debit) that a split moves out of the payments clearing account. */
+function movements(split: SettlementSplit): Map<Account, number> {
+  const out = new Map<Account, number>();
+  const add = (a: Account, fen: number) => out.set(a, (out.get(a) ?? 0) + fen);
+  for (const m of split.merchants) {
+    add(ACCOUNTS.payments, -m.netSaleFen);
+    add(ACCOUNTS.merchant(m.merchantId), m.incomeFen);
+    add(ACCOUNTS.fees, m.feeFen);
+    if (split.leaderUserId) add(ACCOUNTS.leader(split.leaderUserId), m.commissionFen);
+  }
+  return out;
+}
+
+function toPostings(net: Map<Account, number>): Posting[] {
+  return [...net]
+    .filter(([, fen]) => fen !== 0)
+    .map(([account, fen]) => ({ account, debitFen: fen < 0 ? -fen : 0, creditFen: fen > 0 ? fen : 0 }));
+}
+
+/** The postings that settle an order: debit the clearing account, credit merchants, leader and platform. */
+export function settlementPostings(split: SettlementSplit): Posting[] {
+  return toPostings(movements(split));
+}
+
+/**
+ * What a refund after settlement posts: the difference between the split before and after it,
+ * account by account (a clawback of fee and commission in proportion, done exactly by
+ * recomputing). Summing the order's settlement and every delta gives the split of its final net
+ * sale, so the ledger always agrees with the finance pages.
+ */
+export function settlementDelta(before: SettlementSplit, after: SettlementSplit): Posting[] {
+  const net = movements(after);
+  for (const [account, fen] of movements(before)) net.set(account, (net.get(account) ?? 0) - fen);
+  return toPostings(net);
+}
