@@ -57,11 +57,13 @@ describe("ledger core", () => {
         // The leader page's commission: on the whole order (unless capped by what is left).
         const expected = input.leaderUserId && input.leaderCommissionBp !== null ? basisPointsOf(total, input.leaderCommissionBp) : 0;
         expect(split.commissionFen).toBeLessThanOrEqual(expected);
-        if (input.platformFeeBp + (input.leaderCommissionBp ?? 0) <= 10_000) expect(split.commissionFen).toBe(expected);
+        // Equal unless the two rates leave (almost) nothing to cap with: then the cap keeps income ≥ 0.
+        const roomy = input.platformFeeBp + (input.leaderCommissionBp ?? 0) <= 9_000 && input.merchants.every((m) => m.netSaleFen === 0 || m.netSaleFen >= 20);
+        if (roomy) expect(split.commissionFen).toBe(expected);
         const postings = settlementPostings(split);
         if (total > 0) expect(balanced(postings)).toBe(true);
         const b = balances(postings);
-        expect(b.get(ACCOUNTS.payments) ?? 0).toBe(-total);
+        expect((b.get(ACCOUNTS.payments) ?? 0) + total).toBe(0);
         expect(b.get(ACCOUNTS.fees) ?? 0).toBe(split.feeFen);
       }),
     );
