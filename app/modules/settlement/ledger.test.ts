@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { basisPointsOf } from "~/modules/pricing/rounding";
-import { ACCOUNTS, allocate, balanced, settlementDelta, settlementPostings, splitSettlement, type Posting, type SplitInput } from "./ledger";
+import { ACCOUNTS, balanced, settlementDelta, settlementPostings, splitSettlement, type Posting, type SplitInput } from "./ledger";
 
 const fen = fc.integer({ min: 0, max: 5_000_000 });
 const bp = fc.integer({ min: 0, max: 5_000 });
@@ -21,20 +21,6 @@ const balances = (postings: readonly Posting[]) => {
 };
 
 describe("ledger core", () => {
-  it("allocates a total exactly, in proportion (largest remainder)", () => {
-    expect(allocate(10, [1, 1, 1])).toEqual([4, 3, 3]);
-    expect(allocate(100, [0, 0])).toEqual([100, 0]);
-    expect(allocate(7, [2, 0, 5])).toEqual([2, 0, 5]);
-    fc.assert(
-      fc.property(fen, fc.array(fen, { minLength: 1, maxLength: 6 }), (total, weights) => {
-        const parts = allocate(total, weights);
-        expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
-        const sum = weights.reduce((a, b) => a + b, 0);
-        if (sum > 0) parts.forEach((p, i) => expect(Math.abs(p - (total * weights[i]!) / sum)).toBeLessThan(1));
-      }),
-    );
-  });
-
   it("refuses unbalanced or two-sided postings", () => {
     expect(balanced([{ account: ACCOUNTS.payments, debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: 100 }])).toBe(true);
     expect(balanced([{ account: ACCOUNTS.payments, debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: 99 }])).toBe(false);

@@ -1,4 +1,4 @@
-import { basisPointsOf } from "~/modules/pricing/rounding";
+import { allocateProportionally, basisPointsOf } from "~/modules/pricing";
 
 /**
  * The double-entry ledger's pure core (issue 9, SPEC §7). Money is integer fen; every transaction
@@ -46,29 +46,6 @@ export function balanced(postings: readonly Posting[]): boolean {
   return postings.length >= 2 && debit === credit;
 }
 
-/**
- * Splits `total` into integer parts proportional to `weights` (largest remainder; ties to the
- * earlier weight), summing to `total` exactly. All-zero weights give everything to the first.
- */
-export function allocate(total: number, weights: readonly number[]): number[] {
-  if (!isFen(total) || weights.length === 0 || !weights.every(isFen)) throw new RangeError("allocate: non-negative integers only");
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum === 0) return weights.map((_, i) => (i === 0 ? total : 0));
-  const t = BigInt(total);
-  const s = BigInt(sum);
-  const parts = weights.map((w) => (t * BigInt(w)) / s);
-  const remainders = weights.map((w, i) => ({ i, r: (t * BigInt(w)) % s }));
-  let left = total - parts.reduce((a, b) => a + Number(b), 0);
-  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
-  const out = parts.map(Number);
-  for (const { i } of remainders) {
-    if (left === 0) break;
-    out[i]! += 1;
-    left -= 1;
-  }
-  return out;
-}
-
 /** One order's money as settled: per merchant, its net sale and what it pays out of it. */
 export interface SettlementSplit {
   /** The leader paid a commission on this order, or null (no leader, or no commission rate). */
@@ -91,7 +68,7 @@ export interface SplitInput {
  * The split of an order's net sale. The platform fee is computed per merchant (each merchant's
  * fee is on its own sales, as its finance page shows it). The leader's commission is computed on
  * the whole order (as the leader's commission page shows it) and borne by the merchants in
- * proportion to their net sales (largest remainder), so each figure matches the page that shows
+ * proportion to their net sales (the pricing module's largest-remainder allocation), so each figure matches the page that shows
  * it to the fen. Income = net sale − fee − commission share, never negative (both rates ≤ 100%
  * together is enforced by the settings; here a share is capped at what is left).
  */
@@ -101,7 +78,7 @@ export function splitSettlement(input: SplitInput): SettlementSplit {
   const orderNet = nets.reduce((a, b) => a + b, 0);
   const fees = nets.map((n) => basisPointsOf(n, input.platformFeeBp));
   const commissionTotal = input.leaderUserId && input.leaderCommissionBp !== null ? basisPointsOf(orderNet, input.leaderCommissionBp) : 0;
-  const shares = input.merchants.length ? allocate(commissionTotal, nets) : [];
+  const shares = input.merchants.length ? allocateProportionally(commissionTotal, nets) : [];
   const merchants = input.merchants.map((m, i) => {
     const fee = Math.min(fees[i]!, m.netSaleFen);
     const commission = Math.min(shares[i]!, m.netSaleFen - fee);
