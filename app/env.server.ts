@@ -22,6 +22,10 @@ export interface Env
   /** Flash-sale load shedding (app/modules/flash-sales/admission.server.ts); defaults 100 and 3000. */
   FLASH_MAX_IN_FLIGHT?: string;
   FLASH_RESERVE_DEADLINE_MS?: string;
+  /** The payout provider for withdrawals (app/modules/settlement/payouts.server.ts): "sandbox" (the default, refused in production). */
+  PAYOUT_PROVIDER?: string;
+  /** Test and bench only: the share of settlement consumer calls that throw (app/queues/index.server.ts); ignored in production. */
+  SETTLEMENT_FAULT_RATE?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ADMIN_ROLES } from "~/modules/identity/roles";
@@ -13,12 +13,17 @@ import {
   resolveAdminPermissions,
 } from "./permissions";
 
-/** The (admin_role, permission) rows migration 0010 inserts into admin_role_permissions. */
+/** The (admin_role, permission) rows the migrations insert into admin_role_permissions (0010, then later additions). */
 function migrationDefaults(): Array<[string, string]> {
-  const sqlText = readFileSync(path.resolve(import.meta.dirname, "../../migrations/0010_admin_console.sql"), "utf8");
-  const insert = /INSERT INTO admin_role_permissions[^;]*?VALUES([\s\S]*?);/.exec(sqlText);
-  if (!insert) throw new Error("no admin_role_permissions insert in the migration");
-  return [...insert[1]!.matchAll(/\(\s*'([^']+)'\s*,\s*'([^']+)'\s*,/g)].map((m) => [m[1]!, m[2]!]);
+  const dir = path.resolve(import.meta.dirname, "../../migrations");
+  const rows: Array<[string, string]> = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    const sqlText = readFileSync(path.join(dir, file), "utf8");
+    for (const insert of sqlText.matchAll(/INSERT INTO admin_role_permissions[^;]*?VALUES([\s\S]*?);/g))
+      rows.push(...[...insert[1]!.matchAll(/\(\s*'([^']+)'\s*,\s*'([^']+)'\s*,/g)].map((m): [string, string] => [m[1]!, m[2]!]));
+  }
+  if (!rows.length) throw new Error("no admin_role_permissions insert in the migrations");
+  return rows;
 }
 
 describe("ADMIN_ROLE_DEFAULTS", () => {

@@ -20,7 +20,7 @@ export const PERMISSIONS = {
     "handover:order:own-point",
     "request:withdrawal:own",
   ],
-  merchant: ["read:merchant:own", "update:merchant:own", "read:product:own", "update:product:own"],
+  merchant: ["read:merchant:own", "update:merchant:own", "read:product:own", "update:product:own", "request:withdrawal:own"],
   admin: [
     "read:user:any",
     "update:user-roles:any",
@@ -42,6 +42,10 @@ export const PERMISSIONS = {
     "read:settings:any",
     /** Analytics dashboards and their CSV exports. */
     "read:analytics:any",
+    /** The ledger's balances, the reconciliation and its CSV, withdrawals and the dead-letter queue. */
+    "read:finance:any",
+    /** Approve or reject withdrawals (the payout goes out on approval), re-drive dead letters, rerun the reconciliation. */
+    "manage:payouts:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 
@@ -94,8 +98,8 @@ export const ADMIN_ROLE_DEFAULTS: Readonly<Record<EditableAdminRole, readonly Ad
   ],
   /** The review queues: merchant and leader applications, product submissions. */
   reviewer: ["read:user:any", "read:merchant:any", "review:merchant:any", "review:leader:any", "review:product:any", "read:pickup-point:any"],
-  /** Read-only: figures, settings and the audit trail. */
-  finance: ["read:user:any", "read:merchant:any", "read:pickup-point:any", "read:analytics:any", "read:settings:any", "read:audit-log:any"],
+  /** Figures, settings and the audit trail (read-only); the ledger, reconciliation and payouts. */
+  finance: ["read:user:any", "read:merchant:any", "read:pickup-point:any", "read:analytics:any", "read:settings:any", "read:audit-log:any", "read:finance:any", "manage:payouts:any"],
 };
 
 /** What an admin may do in the console: their sub-roles and the union of those roles' permissions. */

@@ -10,6 +10,8 @@ import { runAnalyticsRollups } from "~/modules/analytics/rollup.server";
 import { closeOverdueGroups } from "~/modules/group-deals/groups.server";
 import { reconcileDueFlashSales } from "~/modules/flash-sales/admin.server";
 import { sendDueFlashReminders } from "~/modules/flash-sales/reminders.server";
+import { enqueueDueSettlements } from "~/modules/settlement/jobs.server";
+import { runDueReconciliation } from "~/modules/settlement/reconcile.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -32,13 +34,17 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
       // Housekeeping, refunds left processing or failed (payments.server.ts completeRefunds), and
       // orders left uncollected too long flagged, their leader and shopper told (leaders/uncollected.server.ts),
       // and the analytics rollups: today again, yesterday until final, missing days (analytics/rollup.server.ts),
-      // and flash sales whose window is over reconciled, unsold units back on the shelf (flash-sales/admin.server.ts).
+      // and flash sales whose window is over reconciled, unsold units back on the shelf (flash-sales/admin.server.ts),
+      // orders past their after-sales window queued for settlement with refunds after settlement and lost payouts
+      // (settlement/jobs.server.ts), and once a day after 02:00 the reconciliation of yesterday (settlement/reconcile.server.ts).
       await runAll([
         () => housekeeping(ctx, scheduledTime),
         () => completeRefunds(ctx, scheduledTime),
         () => flagUncollectedOrders(ctx, scheduledTime),
         () => runAnalyticsRollups(ctx, scheduledTime),
         () => reconcileDueFlashSales(ctx, scheduledTime),
+        () => enqueueDueSettlements(ctx, scheduledTime),
+        () => runDueReconciliation(ctx, scheduledTime),
       ]);
       break;
     case "* * * * *":

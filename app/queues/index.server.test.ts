@@ -61,7 +61,7 @@ function fakeContext(opts: { seenKeys?: string[]; batchError?: Error } = {}) {
       },
     },
   };
-  return { ctx: { db } as unknown as AppContext, inserts, batches };
+  return { ctx: { db, env: { APP_ENV: "test" } } as unknown as AppContext, inserts, batches };
 }
 
 function fakeMessage(body: unknown, attempts = 1) {

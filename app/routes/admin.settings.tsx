@@ -364,7 +364,10 @@ function WithdrawalsSection() {
   return (
     <SectionForm section="withdrawals" title={t("adminSettings.withdrawals.title")}>
       {({ shown, errors }) => (
-        <NumberField name="withdrawalMin" label={t("adminSettings.withdrawals.min")} unit={t("adminSettings.units.yuan")} hint={t("adminSettings.withdrawals.minHint")} shown={shown} errors={errors} />
+        <>
+          <NumberField name="withdrawalMin" label={t("adminSettings.withdrawals.min")} unit={t("adminSettings.units.yuan")} hint={t("adminSettings.withdrawals.minHint")} shown={shown} errors={errors} />
+          <NumberField name="withdrawalFrozenDays" label={t("adminSettings.withdrawals.frozenDays")} unit={t("adminSettings.units.daysUnit")} hint={t("adminSettings.withdrawals.frozenDaysHint")} shown={shown} errors={errors} />
+        </>
       )}
     </SectionForm>
   );

@@ -271,9 +271,9 @@ describe("refusals: nothing is written", () => {
 
   it("a form rendered before someone else's save answers 409 and writes nothing", async () => {
     const stale = versionsOf(await settingsPage(), "withdrawals");
-    expect((await save("withdrawals", { withdrawalMin: "20" })).status).toBe(200);
+    expect((await save("withdrawals", { withdrawalMin: "20", withdrawalFrozenDays: "1" })).status).toBe(200);
     const before = await counts();
-    const res = await save("withdrawals", { withdrawalMin: "30" }, { versions: stale });
+    const res = await save("withdrawals", { withdrawalMin: "30", withdrawalFrozenDays: "1" }, { versions: stale });
     expect(res.status).toBe(409);
     const html = await text(res);
     expect(html).toContain("其他人修改了这些设置");

@@ -12,3 +12,4 @@ export * from "./admin";
 export * from "./analytics";
 export * from "./group-deals";
 export * from "./flash-sales";
+export * from "./ledger";

@@ -70,8 +70,9 @@ export const WITHDRAWAL_STATUSES = ["requested", "approved", "rejected", "paid",
 
 /**
  * Withdrawal requests of a leader (account = their pickup point) or a merchant, from the settled
- * balance. The settlement issue processes them (approval, payout, ledger entries); until then they
- * are requests with a status the requester can see. The payout account is encrypted.
+ * balance in the ledger (app/modules/settlement/withdrawals.server.ts): requested → approved by an
+ * admin → paid through the payout provider (the ledger's `payout:<id>` transaction) or failed;
+ * or rejected. The payout account is encrypted.
  */
 export const withdrawals = sqliteTable(
   "withdrawals",
@@ -87,6 +88,9 @@ export const withdrawals = sqliteTable(
     reason: text("reason"),
     decidedBy: text("decided_by"),
     decidedAt: integer("decided_at"),
+    /** The payout provider's reference once the transfer is accepted, and when the money left. */
+    payoutRef: text("payout_ref"),
+    paidAt: integer("paid_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

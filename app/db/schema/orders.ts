@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
 import { pickupPoints } from "./pickup";
@@ -71,6 +72,8 @@ export const orders = sqliteTable(
     flashSaleId: text("flash_sale_id"),
     flashReservationId: text("flash_reservation_id"),
     completedAt: integer("completed_at"),
+    /** When the order's settlement reached the ledger (its `settle:<id>` transaction, issue 9); null until then. */
+    settledAt: integer("settled_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -83,6 +86,10 @@ export const orders = sqliteTable(
     index("orders_paid_at_idx").on(t.paidAt),
     uniqueIndex("orders_pickup_code_uq").on(t.pickupPointId, t.pickupCodeHash),
     uniqueIndex("orders_idempotency_uq").on(t.userId, t.idempotencyKey),
+    // The settlement cron looks only at orders that may still need settling.
+    index("orders_unsettled_idx")
+      .on(t.status, t.pickedUpAt)
+      .where(sql`settled_at IS NULL AND status IN ('picked_up', 'completed', 'refunded')`),
   ],
 );
 

@@ -35,6 +35,7 @@ const messages = {
       order_uncollected_after_days: "Uncollected after",
       order_uncollected_refund_bp: "Refund for returned uncollected goods",
       withdrawal_min_fen: "Minimum withdrawal",
+      withdrawal_frozen_days: "Frozen period",
       fee_platform_rate_bp: "Platform fee",
       commission_leader_rate_bp: "Leader commission",
       commission_category_overrides_bp: "Commission by category",
@@ -98,6 +99,8 @@ const messages = {
       title: "Withdrawals",
       min: "Minimum withdrawal",
       minHint: "The smallest amount a leader or merchant may withdraw at once.",
+      frozenDays: "Days frozen after settlement",
+      frozenDaysHint: "Settled money can be withdrawn only after this many days, leaving room for a late dispute; 0 means at once.",
     },
     membership: {
       title: "Membership levels and perks",

@@ -49,7 +49,7 @@ const messages = {
       super_admin: { name: "Super admin", summary: "Every permission, fixed" },
       operations: { name: "Operations", summary: "Day-to-day running, cut-off, settings" },
       reviewer: { name: "Reviewer", summary: "Merchant, leader and product reviews" },
-      finance: { name: "Finance", summary: "Read-only figures and records" },
+      finance: { name: "Finance", summary: "Ledger, reconciliation and payouts" },
     },
     permissions: {
       "read_user_any": { name: "View users", help: "Search users; see their profile, roles and orders." },
@@ -66,6 +66,8 @@ const messages = {
       "manage_admin-roles_any": { name: "Manage admin permissions", help: "Assign admin duties and change each duty's permissions. Powerful: grant with care." },
       "read_settings_any": { name: "View settings", help: "See the current settings and their history." },
       "read_analytics_any": { name: "View analytics", help: "See sales and conversion charts and export CSV." },
+      "read_finance_any": { name: "View finance", help: "See ledger balances, the daily reconciliation and its CSV, withdrawal requests and the dead-letter queue." },
+      "manage_payouts_any": { name: "Handle payouts and reconciliation", help: "Approve or reject withdrawals (approval pays out), re-drive dead letters, rerun the reconciliation." },
     },
     roles: {
       title: "Admin permissions",

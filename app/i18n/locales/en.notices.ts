@@ -15,12 +15,18 @@ const messages = {
     newest: "Back to the newest",
     fallback: { title: "New notification", body: "Open it to see the details." },
     kinds: {
+      money: {
+        withdrawal_paid: { title: "Withdrawal paid", body: "Your withdrawal of {{amount}} has been paid out. Check your payout account." },
+        withdrawal_rejected: { title: "Withdrawal not approved", body: "Your withdrawal of {{amount}} was not approved: {{reason}}. The amount is back in your available balance." },
+        withdrawal_failed: { title: "Withdrawal payout failed", body: "The payout of your {{amount}} withdrawal failed ({{reason}}). The amount is back in your available balance; check the payout account and ask again." },
+      },
       admin: {
         flash_sale_mismatch: {
           title: "Flash sale reconciliation found differences",
           body_one: "The end-of-sale check of “{{product}}” found {{count}} difference between stock and orders. See the flash sales page.",
           body_other: "The end-of-sale check of “{{product}}” found {{count}} differences between stock and orders. See the flash sales page.",
         },
+        reconciliation_differences: { title: "Reconciliation found differences", body_one: "The daily reconciliation of {{date}} found {{count}} difference. See the Reconciliation page and download the details.", body_other: "The daily reconciliation of {{date}} found {{count}} differences. See the Reconciliation page and download the details." },
       },
       leader: {
         application_approved: { title: "Leader application approved", body: "Your pickup point “{{point}}” is approved. Invite code: {{code}}." },

@@ -35,6 +35,7 @@ const messages = {
       order_uncollected_after_days: "超时未取判定",
       order_uncollected_refund_bp: "超时未取退回的退款比例",
       withdrawal_min_fen: "最低提现金额",
+      withdrawal_frozen_days: "提现冻结期",
       fee_platform_rate_bp: "平台服务费",
       commission_leader_rate_bp: "团长佣金",
       commission_category_overrides_bp: "分类目佣金",
@@ -98,6 +99,8 @@ const messages = {
       title: "提现",
       min: "最低提现金额",
       minHint: "团长或商家单次提现的最低金额。",
+      frozenDays: "结算后冻结天数",
+      frozenDaysHint: "结算入账的钱需过了这些天才能提现，留出处理迟到纠纷的时间；0 表示结算后即可提现。",
     },
     membership: {
       title: "会员等级与权益",

@@ -49,7 +49,7 @@ const messages = {
       super_admin: { name: "超级管理员", summary: "拥有全部权限，不可修改" },
       operations: { name: "运营", summary: "日常运营、截单与设置" },
       reviewer: { name: "审核", summary: "商家、团长与商品审核" },
-      finance: { name: "财务", summary: "数据与账目只读" },
+      finance: { name: "财务", summary: "账本、对账与提现审批" },
     },
     permissions: {
       "read_user_any": { name: "查看用户", help: "搜索用户，查看资料、角色和订单。" },
@@ -66,6 +66,8 @@ const messages = {
       "manage_admin-roles_any": { name: "管理管理员权限", help: "给管理员分配分工，修改各分工的权限。权力很大，请谨慎授予。" },
       "read_settings_any": { name: "查看平台设置", help: "查看当前设置和修改历史。" },
       "read_analytics_any": { name: "查看数据分析", help: "查看销售、转化等图表并导出 CSV。" },
+      "read_finance_any": { name: "查看财务", help: "查看账本余额、每日对账及其 CSV、提现申请和死信队列。" },
+      "manage_payouts_any": { name: "处理提现与对账", help: "批准或驳回提现（批准后即打款）、重投死信消息、重新对账。" },
     },
     roles: {
       title: "管理员权限",

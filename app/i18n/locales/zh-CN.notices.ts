@@ -15,8 +15,14 @@ const messages = {
     // One block per notice kind: the title and body a reader sees (inbox and push), with the
     // notice's data as values.
     kinds: {
+      money: {
+        withdrawal_paid: { title: "提现已到账", body: "你申请的 {{amount}} 提现已打款，请留意收款账户。" },
+        withdrawal_rejected: { title: "提现申请未通过", body: "你申请的 {{amount}} 提现未通过：{{reason}}。金额已退回可提现余额。" },
+        withdrawal_failed: { title: "提现打款失败", body: "你申请的 {{amount}} 提现打款失败（{{reason}}），金额已退回可提现余额，请核对收款账号后重新申请。" },
+      },
       admin: {
         flash_sale_mismatch: { title: "限时抢购对账有差异", body_other: "“{{product}}”的限时抢购结束对账发现 {{count}} 处库存与订单不一致，请到限时抢购页面查看。" },
+        reconciliation_differences: { title: "对账发现差异", body_other: "{{date}} 的每日对账发现 {{count}} 处差异，请到“对账”页查看并下载明细。" },
       },
       leader: {
         application_approved: { title: "团长申请已通过", body: "你的自提点“{{point}}”已通过审核，邀请码 {{code}}。" },

@@ -171,6 +171,7 @@ export const DEMO_SETTINGS: Record<string, unknown> = {
   "order.uncollected_after_days": 3,
   "order.uncollected_refund_bp": 10000,
   "withdrawal.min_fen": 1000,
+  "withdrawal.frozen_days": 1,
   "fee.platform_rate_bp": 500,
   "commission.leader_rate_bp": 1000,
 };

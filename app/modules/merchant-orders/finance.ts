@@ -59,7 +59,8 @@ export interface FinanceTotals {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function parseRates(rates: FinanceOrderInput["rates"]): { platformFeeBp: number; leaderCommissionBp: number | null } {
+/** The platform fee and leader commission rates of an order's `rates` snapshot (basis points, clamped to 0..10000). */
+export function orderRateBps(rates: FinanceOrderInput["rates"]): { platformFeeBp: number; leaderCommissionBp: number | null } {
   let value: { platformFeeBp?: unknown; leaderCommissionBp?: unknown } = {};
   if (typeof rates === "string") {
     try {
@@ -82,7 +83,7 @@ export function isSettleable(order: Pick<FinanceOrderInput, "status" | "pickedUp
 }
 
 export function computeOrderFinance(order: FinanceOrderInput, afterSalesWindowDays: number, now: number): FinanceOrderRow {
-  const rates = parseRates(order.rates);
+  const rates = orderRateBps(order.rates);
   const saleFen = order.lines.reduce((s, l) => s + Math.max(0, l.payableFen), 0);
   const refundedFen = Math.min(
     saleFen,

@@ -29,6 +29,10 @@ export const NOTICE_KINDS = [
   "order.group_succeeded",
   "order.group_failed",
   "order.flash_sale_started",
+  "money.withdrawal_paid",
+  "money.withdrawal_rejected",
+  "money.withdrawal_failed",
+  "admin.reconciliation_differences",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

@@ -88,6 +88,8 @@ export const SETTING_SCHEMAS = {
   "order.uncollected_refund_bp": bp(),
   /** The smallest withdrawal a leader or merchant may request. */
   "withdrawal.min_fen": int(100, 100_000_000),
+  /** Settled money becomes withdrawable this many days after it reached the ledger (room for a late dispute). */
+  "withdrawal.frozen_days": int(0, 30),
   "fee.platform_rate_bp": bp(),
   "commission.leader_rate_bp": bp(),
   "commission.category_overrides_bp": CategoryOverridesSchema,
@@ -115,6 +117,7 @@ export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
   "order.uncollected_after_days": 3,
   "order.uncollected_refund_bp": 10_000,
   "withdrawal.min_fen": 1_000,
+  "withdrawal.frozen_days": 1,
   "fee.platform_rate_bp": 500,
   "commission.leader_rate_bp": 1000,
   "commission.category_overrides_bp": {},
@@ -136,7 +139,7 @@ export const SETTING_SECTIONS = {
   fees: ["fee.platform_rate_bp", "commission.leader_rate_bp", "commission.category_overrides_bp"],
   timing: ["order.cutoff_time", "order.unpaid_timeout_minutes", "order.after_sales_window_days"],
   uncollected: ["order.uncollected_after_days", "order.uncollected_refund_bp"],
-  withdrawals: ["withdrawal.min_fen"],
+  withdrawals: ["withdrawal.min_fen", "withdrawal.frozen_days"],
   membership: ["membership.levels"],
   features: FEATURE_KEYS,
 } as const satisfies Record<string, readonly SettingKey[]>;

@@ -32,6 +32,7 @@ export function formatSettingValue(key: SettingKey, value: unknown, t: T, catego
       return t("adminSettings.units.minutes", { count: typed as number });
     case "order.after_sales_window_days":
     case "order.uncollected_after_days":
+    case "withdrawal.frozen_days":
       return t("adminSettings.units.days", { count: typed as number });
     case "order.cutoff_time":
       return typed as string;

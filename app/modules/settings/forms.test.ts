@@ -91,8 +91,9 @@ describe("section forms", () => {
   });
 
   it("withdrawals: yuan to fen exactly; below ¥1 is out of range", () => {
-    expect(parseSectionForm("withdrawals", { withdrawalMin: "¥12.30" })).toMatchObject({ ok: true, values: { "withdrawal.min_fen": 1230 } });
-    expect(parseSectionForm("withdrawals", { withdrawalMin: "0.99" })).toEqual({ ok: false, fieldErrors: { withdrawalMin: ["out_of_range"] } });
+    expect(parseSectionForm("withdrawals", { withdrawalMin: "¥12.30", withdrawalFrozenDays: "2" })).toMatchObject({ ok: true, values: { "withdrawal.min_fen": 1230, "withdrawal.frozen_days": 2 } });
+    expect(parseSectionForm("withdrawals", { withdrawalMin: "0.99", withdrawalFrozenDays: "1" })).toEqual({ ok: false, fieldErrors: { withdrawalMin: ["out_of_range"] } });
+    expect(parseSectionForm("withdrawals", { withdrawalMin: "10", withdrawalFrozenDays: "31" })).toEqual({ ok: false, fieldErrors: { withdrawalFrozenDays: ["out_of_range"] } });
   });
 
   it("membership: gold's threshold must be above silver's", () => {

@@ -22,10 +22,10 @@ const balances = (postings: readonly Posting[]) => {
 
 describe("ledger core", () => {
   it("refuses unbalanced or two-sided postings", () => {
-    expect(balanced([{ account: ACCOUNTS.payments, debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: 100 }])).toBe(true);
-    expect(balanced([{ account: ACCOUNTS.payments, debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: 99 }])).toBe(false);
-    expect(balanced([{ account: ACCOUNTS.payments, debitFen: 5, creditFen: 5 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: 0 }])).toBe(false);
-    expect(balanced([{ account: ACCOUNTS.payments, debitFen: -1, creditFen: 0 }, { account: ACCOUNTS.fees, debitFen: 0, creditFen: -1 }])).toBe(false);
+    expect(balanced([{ account: ACCOUNTS.payments, kind: "sale", debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, kind: "sale", debitFen: 0, creditFen: 100 }])).toBe(true);
+    expect(balanced([{ account: ACCOUNTS.payments, kind: "sale", debitFen: 100, creditFen: 0 }, { account: ACCOUNTS.fees, kind: "sale", debitFen: 0, creditFen: 99 }])).toBe(false);
+    expect(balanced([{ account: ACCOUNTS.payments, kind: "sale", debitFen: 5, creditFen: 5 }, { account: ACCOUNTS.fees, kind: "sale", debitFen: 0, creditFen: 0 }])).toBe(false);
+    expect(balanced([{ account: ACCOUNTS.payments, kind: "sale", debitFen: -1, creditFen: 0 }, { account: ACCOUNTS.fees, kind: "sale", debitFen: 0, creditFen: -1 }])).toBe(false);
     expect(balanced([])).toBe(false);
   });
 

@@ -13,8 +13,9 @@ import { allocateProportionally, basisPointsOf } from "~/modules/pricing";
  * - `clearing:payouts` — money on its way out to merchants and leaders through the payout provider.
  *
  * Liabilities to merchants and leaders grow by credits; a settlement moves an order's net sale
- * from the clearing account to the merchant, the leader and the platform; a refund after
- * settlement moves the difference back (see `settlementDelta`); a payout debits the owner.
+ * from the clearing account to the merchant, then the fee from the merchant to the platform and
+ * the commission from the merchant to the leader; a refund after settlement moves the difference
+ * back (see `postingsToReach`); a payout debits the owner.
  */
 export type Account = `clearing:payments` | `clearing:payouts` | `platform:fees` | `merchant:${string}` | `leader:${string}`;
 
@@ -26,8 +27,17 @@ export const ACCOUNTS = {
   leader: (userId: string): Account => `leader:${userId}`,
 } as const;
 
+/**
+ * What a posting is for, so statements can say it without reading the other side: the net sale
+ * moving to the merchant, the platform fee and the leader's commission moving out of the
+ * merchant's income, a payout leaving its owner's account.
+ */
+export const POSTING_KINDS = ["sale", "fee", "commission", "payout"] as const;
+export type PostingKind = (typeof POSTING_KINDS)[number];
+
 export interface Posting {
   account: Account;
+  kind: PostingKind;
   debitFen: number;
   creditFen: number;
 }
@@ -92,23 +102,47 @@ export function splitSettlement(input: SplitInput): SettlementSplit {
   };
 }
 
-/** Net amount per account (credit − debit) that a split moves out of the payments clearing account. */
-function movements(split: SettlementSplit): Map<Account, number> {
-  const out = new Map<Account, number>();
-  const add = (a: Account, fen: number) => out.set(a, (out.get(a) ?? 0) + fen);
+/** `<kind> <account>`: the key movements are summed under. */
+type MovementKey = `${PostingKind} ${Account}`;
+
+/**
+ * Net amount per (kind, account) — credit − debit — that a split moves: the net sale from the
+ * payments clearing account to each merchant, then each merchant's fee to the platform and its
+ * share of the commission to the leader (textbook double entry: every step balances by itself).
+ */
+function movements(split: SettlementSplit): Map<MovementKey, number> {
+  const out = new Map<MovementKey, number>();
+  const add = (kind: PostingKind, a: Account, fen: number) => out.set(`${kind} ${a}`, (out.get(`${kind} ${a}`) ?? 0) + fen);
   for (const m of split.merchants) {
-    add(ACCOUNTS.payments, -m.netSaleFen);
-    add(ACCOUNTS.merchant(m.merchantId), m.incomeFen);
-    add(ACCOUNTS.fees, m.feeFen);
-    if (split.leaderUserId) add(ACCOUNTS.leader(split.leaderUserId), m.commissionFen);
+    const merchant = ACCOUNTS.merchant(m.merchantId);
+    add("sale", ACCOUNTS.payments, -m.netSaleFen);
+    add("sale", merchant, m.netSaleFen);
+    add("fee", merchant, -m.feeFen);
+    add("fee", ACCOUNTS.fees, m.feeFen);
+    if (split.leaderUserId) {
+      add("commission", merchant, -m.commissionFen);
+      add("commission", ACCOUNTS.leader(split.leaderUserId), m.commissionFen);
+    }
   }
   return out;
 }
 
-function toPostings(net: Map<Account, number>): Posting[] {
+function toPostings(net: Map<MovementKey, number>): Posting[] {
   return [...net]
     .filter(([, fen]) => fen !== 0)
-    .map(([account, fen]) => ({ account, debitFen: fen < 0 ? -fen : 0, creditFen: fen > 0 ? fen : 0 }));
+    .map(([key, fen]) => {
+      const space = key.indexOf(" ");
+      return { kind: key.slice(0, space) as PostingKind, account: key.slice(space + 1) as Account, debitFen: fen < 0 ? -fen : 0, creditFen: fen > 0 ? fen : 0 };
+    });
+}
+
+/** A payout of `amountFen` to the owner of `account`: debit the owner, credit the payouts clearing account. */
+export function payoutPostings(account: Account, amountFen: number): Posting[] {
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) throw new RangeError("payoutPostings: amount must be a positive integer");
+  return [
+    { account, kind: "payout", debitFen: amountFen, creditFen: 0 },
+    { account: ACCOUNTS.payouts, kind: "payout", debitFen: 0, creditFen: amountFen },
+  ];
 }
 
 /** The postings that settle an order: debit the clearing account, credit merchants, leader and platform. */
@@ -123,7 +157,20 @@ export function settlementPostings(split: SettlementSplit): Posting[] {
  * sale, so the ledger always agrees with the finance pages.
  */
 export function settlementDelta(before: SettlementSplit, after: SettlementSplit): Posting[] {
-  const net = movements(after);
-  for (const [account, fen] of movements(before)) net.set(account, (net.get(account) ?? 0) - fen);
+  return postingsToReach(settlementPostings(before), after);
+}
+
+/**
+ * The postings that bring an order's ledger from what it holds now (`current`: every posting of
+ * its earlier transactions) to the split `target`, per (kind, account). This is how the consumer
+ * settles and re-settles: the first settlement starts from nothing; a refund after settlement
+ * posts only the difference; a message that finds the ledger already at the target posts nothing.
+ */
+export function postingsToReach(current: ReadonlyArray<Pick<Posting, "account" | "kind" | "debitFen" | "creditFen">>, target: SettlementSplit): Posting[] {
+  const net = movements(target);
+  for (const p of current) {
+    const key: MovementKey = `${p.kind} ${p.account}`;
+    net.set(key, (net.get(key) ?? 0) - (p.creditFen - p.debitFen));
+  }
   return toPostings(net);
 }
