@@ -1,20 +1,21 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requirePermission, requireRole } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";
 import { formatDate, formatFen } from "~/lib/format";
 import { shortOrderId } from "~/modules/leaders/commission";
-import { getLeaderCommission, requestWithdrawal } from "~/modules/leaders/commission.server";
-import { parseYuanToFen, PAYOUT_METHODS, WITHDRAWAL_INTENT, WithdrawalInput } from "~/modules/leaders/withdrawal";
+import { getLeaderCommission } from "~/modules/leaders/commission.server";
+import { requestWithdrawal } from "~/modules/settlement/withdrawals.server";
+import { Withdrawals } from "~/components/money/withdrawals";
+import { parseYuanToFen, WithdrawalInput } from "~/modules/leaders/withdrawal";
 
 /**
  * The leader's commission (UX "Commission"): today / this month, pending vs settled, the available
- * balance, per day and per order — computed from orders until the settlement ledger lands (then
- * ledger-backed; see app/modules/leaders/commission.ts) — and withdrawal requests, which the
- * settlement issue approves and pays out.
+ * balance from the ledger (settled − paid out − frozen − requested), per day and per order, and
+ * withdrawals: requested here, approved by the platform's finance team and paid out through the
+ * payout provider (app/modules/settlement).
  */
 
 export const meta: MetaFunction = ({ matches }) => {
@@ -30,7 +31,7 @@ function pageOf(url: URL): number {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "leader");
   const point = await requireOwnPickupPoint(context, user);
-  return getLeaderCommission(context, point.id, { page: pageOf(new URL(request.url)) });
+  return getLeaderCommission(context, { pointId: point.id, userId: user.id }, { page: pageOf(new URL(request.url)) });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -39,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithValibot(await request.formData(), { schema: WithdrawalInput });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const { amount, method, account } = submission.value;
-  const result = await requestWithdrawal(context, { pointId: point.id, userId: user.id, amountFen: parseYuanToFen(amount)!, method, account });
+  const result = await requestWithdrawal(context, { type: "leader", pointId: point.id, userId: user.id }, { userId: user.id, amountFen: parseYuanToFen(amount)!, method, account });
   if (!result.ok) return data({ result: submission.reply({ fieldErrors: { [result.error.field ?? "amount"]: [result.error.code] } }) }, { status: 400 });
   throw redirect(`/leader/commission?requested=${result.value.id}#withdrawals`);
 }
@@ -51,27 +52,12 @@ export default function LeaderCommission() {
   const { t, i18n } = useTranslation();
   const c = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const [params] = useSearchParams();
-  const requested = c.withdrawals.find((w) => w.id === params.get("requested"));
-  const [form, fields] = useForm({
-    id: "withdraw-form",
-    lastResult: actionData?.result,
-    defaultValue: { method: "wechat" },
-    onValidate: ({ formData }) => parseWithValibot(formData, { schema: WithdrawalInput }),
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-  });
-  const values = { min: formatFen(c.minWithdrawalFen), available: formatFen(c.availableFen) };
-  const errorText = (key: string) => t(`leaderMoney.errors.${key}`, { ...values, defaultValue: t("leaderMoney.errors.generic") });
-  const amountProps = getInputProps(fields.amount, { type: "text", ariaAttributes: true });
-  const accountProps = getInputProps(fields.account, { type: "text", ariaAttributes: true });
 
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("leaderMoney.commission.title")}</h1>
       <p role="note" className="rounded-xl bg-price-50 p-3 text-sm text-ink">
-        {t("leaderMoney.commission.interim", { days: c.afterSalesWindowDays })}
+        {t("leaderMoney.commission.ledgerNote", { days: c.frozenDays })}
       </p>
 
       <section aria-labelledby="overview-title" className="space-y-3">
@@ -113,7 +99,7 @@ export default function LeaderCommission() {
               <p className="tabular text-2xl font-bold text-brand-800" data-testid="commission-available">
                 {formatFen(c.availableFen)}
               </p>
-              <p className="tabular text-xs text-muted">{t("leaderMoney.commission.availableNote", { settled: formatFen(c.settledFen), withdrawn: formatFen(c.withdrawnFen) })}</p>
+              <p className="tabular text-xs text-muted">{t("leaderMoney.commission.availableNote", { settled: formatFen(c.settledFen), paid: formatFen(c.paidOutFen), standing: formatFen(c.standingFen), frozen: formatFen(c.frozenFen) })}</p>
             </div>
             <a href="#withdraw" className="btn-primary inline-flex min-h-12 shrink-0 items-center">
               {t("leaderMoney.withdraw.title")}
@@ -215,127 +201,7 @@ export default function LeaderCommission() {
         ) : null}
       </section>
 
-      <section id="withdraw" aria-labelledby="withdraw-title" className="card space-y-4">
-        <h2 id="withdraw-title" className="text-lg font-semibold">
-          {t("leaderMoney.withdraw.title")}
-        </h2>
-        <p className="text-sm text-muted">{t("leaderMoney.withdraw.note")}</p>
-        {c.availableFen < c.minWithdrawalFen ? <p className="rounded-xl bg-surface p-3 text-sm">{t("leaderMoney.withdraw.nothing")}</p> : null}
-        {/* A fresh, empty form once a request has gone in (the page stays mounted across the redirect). */}
-        <Form method="post" {...getFormProps(form)} key={requested?.id ?? "new"} className="space-y-4" preventScrollReset>
-          <input type="hidden" name="intent" value={WITHDRAWAL_INTENT} />
-          {form.errors?.length ? (
-            <div id={form.errorId} role="alert" className="rounded-xl bg-danger-50 p-3 text-sm text-danger">
-              {form.errors.map((e) => (
-                <p key={e}>{errorText(e)}</p>
-              ))}
-            </div>
-          ) : null}
-          <div>
-            <label htmlFor={fields.amount.id} className="field-label">
-              {t("leaderMoney.withdraw.amount")}
-            </label>
-            <input
-              {...amountProps}
-              key={amountProps.key}
-              inputMode="decimal"
-              autoComplete="off"
-              placeholder="0.00"
-              className="field-input min-h-12 tabular text-lg"
-              aria-describedby={[fields.amount.errors?.length ? fields.amount.errorId : undefined, "withdraw-amount-hint"].filter(Boolean).join(" ")}
-            />
-            <p id="withdraw-amount-hint" className="mt-1 tabular text-sm text-muted">
-              {t("leaderMoney.withdraw.amountHint", values)}
-            </p>
-            {fields.amount.errors?.length ? (
-              <div id={fields.amount.errorId} className="field-error" role="alert">
-                {fields.amount.errors.map((e) => (
-                  <p key={e}>{errorText(e)}</p>
-                ))}
-              </div>
-            ) : null}
-          </div>
-          <fieldset aria-describedby={fields.method.errors?.length ? fields.method.errorId : undefined}>
-            <legend className="field-label">{t("leaderMoney.withdraw.method")}</legend>
-            <div className="grid grid-cols-3 gap-2">
-              {PAYOUT_METHODS.map((m) => (
-                <label key={m} className="flex min-h-12 cursor-pointer items-center justify-center gap-2 rounded-xl border border-line px-2 has-[:checked]:border-brand-600 has-[:checked]:bg-brand-50">
-                  <input type="radio" name={fields.method.name} value={m} defaultChecked={fields.method.initialValue === m} className="size-5" />
-                  <span>{t(`leaderMoney.withdraw.methods.${m}`)}</span>
-                </label>
-              ))}
-            </div>
-            {fields.method.errors?.length ? (
-              <div id={fields.method.errorId} className="field-error" role="alert">
-                {fields.method.errors.map((e) => (
-                  <p key={e}>{errorText(e)}</p>
-                ))}
-              </div>
-            ) : null}
-          </fieldset>
-          <div>
-            <label htmlFor={fields.account.id} className="field-label">
-              {t("leaderMoney.withdraw.account")}
-            </label>
-            <input
-              {...accountProps}
-              key={accountProps.key}
-              autoComplete="off"
-              spellCheck={false}
-              className="field-input min-h-12"
-              aria-describedby={[fields.account.errors?.length ? fields.account.errorId : undefined, "withdraw-account-hint"].filter(Boolean).join(" ")}
-            />
-            <p id="withdraw-account-hint" className="mt-1 text-sm text-muted">
-              {t("leaderMoney.withdraw.accountHint")}
-            </p>
-            {fields.account.errors?.length ? (
-              <div id={fields.account.errorId} className="field-error" role="alert">
-                {fields.account.errors.map((e) => (
-                  <p key={e}>{errorText(e)}</p>
-                ))}
-              </div>
-            ) : null}
-          </div>
-          <button type="submit" className="btn-primary min-h-12 w-full" disabled={navigation.state === "submitting"}>
-            {t("leaderMoney.withdraw.submit")}
-          </button>
-        </Form>
-      </section>
-
-      <section id="withdrawals" aria-labelledby="withdrawals-title" className="space-y-2">
-        <h2 id="withdrawals-title" className="text-lg font-semibold">
-          {t("leaderMoney.withdraw.list")}
-        </h2>
-        {requested ? (
-          <p role="status" className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800">
-            {t("leaderMoney.withdraw.submitted", { amount: formatFen(requested.amountFen) })}
-          </p>
-        ) : null}
-        {c.withdrawals.length === 0 ? (
-          <p className="card text-sm text-muted">{t("leaderMoney.withdraw.listEmpty")}</p>
-        ) : (
-          <ul className="card divide-y divide-line p-0" data-testid="withdrawals">
-            {c.withdrawals.map((w) => (
-              <li key={w.id} className="flex items-start justify-between gap-3 p-3" data-withdrawal={w.id}>
-                <div className="min-w-0">
-                  <p className="tabular text-lg font-semibold">{formatFen(w.amountFen)}</p>
-                  <p className="text-sm text-muted">
-                    {t(`leaderMoney.withdraw.methods.${w.method}`)} · <span className="font-mono">{w.account}</span>
-                  </p>
-                  <p className="tabular text-xs text-muted">{formatDate(w.createdAt, i18n.language)}</p>
-                  {w.reason ? <p className="text-sm">{t("leaderMoney.withdraw.reason", { reason: w.reason })}</p> : null}
-                </div>
-                <span
-                  className={`shrink-0 rounded-full px-3 py-1 text-sm font-semibold ${w.status === "rejected" || w.status === "failed" ? "bg-danger-50 text-danger" : w.status === "paid" ? "bg-brand-50 text-brand-800" : "bg-surface text-ink"}`}
-                  data-testid="withdrawal-status"
-                >
-                  {t(`leaderMoney.withdraw.status.${w.status}`)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Withdrawals availableFen={c.availableFen} minWithdrawalFen={c.minWithdrawalFen} withdrawals={c.withdrawals} lastResult={actionData?.result} />
     </div>
   );
 }

@@ -1,11 +1,21 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useLoaderData } from "@remix-run/react";
+import { parseWithValibot } from "@conform-to/valibot";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireOwnMerchant, requireRole } from "~/auth/guards.server";
+import { forbidden, requireOwnMerchant, requirePermission, requireRole } from "~/auth/guards.server";
+import { Withdrawals } from "~/components/money/withdrawals";
 import { translate } from "~/i18n/i18n";
 import { formatDate, formatFen } from "~/lib/format";
+import { parseYuanToFen, WithdrawalInput } from "~/modules/leaders/withdrawal";
 import { parseFinancePeriod } from "~/modules/merchant-orders/finance-period";
 import { getMerchantFinance } from "~/modules/merchant-orders/merchant-orders.server";
+import { getBalance, requestWithdrawal } from "~/modules/settlement/withdrawals.server";
+
+/**
+ * The merchant's finance (UX "Finance"): income per order for a period — settled figures from the
+ * ledger, pending ones as settling would post them — the account balance from the ledger, and
+ * withdrawals (the store owner requests; the platform's finance team approves and pays out).
+ */
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -16,18 +26,42 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "merchant");
   const { merchant } = await requireOwnMerchant(context, user);
   const period = parseFinancePeriod(new URL(request.url).searchParams);
-  const finance = await getMerchantFinance(context, merchant.id, period);
-  return { period, ...finance };
+  const [finance, money] = await Promise.all([getMerchantFinance(context, merchant.id, period), getBalance(context, { type: "merchant", merchantId: merchant.id })]);
+  return data({ period, ...finance, ...money }, { headers: { "Cache-Control": "private, no-store" } });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requirePermission(context, request, "request:withdrawal:own");
+  const { merchant, staffRole } = await requireOwnMerchant(context, user);
+  if (staffRole !== "owner") throw forbidden();
+  const submission = parseWithValibot(await request.formData(), { schema: WithdrawalInput });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const { amount, method, account } = submission.value;
+  const result = await requestWithdrawal(context, { type: "merchant", merchantId: merchant.id }, { userId: user.id, amountFen: parseYuanToFen(amount)!, method, account });
+  if (!result.ok) return data({ result: submission.reply({ fieldErrors: { [result.error.field ?? "amount"]: [result.error.code] } }) }, { status: 400 });
+  throw redirect(`/merchant/finance?requested=${result.value.id}#withdrawals`);
 }
 
 export default function MerchantFinance() {
   const { t, i18n } = useTranslation();
-  const { period, rows, totals, afterSalesWindowDays } = useLoaderData<typeof loader>();
+  const { period, rows, totals, afterSalesWindowDays, balance, withdrawals } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const csvHref = `/merchant/finance.csv?${new URLSearchParams(period).toString()}`;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("merchantOrders.finance.title")}</h1>
-      <p role="note" className="rounded-xl bg-price-50 p-3 text-sm text-ink">{t("merchantOrders.finance.interim")}</p>
+      <p role="note" className="rounded-xl bg-price-50 p-3 text-sm text-ink">{t("merchantOrders.finance.ledgerNote")}</p>
+
+      <section aria-labelledby="balance-title" className="card flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h2 id="balance-title" className="text-sm text-muted">{t("merchantOrders.finance.available")}</h2>
+          <p className="tabular text-2xl font-bold text-brand-800" data-testid="merchant-available">{formatFen(balance.availableFen)}</p>
+          <p className="tabular text-xs text-muted">
+            {t("merchantOrders.finance.balanceNote", { settled: formatFen(balance.settledFen), paid: formatFen(balance.paidOutFen), standing: formatFen(balance.standingFen), frozen: formatFen(balance.frozenFen) })}
+          </p>
+        </div>
+        <a href="#withdraw" className="btn-primary inline-flex min-h-12 shrink-0 items-center">{t("leaderMoney.withdraw.title")}</a>
+      </section>
 
       <Form method="get" className="card flex flex-wrap items-end gap-3" aria-label={t("merchantOrders.finance.period")}>
         <div>
@@ -68,9 +102,9 @@ export default function MerchantFinance() {
             <p className="text-xs text-muted">{t("merchantOrders.finance.pendingNote", { days: afterSalesWindowDays })}</p>
           </div>
           <div className="card">
-            <p className="text-sm text-muted">{t("merchantOrders.finance.settleable")}</p>
-            <p className="tabular text-xl font-bold">{formatFen(totals.settleableFen)}</p>
-            <p className="text-xs text-muted">{t("merchantOrders.finance.settleableNote")}</p>
+            <p className="text-sm text-muted">{t("merchantOrders.finance.settled")}</p>
+            <p className="tabular text-xl font-bold" data-testid="total-settled">{formatFen(totals.settledFen)}</p>
+            <p className="text-xs text-muted">{t("merchantOrders.finance.settledNote")}</p>
           </div>
           <div className="card">
             <p className="text-sm text-muted">{t("merchantOrders.finance.leaderCommission")}</p>
@@ -121,6 +155,7 @@ export default function MerchantFinance() {
           </div>
         )}
       </section>
+      <Withdrawals availableFen={balance.availableFen} minWithdrawalFen={balance.minWithdrawalFen} withdrawals={withdrawals} lastResult={actionData?.result} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Issue #5, the leader's money: commission (computed from orders until the settlement ledger),
- * withdrawal requests (validation, the balance guard under concurrency, the encrypted account) and
+ * Issue #5, the leader's money: commission (settled = in the ledger, issue 9; pending computed from
+ * orders), withdrawal requests (validation, the balance guard under concurrency, the encrypted account) and
  * uncollected goods (the cron flag and notices, "mark returned" with the settings' refund rule).
  *
  * How the orders are set up:
@@ -15,6 +15,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
+import { setSetting, settleDue } from "../support/settlement";
 import { startWorker, TEST_SECRETS, type Client, type TestWorker } from "../support/worker";
 
 let worker: TestWorker;
@@ -158,12 +159,17 @@ describe("commission", () => {
       if (bucket !== "none" && date.slice(0, 7) === today.slice(0, 7)) (expected.month += commission), expected.monthOrders++;
     }
     expect(expected).toMatchObject({ pending: 862, settled: 3250, today: 301, todayOrders: 2 });
+    // The settlement cron and queue put D, E, F, I and K into the ledger; with no frozen period
+    // everything settled can be withdrawn at once.
+    await setSetting(worker, "withdrawal.frozen_days", 0);
+    await settleDue(worker);
+    expect(await n("SELECT count(*) AS n FROM orders WHERE settled_at IS NOT NULL AND id IN (?, ?, ?, ?, ?)", o.D, o.E, o.F, o.I, o.K)).toBe(5);
 
     const leader = await signIn("leader1@demo.tuangou.test");
     const res = await leader.get("/leader/commission");
     expect(res.status).toBe(200);
     const html = await text(res);
-    expect(html).toContain("结算账本");
+    expect(html).toContain("账本");
     expect(testid(html, "commission-pending")).toBe(fen(expected.pending));
     expect(testid(html, "commission-settled")).toBe(fen(expected.settled));
     expect(testid(html, "commission-available")).toBe(fen(expected.settled));
@@ -196,6 +202,7 @@ describe("commission", () => {
     const leader = await signIn("leader1@demo.tuangou.test");
     for (let i = 0; i < 20; i++) await insertOrder({ point: P1, status: "completed", createdAt: now - 50 * DAY - i * 1000, pickedUpAt: now - 49 * DAY, completedAt: now - 40 * DAY, lines: [{ qty: 1, payableFen: 100 }] });
     expected.settled += 20 * 10;
+    await settleDue(worker);
     const first = await text(await leader.get("/leader/commission"));
     expect([...first.matchAll(/data-order="/g)]).toHaveLength(20);
     expect(first).toContain('href="/leader/commission?page=2"');
@@ -515,6 +522,9 @@ describe("the demo world's past orders", () => {
         OR (SELECT count(*) FROM order_events WHERE order_id = o.id) < 6
         OR (SELECT count(*) FROM payments WHERE order_id = o.id AND status = 'succeeded' AND amount_fen = o.payable_fen) <> 1)`);
       expect(bad).toEqual([]);
+      // The completed ones were settled when their window passed: one balanced ledger transaction each, dated then.
+      expect(await q("SELECT count(*) AS n FROM ledger_transactions t JOIN orders o ON o.id = t.order_id WHERE t.key = 'settle:' || o.id AND o.status = 'completed' AND t.created_at = o.completed_at AND o.settled_at = o.completed_at")).toEqual([{ n: 8 }]);
+      expect(await q("SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(debit_fen) <> sum(credit_fen)")).toEqual([]);
       const c = demo.client({ ip: "203.0.113.99" });
       expect((await c.post("/login", { intent: "password", email: "leader1@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
       const html = await (await c.get("/leader/commission")).text();

@@ -190,18 +190,27 @@ describe("merchant orders and after-sales", () => {
     expect(await one("SELECT status, refunded_fen, paid_fen FROM orders WHERE id = ?", fruitOnly)).toEqual({ status: "refunded", refunded_fen: line.payable_fen, paid_fen: line.payable_fen });
   });
 
-  it("finance: sale − platform fee on the net sale, to the fen, in the page and the CSV", async () => {
-    const line = await one<{ payable_fen: number; refunded_fen: number }>("SELECT payable_fen, refunded_fen FROM order_lines WHERE order_id = ? AND merchant_id = ?", mixed, FRUIT);
+  it("finance: sale − platform fee − the merchant's share of the leader's commission, to the fen, in the page and the CSV", async () => {
+    const lines = await all<{ merchant_id: string; payable_fen: number; refunded_fen: number }>("SELECT merchant_id, payable_fen, refunded_fen FROM order_lines WHERE order_id = ?", mixed);
     const { rates } = await one<{ rates: string }>("SELECT rates FROM orders WHERE id = ?", mixed);
     const { platformFeeBp, leaderCommissionBp } = JSON.parse(rates) as { platformFeeBp: number; leaderCommissionBp: number };
-    const netSale = line.payable_fen - line.refunded_fen;
-    const fee = Math.floor((netSale * platformFeeBp * 2 + 10_000) / 20_000);
-    const commission = Math.floor((netSale * leaderCommissionBp * 2 + 10_000) / 20_000);
+    const halfUp = (fen: number, bp: number) => Math.floor((fen * bp * 2 + 10_000) / 20_000);
+    const netOf = (m: string) => lines.filter((l) => l.merchant_id === m).reduce((s, l) => s + l.payable_fen - l.refunded_fen, 0);
+    const line = { payable_fen: lines.filter((l) => l.merchant_id === FRUIT).reduce((s, l) => s + l.payable_fen, 0), refunded_fen: lines.filter((l) => l.merchant_id === FRUIT).reduce((s, l) => s + l.refunded_fen, 0) };
+    const netSale = netOf(FRUIT);
+    const otherNet = lines.reduce((s, l) => s + l.payable_fen - l.refunded_fen, 0) - netSale;
+    const fee = halfUp(netSale, platformFeeBp);
+    // The order's commission, shared by the two merchants by net sale (largest remainder): by hand.
+    const orderCommission = halfUp(netSale + otherNet, leaderCommissionBp);
+    const exactMine = (orderCommission * netSale) / (netSale + otherNet);
+    const floorMine = Math.floor(exactMine);
+    const floorOther = Math.floor((orderCommission * otherNet) / (netSale + otherNet));
+    const commission = floorMine + floorOther === orderCommission || exactMine - floorMine < (orderCommission * otherNet) / (netSale + otherNet) - floorOther ? floorMine : floorMine + 1;
     const dec = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
 
     const page = await fruit.get("/merchant/finance");
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain("结算账本");
+    expect(await page.text()).toContain("账本");
 
     const csv = await fruit.get("/merchant/finance.csv");
     expect(csv.status).toBe(200);
@@ -210,7 +219,7 @@ describe("merchant orders and after-sales", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = new TextDecoder().decode(bytes);
     const row = text.split("\r\n").find((l) => l.startsWith(mixed))!;
-    expect(row.split(",").slice(3, 8)).toEqual([dec(line.payable_fen), dec(line.refunded_fen), dec(fee), dec(commission), dec(netSale - fee)]);
+    expect(row.split(",").slice(3, 8)).toEqual([dec(line.payable_fen), dec(line.refunded_fen), dec(fee), dec(commission), dec(netSale - fee - commission)]);
     // The fully refunded order nets zero; B's CSV has no row for A's order.
     expect(text.split("\r\n").find((l) => l.startsWith(fruitOnly))!.split(",")[7]).toBe("0.00");
     expect(await (await baby.get("/merchant/finance.csv")).text()).not.toContain(fruitOnly);

@@ -3,7 +3,7 @@ const messages = {
   leaderMoney: {
     commission: {
       title: "Commission",
-      interim: "Commission is worked out from your orders for now: it counts as settled once an order has been picked up and its {{days}}-day after-sales window is over (or the order is completed). When the platform's settlement ledger goes live, every figure here will come from the ledger, and the ledger is final.",
+      ledgerNote: "Once an order is picked up and its after-sales window is over, the platform settles it into the ledger and its commission counts as settled. Settled money is frozen for {{days}} days, then you can withdraw it. The ledger is final.",
       overview: "Commission overview",
       today: "Today",
       todayShort: "Today",
@@ -13,9 +13,9 @@ const messages = {
       pending: "Pending",
       pendingNote: "Orders paid, on their way, waiting for pickup or still in the after-sales window",
       settled: "Settled",
-      settledNote: "Orders completed or past the after-sales window",
+      settledNote: "In the ledger (orders past the after-sales window)",
       available: "Available to withdraw",
-      availableNote: "Settled {{settled}} − requested or paid out {{withdrawn}}",
+      availableNote: "Settled {{settled}} − paid out {{paid}} − requested {{standing}} − frozen {{frozen}}",
       perDay: "Commission per day (last 30 days)",
       perDayEmpty: "No orders have earned commission in the last 30 days. Share today's deals with your neighbours and the figures will appear here.",
       perOrder: "Per order",
@@ -29,7 +29,7 @@ const messages = {
     },
     withdraw: {
       title: "Withdraw",
-      note: "The platform reviews and pays out withdrawal requests (once settlement goes live); the outcome shows in the list below.",
+      note: "The platform's finance team reviews each request; once approved it is paid out to your payout account automatically. The outcome shows in the list below.",
       amount: "Amount (yuan)",
       amountHint: "Available {{available}}, minimum {{min}}",
       method: "Pay to",

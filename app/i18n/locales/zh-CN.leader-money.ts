@@ -3,7 +3,7 @@ const messages = {
   leaderMoney: {
     commission: {
       title: "佣金",
-      interim: "佣金目前由订单实时计算：订单提货且过了 {{days}} 天售后期（或订单完成）后计为已结算。平台结算账本上线后，所有数字改由账本记账，以账本为准。",
+      ledgerNote: "订单提货并过了售后期后，由平台结算记入账本，佣金即为已结算；结算后冻结 {{days}} 天，之后可申请提现。以账本为准。",
       overview: "佣金概览",
       today: "今日佣金",
       todayShort: "今天",
@@ -13,9 +13,9 @@ const messages = {
       pending: "待结算",
       pendingNote: "已付款、配送中、待提货或仍在售后期内的订单",
       settled: "已结算",
-      settledNote: "已完成或已过售后期的订单",
+      settledNote: "已结算入账（订单已过售后期）",
       available: "可提现",
-      availableNote: "已结算 {{settled}} − 提现中及已提现 {{withdrawn}}",
+      availableNote: "已结算 {{settled}} − 已提现 {{paid}} − 提现中 {{standing}} − 冻结中 {{frozen}}",
       perDay: "每日佣金（近 30 天）",
       perDayEmpty: "近 30 天还没有产生佣金的订单。分享商品给邻居，下单后这里就有数字了。",
       perOrder: "逐单明细",
@@ -29,7 +29,7 @@ const messages = {
     },
     withdraw: {
       title: "申请提现",
-      note: "提现申请提交后由平台审核并打款（结算功能上线后处理），处理结果会显示在下方列表。",
+      note: "提现申请提交后由平台财务审核，批准后自动打款到你的收款账户，处理结果会显示在下方列表。",
       amount: "提现金额（元）",
       amountHint: "可提现 {{available}}，最低 {{min}}",
       method: "收款方式",

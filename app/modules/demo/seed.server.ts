@@ -32,6 +32,9 @@ import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { businessDateOf } from "~/modules/analytics/dates";
 import { rollupDays } from "~/modules/analytics/rollup.server";
+import { settlementPostings } from "~/modules/settlement/ledger";
+import { netSalesByMerchant, orderSplit } from "~/modules/settlement/order-split";
+import { transactionStatements } from "~/modules/settlement/settle.server";
 import { seedDemoFlashSales } from "./seed-flash-sales.server";
 import { seedDemoGroupDeals } from "./seed-group-deals.server";
 import {
@@ -273,6 +276,16 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
     const key = o.id.slice(4, 22);
     const paymentId = `pay_${key}${String(n).padStart(2, "0")}`;
     const code = `7${o.point}${String(n).padStart(6, "0")}`;
+    const rates = JSON.stringify(orderRatesSnapshot(rateSettingsFrom(settingsOf), breakdown.lines.map((l) => ({ categoryId: l.categoryId, goodsFen: l.baseFen }))));
+    // A completed order was settled when its window passed: its ledger transaction, as the settlement consumer writes it.
+    const settlement = completed
+      ? transactionStatements(
+          { db },
+          { id: `ltx_${key.slice(0, 16)}${String(n).padStart(2, "0")}00`, key: `settle:${o.id}`, kind: "order.settle", orderId: o.id, memo: "order settled" },
+          settlementPostings(orderSplit({ leaderUserId: point.leaderId, rates, merchants: netSalesByMerchant(breakdown.lines) })),
+          completedAt,
+        )
+      : [];
     const steps: Array<[string, string | null, string, "user" | "system" | "leader" | "merchant", number]> = [
       ["place", null, "pending_payment", "user", createdAt],
       ["pay", "pending_payment", "paid", "system", createdAt + 2 * 60_000],
@@ -295,13 +308,14 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
         pricing: JSON.stringify(breakdown),
         pricingVersion: breakdown.rulesVersion,
         // The same snapshot checkout writes (ADR 015).
-        rates: JSON.stringify(orderRatesSnapshot(rateSettingsFrom(settingsOf), breakdown.lines.map((l) => ({ categoryId: l.categoryId, goodsFen: l.baseFen })))),
+        rates,
         pickupCodeEnc: await encryptField(env, "pickup_code", code),
         pickupCodeHash: await lookupHash(env, `pickup:${point.id}`, code),
         payBy: createdAt + 30 * 60_000,
         paidAt: createdAt + 2 * 60_000,
         pickedUpAt,
         completedAt: completed ? completedAt : null,
+        settledAt: completed ? completedAt : null,
         createdAt,
         updatedAt: completed ? completedAt : pickedUpAt,
       }),
@@ -360,6 +374,7 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
           createdAt: at,
         })),
       ),
+      ...(settlement as typeof settlement & Parameters<typeof db.batch>[0]),
     ]);
   }
 }

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  availableBalanceFen,
   commissionBpOf,
   commissionBucket,
   commissionFen,
@@ -23,6 +22,7 @@ function order(over: Partial<CommissionOrderInput> = {}): CommissionOrderInput {
     status: "paid",
     pickedUpAt: null,
     completedAt: null,
+    settledAt: null,
     rates: JSON.stringify({ platformFeeBp: 500, leaderCommissionBp: 1000 }),
     payableFen: 10_000,
     refundedFen: 0,
@@ -80,29 +80,31 @@ describe("commission maths", () => {
 });
 
 describe("pending vs settled", () => {
-  const window = 7;
-  it("follows the merchant's settleable rule", () => {
-    const b = (o: Partial<CommissionOrderInput>, c = 100) => commissionBucket({ pickedUpAt: null, completedAt: null, status: "paid", ...o }, c, window, NOW);
-    for (const s of ["paid", "confirmed", "shipped", "ready_for_pickup", "refunding"]) expect(b({ status: s }), s).toBe("pending");
-    expect(b({ status: "picked_up", pickedUpAt: NOW - 6 * DAY })).toBe("pending");
-    expect(b({ status: "picked_up", pickedUpAt: NOW - 7 * DAY })).toBe("settled");
-    expect(b({ status: "completed", completedAt: NOW - DAY })).toBe("settled");
+  it("settled means in the ledger; pending before; none without a sale", () => {
+    const b = (o: Partial<CommissionOrderInput>, c = 100) => commissionBucket({ status: "paid", settledAt: null, ...o }, c);
+    for (const s of ["paid", "confirmed", "shipped", "ready_for_pickup", "refunding", "picked_up", "completed"]) expect(b({ status: s }), s).toBe("pending");
+    // Picked up and past the window, but the settlement has not run yet: still pending.
+    expect(b({ status: "picked_up" })).toBe("pending");
+    expect(b({ status: "completed", settledAt: NOW - DAY })).toBe("settled");
     expect(b({ status: "cancelled" })).toBe("none");
     expect(b({ status: "pending_payment" })).toBe("none");
+    expect(b({ status: "awaiting_group" })).toBe("none");
     expect(b({ status: "refunded" }, 0)).toBe("none");
+    expect(b({ status: "refunded", settledAt: NOW }, 0)).toBe("none");
     // A partly refunded order that ended refunded (e.g. uncollected rest returned) settles on what is left.
-    expect(b({ status: "refunded" }, 37)).toBe("settled");
+    expect(b({ status: "refunded" }, 37)).toBe("pending");
+    expect(b({ status: "refunded", settledAt: NOW }, 37)).toBe("settled");
   });
 
   it("a cancelled or unpaid order earns nothing, whatever its lines say", () => {
-    expect(computeOrderCommission(order({ status: "cancelled" }), window, NOW)).toMatchObject({ netSaleFen: 0, commissionFen: 0, bucket: "none" });
-    expect(computeOrderCommission(order({ status: "pending_payment" }), window, NOW)).toMatchObject({ commissionFen: 0, bucket: "none" });
+    expect(computeOrderCommission(order({ status: "cancelled" }))).toMatchObject({ netSaleFen: 0, commissionFen: 0, bucket: "none" });
+    expect(computeOrderCommission(order({ status: "pending_payment" }))).toMatchObject({ commissionFen: 0, bucket: "none" });
   });
 
   it("computes per order on the net sale (refunds clamped to the sale)", () => {
-    expect(computeOrderCommission(order({ payableFen: 12_345, refundedFen: 2_345 }), window, NOW)).toMatchObject({ netSaleFen: 10_000, commissionFen: 1000, commissionBp: 1000, bucket: "pending" });
-    expect(computeOrderCommission(order({ payableFen: 100, refundedFen: 500, status: "refunded" }), window, NOW)).toMatchObject({ netSaleFen: 0, commissionFen: 0, bucket: "none" });
-    expect(computeOrderCommission(order({ createdAt: Date.UTC(2026, 2, 14, 16, 30) }), window, NOW).date).toBe("2026-03-15");
+    expect(computeOrderCommission(order({ payableFen: 12_345, refundedFen: 2_345 }))).toMatchObject({ netSaleFen: 10_000, commissionFen: 1000, commissionBp: 1000, bucket: "pending" });
+    expect(computeOrderCommission(order({ payableFen: 100, refundedFen: 500, status: "refunded" }))).toMatchObject({ netSaleFen: 0, commissionFen: 0, bucket: "none" });
+    expect(computeOrderCommission(order({ createdAt: Date.UTC(2026, 2, 14, 16, 30) })).date).toBe("2026-03-15");
   });
 });
 
@@ -112,14 +114,14 @@ describe("summary", () => {
       // 2026-03-15 00:10 Shanghai = 03-14 16:10 UTC: today.
       order({ orderId: "ord_1", createdAt: Date.UTC(2026, 2, 14, 16, 10), payableFen: 1000 }),
       // 2026-03-14 23:50 Shanghai: yesterday.
-      order({ orderId: "ord_2", createdAt: Date.UTC(2026, 2, 14, 15, 50), payableFen: 2005, status: "completed" }),
-      order({ orderId: "ord_3", createdAt: Date.UTC(2026, 2, 1, 2), payableFen: 3000, status: "picked_up", pickedUpAt: Date.UTC(2026, 2, 2) }),
+      order({ orderId: "ord_2", createdAt: Date.UTC(2026, 2, 14, 15, 50), payableFen: 2005, status: "completed", settledAt: NOW }),
+      order({ orderId: "ord_3", createdAt: Date.UTC(2026, 2, 1, 2), payableFen: 3000, status: "completed", pickedUpAt: Date.UTC(2026, 2, 2), settledAt: Date.UTC(2026, 2, 9) }),
       // February: in the 30 days but not this month.
-      order({ orderId: "ord_4", createdAt: Date.UTC(2026, 1, 20, 2), payableFen: 4000, status: "completed" }),
+      order({ orderId: "ord_4", createdAt: Date.UTC(2026, 1, 20, 2), payableFen: 4000, status: "completed", settledAt: Date.UTC(2026, 1, 28) }),
       // January: too old for either.
-      order({ orderId: "ord_5", createdAt: Date.UTC(2026, 0, 20, 2), payableFen: 5000, status: "completed" }),
+      order({ orderId: "ord_5", createdAt: Date.UTC(2026, 0, 20, 2), payableFen: 5000, status: "completed", settledAt: Date.UTC(2026, 0, 28) }),
       order({ orderId: "ord_6", createdAt: Date.UTC(2026, 2, 14, 16, 20), status: "cancelled" }),
-    ].map((o) => computeOrderCommission(o, 7, NOW));
+    ].map((o) => computeOrderCommission(o));
     const s = summariseCommission(rows, NOW);
     expect(s.today).toBe("2026-03-15");
     expect(s).toMatchObject({ todayFen: 100, todayOrders: 1, monthFen: 100 + 201 + 300, monthOrders: 3 });
@@ -138,7 +140,7 @@ describe("summary", () => {
     const input = fc.record({
       createdAt: fc.integer({ min: NOW - 40 * DAY, max: NOW }),
       status,
-      pickedAgo: fc.integer({ min: 0, max: 20 * DAY }),
+      settled: fc.boolean(),
       payableFen: fc.integer({ min: 0, max: 1_000_000 }),
       refundedFen: fc.integer({ min: 0, max: 1_000_000 }),
       bp: fc.integer({ min: 0, max: 10_000 }),
@@ -146,11 +148,17 @@ describe("summary", () => {
     fc.assert(
       fc.property(fc.array(input, { maxLength: 40 }), (inputs) => {
         const rows = inputs.map((i, n) =>
-          computeOrderCommission(
-            { orderId: `ord_${n}`, createdAt: i.createdAt, status: i.status, pickedUpAt: i.status === "picked_up" ? NOW - i.pickedAgo : null, completedAt: null, rates: { leaderCommissionBp: i.bp }, payableFen: i.payableFen, refundedFen: i.refundedFen },
-            7,
-            NOW,
-          ),
+          computeOrderCommission({
+            orderId: `ord_${n}`,
+            createdAt: i.createdAt,
+            status: i.status,
+            pickedUpAt: null,
+            completedAt: null,
+            settledAt: i.settled && ["picked_up", "completed", "refunded"].includes(i.status) ? NOW : null,
+            rates: { leaderCommissionBp: i.bp },
+            payableFen: i.payableFen,
+            refundedFen: i.refundedFen,
+          }),
         );
         const s = summariseCommission(rows, NOW);
         const inWindow = rows.filter((r) => r.bucket !== "none" && r.date >= "2026-02-14");
@@ -166,10 +174,6 @@ describe("summary", () => {
     );
   });
 
-  it("the available balance is settled minus standing withdrawals, never negative", () => {
-    expect(availableBalanceFen(10_000, 2_500)).toBe(7_500);
-    expect(availableBalanceFen(100, 500)).toBe(0);
-  });
 
   it("short order ids are the last 8 characters", () => {
     expect(shortOrderId("ord_abcdefghijkl12345678")).toBe("12345678");

@@ -1,13 +1,12 @@
 import { addDays, businessDateOf } from "~/modules/fulfilment/business-date";
-import { isSettleable } from "~/modules/merchant-orders/finance";
 import { basisPointsOf } from "~/modules/pricing/rounding";
-import { snapshotInt } from "~/modules/settings/order-rates";
 
 /**
- * The leader's commission, computed from orders (pure). These are COMPUTED VIEWS until the
- * settlement issue brings the double-entry ledger (SPEC §7): then the figures are read from the
- * ledger (commission entries written when an order settles, reversed by refunds) and this module
- * only explains them. Until then:
+ * The leader's commission per order (pure): what the Commission page lists and explains. The
+ * money itself is in the ledger (app/modules/settlement): an order's commission is credited to
+ * the leader when the order settles and moved back by a refund after settlement, so the page's
+ * settled total and balance are ledger sums; these per-order figures are the same formula the
+ * settlement uses, so each settled row equals what the ledger holds for it:
  *
  * - an order's net sale = Σ its lines' payable − Σ their refunded (each refunded amount clamped
  *   to its line's payable), in fen — the same notion as the merchant's finance view
@@ -16,17 +15,11 @@ import { snapshotInt } from "~/modules/settings/order-rates";
  *   `basisPointsOf`), with `leaderCommissionBp` taken from the order's `rates` snapshot (the
  *   rate in force when it was placed, never today's setting; with per-category overrides, the
  *   goods-weighted blend of its lines' rates, ADR 015);
- * - its bucket: **settled** once `isSettleable` (completed, or picked up and past the after-sales
- *   window, or refunded — a refunded order settles on what is left of its sale, which is nothing
- *   for a whole refund; the window is the order's own `afterSalesWindowDays` snapshot, today's
- *   setting only for orders placed before the snapshot carried it); **pending** while paid / confirmed / shipped / ready for pickup / picked
- *   up within the window / refunding; **none** for unpaid and cancelled orders (no sale), and for
- *   a refunded order with nothing left (commission 0);
+ * - its bucket: **settled** once in the ledger (`settled_at`); **pending** before (paid,
+ *   confirmed, shipped, ready for pickup, picked up within the after-sales window, refunding);
+ *   **none** for unpaid and cancelled orders (no sale), and for a refunded order with nothing left;
  * - a day is the Asia/Shanghai business date on which the order was placed (as the merchant's
  *   finance view dates its orders).
- *
- * The all-time totals and the withdrawal guard run the same formula in SQL
- * (commission.server.ts); the integration tests check that both agree to the fen.
  */
 
 export const COMMISSION_BUCKETS = ["pending", "settled", "none"] as const;
@@ -44,6 +37,8 @@ export interface CommissionOrderInput {
   status: string;
   pickedUpAt: number | null;
   completedAt: number | null;
+  /** When the order's settlement reached the ledger, or null. */
+  settledAt: number | null;
   /** The order's `rates` snapshot JSON (or already parsed). */
   rates: string | { leaderCommissionBp?: unknown };
   /** Σ max(0, line payable). */
@@ -82,24 +77,25 @@ export function commissionFen(netSaleFen: number, bp: number): number {
   return basisPointsOf(Math.max(0, netSaleFen), bp);
 }
 
-/** `afterSalesWindowDays` is today's setting: the window of an order whose `rates` snapshot carries its own wins. */
-export function commissionBucket(
-  order: Pick<CommissionOrderInput, "status" | "pickedUpAt" | "completedAt"> & { rates?: CommissionOrderInput["rates"] },
-  commission: number,
-  afterSalesWindowDays: number,
-  now: number,
-): CommissionBucket {
+/**
+ * Settled means in the ledger: the order's settlement transaction was written (`settled_at`), which
+ * happens once it is completed, refunded, or picked up and past its after-sales window (the
+ * settlement cron and queue, app/modules/settlement). Until then a sale is pending; an order
+ * without a sale, or whose sale was refunded in full, earns nothing.
+ */
+export function commissionBucket(order: Pick<CommissionOrderInput, "status" | "settledAt">, commission: number): CommissionBucket {
   if (NO_SALE_STATUSES.has(order.status)) return "none";
-  if (order.status === "refunded") return commission > 0 ? "settled" : "none";
-  return isSettleable(order, snapshotInt(order.rates, "afterSalesWindowDays", afterSalesWindowDays), now) ? "settled" : "pending";
+  if (order.settledAt !== null) return commission > 0 ? "settled" : "none";
+  if (order.status === "refunded" && commission === 0) return "none";
+  return "pending";
 }
 
-export function computeOrderCommission(order: CommissionOrderInput, afterSalesWindowDays: number, now: number): CommissionOrderRow {
+export function computeOrderCommission(order: CommissionOrderInput): CommissionOrderRow {
   const payable = Math.max(0, order.payableFen);
   const netSaleFen = NO_SALE_STATUSES.has(order.status) ? 0 : payable - Math.min(payable, Math.max(0, order.refundedFen));
   const bp = commissionBpOf(order.rates);
   const fen = commissionFen(netSaleFen, bp);
-  const bucket = commissionBucket(order, fen, afterSalesWindowDays, now);
+  const bucket = commissionBucket(order, fen);
   return {
     orderId: order.orderId,
     createdAt: order.createdAt,
@@ -175,11 +171,6 @@ export function summariseCommission(rows: readonly CommissionOrderRow[], now: nu
   }
   summary.perDay = [...byDay.values()].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   return summary;
-}
-
-/** The balance a leader may withdraw: settled commission minus withdrawals still standing (requested, approved or paid). */
-export function availableBalanceFen(settledFen: number, standingWithdrawalsFen: number): number {
-  return Math.max(0, settledFen - standingWithdrawalsFen);
 }
 
 /** A short, readable form of an order id for narrow tables: the last 8 characters, upper case. */

@@ -1,35 +1,43 @@
-import { basisPointsOf } from "~/modules/pricing/rounding";
-import { snapshotInt } from "~/modules/settings/order-rates";
+import { orderSplit } from "~/modules/settlement/order-split";
+import { orderRateBps } from "~/modules/settings/order-rates";
+
+export { orderRateBps };
 
 /**
- * The merchant's finance view computed from orders (pure), until the settlement ledger exists
- * (SPEC §7; a later issue). Per order, over the merchant's own lines only:
+ * The merchant's finance view (pure), per order over the merchant's own lines, in the ledger's
+ * terms (ADR 019): the merchant bears the platform fee on its own net sale and its share of the
+ * leader's commission, so
  *
  * - sale: the payable of its lines (what shoppers paid for them after discounts);
  * - refunded: what refunds of those lines gave back (never more than the sale);
- * - platform fee: `round_half_up((sale − refunded) × platformFeeBp / 10000)` from the order's
- *   rates snapshot (ADR 005; a refunded sale carries no fee, as the ledger will reverse it);
- * - leader commission: the same on `leaderCommissionBp`, shown for information only: SPEC §0 says
- *   the merchant gets the sale minus the platform fee, and the leader's commission is the
- *   platform's to pay, so it is not deducted here;
- * - net = sale − refunded − platform fee (never negative: the fee is at most the net sale).
+ * - platform fee and leader commission: for a **settled** order, what the ledger moved out of the
+ *   merchant's account for it (`fee` and `commission` postings, refunds after settlement
+ *   included); for a **pending** one, what settling it now would post — the same split the
+ *   settlement consumer computes (app/modules/settlement/order-split.ts): the fee at the order's
+ *   snapshot rate on the merchant's net sale, the commission on the whole order at its snapshot
+ *   rate, shared over the order's merchants by net sale (largest remainder);
+ * - net = sale − refunded − fee − commission: the merchant's income, what the ledger credits.
  *
- * An order is "settleable" once completed (or picked up and past the after-sales window) with no
- * open after-sales; everything else is "pending". The window is the order's own
- * `afterSalesWindowDays` snapshot; the `afterSalesWindowDays` argument (today's setting) applies
- * only to orders placed before the snapshot carried it (ADR 015). Totals are the sums of the
- * per-order figures, so they always add up.
+ * Totals are the sums of the per-order figures, so they always add up.
  */
 
 export interface FinanceOrderInput {
   orderId: string;
   createdAt: number;
   status: string;
-  pickedUpAt: number | null;
-  completedAt: number | null;
   /** The order's `rates` snapshot JSON (or already parsed). */
   rates: string | { platformFeeBp?: number; leaderCommissionBp?: number };
+  /** When the order settled into the ledger, or null. */
+  settledAt: number | null;
+  /** The order's pickup point leader (commission goes to them), or null. */
+  leaderUserId: string | null;
+  merchantId: string;
+  /** The merchant's own lines. */
   lines: ReadonlyArray<{ payableFen: number; refundedFen: number }>;
+  /** Net sale per merchant over the whole order (the commission is shared by these); defaults to this merchant alone. */
+  orderMerchants?: ReadonlyArray<{ merchantId: string; netSaleFen: number }>;
+  /** For a settled order: what the ledger holds on the merchant's account for it, credit − debit per kind. */
+  ledger?: { saleFen: number; feeFen: number; commissionFen: number } | null;
 }
 
 export interface FinanceOrderRow {
@@ -43,7 +51,7 @@ export interface FinanceOrderRow {
   leaderCommissionBp: number | null;
   leaderCommissionFen: number;
   netFen: number;
-  bucket: "pending" | "settleable";
+  bucket: "pending" | "settled";
 }
 
 export interface FinanceTotals {
@@ -54,73 +62,44 @@ export interface FinanceTotals {
   leaderCommissionFen: number;
   netFen: number;
   pendingFen: number;
-  settleableFen: number;
+  settledFen: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The platform fee and leader commission rates of an order's `rates` snapshot (basis points, clamped to 0..10000). */
-export function orderRateBps(rates: FinanceOrderInput["rates"]): { platformFeeBp: number; leaderCommissionBp: number | null } {
-  let value: { platformFeeBp?: unknown; leaderCommissionBp?: unknown } = {};
-  if (typeof rates === "string") {
-    try {
-      value = JSON.parse(rates) as typeof value;
-    } catch {
-      value = {};
-    }
-  } else value = rates;
-  const bp = (x: unknown) => (Number.isSafeInteger(x) && (x as number) >= 0 ? Math.min(x as number, 10_000) : null);
-  return { platformFeeBp: bp(value.platformFeeBp) ?? 0, leaderCommissionBp: bp(value.leaderCommissionBp) };
-}
-
-export function isSettleable(order: Pick<FinanceOrderInput, "status" | "pickedUpAt" | "completedAt">, afterSalesWindowDays: number, now: number): boolean {
-  // Refunded: nothing left to settle or dispute. Completed: the order state machine completes an
-  // order only once the after-sales window after pickup has passed.
-  if (order.status === "refunded" || order.status === "completed") return true;
-  // Picked up and past the window, but the completion job has not run yet.
-  if (order.status !== "picked_up" || order.pickedUpAt === null) return false;
-  return order.pickedUpAt + afterSalesWindowDays * DAY_MS <= now;
-}
-
-export function computeOrderFinance(order: FinanceOrderInput, afterSalesWindowDays: number, now: number): FinanceOrderRow {
+export function computeOrderFinance(order: FinanceOrderInput): FinanceOrderRow {
   const rates = orderRateBps(order.rates);
   const saleFen = order.lines.reduce((s, l) => s + Math.max(0, l.payableFen), 0);
   const refundedFen = Math.min(
     saleFen,
     order.lines.reduce((s, l) => s + Math.min(Math.max(0, l.refundedFen), Math.max(0, l.payableFen)), 0),
   );
-  const netSale = saleFen - refundedFen;
-  const platformFeeFen = basisPointsOf(netSale, rates.platformFeeBp);
-  const leaderCommissionFen = rates.leaderCommissionBp === null ? 0 : basisPointsOf(netSale, rates.leaderCommissionBp);
+  const base = { orderId: order.orderId, createdAt: order.createdAt, status: order.status, saleFen, refundedFen, platformFeeBp: rates.platformFeeBp, leaderCommissionBp: rates.leaderCommissionBp };
+  if (order.settledAt !== null && order.ledger) {
+    const fee = Math.max(0, -order.ledger.feeFen);
+    const commission = Math.max(0, -order.ledger.commissionFen);
+    return { ...base, platformFeeFen: fee, leaderCommissionFen: commission, netFen: order.ledger.saleFen - fee - commission, bucket: "settled" };
+  }
+  const merchants = order.orderMerchants ?? [{ merchantId: order.merchantId, netSaleFen: saleFen - refundedFen }];
+  const split = orderSplit({ leaderUserId: order.leaderUserId, rates: order.rates, merchants });
+  const mine = split.merchants.find((m) => m.merchantId === order.merchantId);
   return {
-    orderId: order.orderId,
-    createdAt: order.createdAt,
-    status: order.status,
-    saleFen,
-    refundedFen,
-    platformFeeBp: rates.platformFeeBp,
-    platformFeeFen,
-    leaderCommissionBp: rates.leaderCommissionBp,
-    leaderCommissionFen,
-    netFen: netSale - platformFeeFen,
-    bucket: isSettleable(order, snapshotInt(order.rates, "afterSalesWindowDays", afterSalesWindowDays), now) ? "settleable" : "pending",
+    ...base,
+    platformFeeFen: mine?.feeFen ?? 0,
+    leaderCommissionFen: mine?.commissionFen ?? 0,
+    netFen: mine?.incomeFen ?? saleFen - refundedFen,
+    bucket: order.settledAt !== null ? "settled" : "pending",
   };
 }
 
-export function computeFinance(
-  orders: readonly FinanceOrderInput[],
-  afterSalesWindowDays: number,
-  now: number,
-): { rows: FinanceOrderRow[]; totals: FinanceTotals } {
-  const rows = orders.map((o) => computeOrderFinance(o, afterSalesWindowDays, now));
-  const totals: FinanceTotals = { orders: rows.length, saleFen: 0, refundedFen: 0, platformFeeFen: 0, leaderCommissionFen: 0, netFen: 0, pendingFen: 0, settleableFen: 0 };
+export function computeFinance(orders: readonly FinanceOrderInput[]): { rows: FinanceOrderRow[]; totals: FinanceTotals } {
+  const rows = orders.map(computeOrderFinance);
+  const totals: FinanceTotals = { orders: rows.length, saleFen: 0, refundedFen: 0, platformFeeFen: 0, leaderCommissionFen: 0, netFen: 0, pendingFen: 0, settledFen: 0 };
   for (const r of rows) {
     totals.saleFen += r.saleFen;
     totals.refundedFen += r.refundedFen;
     totals.platformFeeFen += r.platformFeeFen;
     totals.leaderCommissionFen += r.leaderCommissionFen;
     totals.netFen += r.netFen;
-    if (r.bucket === "settleable") totals.settleableFen += r.netFen;
+    if (r.bucket === "settled") totals.settledFen += r.netFen;
     else totals.pendingFen += r.netFen;
   }
   return { rows, totals };

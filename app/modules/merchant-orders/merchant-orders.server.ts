@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { orderEvents, orderLines, orders, pickupPoints, refunds } from "~/db/schema";
+import { readBatch } from "~/db/raw-batch.server";
 import { getSettings } from "~/modules/settings/settings.server";
 import { getAfterSalesState } from "./after-sales.server";
 import { businessDayEnd, businessDayStart } from "./dates";
@@ -173,12 +174,7 @@ export async function getMerchantOrder(ctx: AppContext, merchantId: string, orde
       decidedAt: r.decidedAt,
     }));
   const afterSales = await getAfterSalesState(ctx, merchantId, orderId);
-  const settings = await getSettings(ctx, ["order.after_sales_window_days"]);
-  const finance = computeFinance(
-    [{ orderId: order.id, createdAt: order.createdAt, status: order.status, pickedUpAt: order.pickedUpAt, completedAt: order.completedAt, rates: order.rates, lines: lineRows }],
-    settings["order.after_sales_window_days"],
-    Date.now(),
-  ).rows[0]!;
+  const finance = (await getMerchantOrderFinance(ctx, merchantId, orderId))!;
   return {
     id: order.id,
     status: order.status,
@@ -206,41 +202,81 @@ export async function getMerchantOrder(ctx: AppContext, merchantId: string, orde
 }
 export type MerchantOrderDetail = NonNullable<Awaited<ReturnType<typeof getMerchantOrder>>>;
 
-/** The finance view for a period (order creation time, business dates): per order and totals. */
-export async function getMerchantFinance(ctx: AppContext, merchantId: string, period: { from: string; to: string }, now = Date.now()) {
-  const rows = await ctx.db
-    .select({
-      orderId: orders.id,
-      createdAt: orders.createdAt,
-      status: orders.status,
-      pickedUpAt: orders.pickedUpAt,
-      completedAt: orders.completedAt,
-      rates: orders.rates,
-      payableFen: orderLines.payableFen,
-      refundedFen: orderLines.refundedFen,
-    })
-    .from(orderLines)
-    .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(
-      and(
-        eq(orderLines.merchantId, merchantId),
-        // Never sold (unpaid), sold and cancelled before shipping (refunded in full), or a group-deal
-        // order whose group has not closed yet (it may still be refunded in full): no income yet.
-        sql`${orders.status} NOT IN ('pending_payment', 'cancelled', 'awaiting_group')`,
-        gte(orders.createdAt, businessDayStart(period.from)),
-        lt(orders.createdAt, businessDayEnd(period.to)),
-      ),
-    )
-    .orderBy(desc(orders.createdAt), desc(orders.id));
-  const byOrder = new Map<string, FinanceOrderInput & { lines: Array<{ payableFen: number; refundedFen: number }> }>();
-  for (const r of rows) {
-    let o = byOrder.get(r.orderId);
-    if (!o) {
-      o = { orderId: r.orderId, createdAt: r.createdAt, status: r.status, pickedUpAt: r.pickedUpAt, completedAt: r.completedAt, rates: r.rates, lines: [] };
-      byOrder.set(r.orderId, o);
-    }
-    o.lines.push({ payableFen: r.payableFen, refundedFen: r.refundedFen });
+/**
+ * The finance inputs of the merchant's orders that `where` selects (over `o`, the orders table):
+ * the merchant's own lines, every merchant's net sale of those orders (the commission is shared by
+ * them) and, for settled orders, what the ledger holds on the merchant's account per kind. Three
+ * queries in one round trip; the order set is a subquery, never a long list of ids.
+ */
+async function loadFinanceInputs(ctx: AppContext, merchantId: string, where: SQL): Promise<FinanceOrderInput[]> {
+  const selected = sql`SELECT o.id FROM orders o WHERE ${where} AND EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.merchant_id = ${merchantId})`;
+  const [own, nets, ledger] = await readBatch<
+    [
+      { id: string; created_at: number; status: string; rates: string; settled_at: number | null; leader_user_id: string | null; payable_fen: number; refunded_fen: number },
+      { order_id: string; merchant_id: string; net: number },
+      { order_id: string; kind: string; fen: number },
+    ]
+  >(ctx, [
+    sql`SELECT o.id, o.created_at, o.status, o.rates, o.settled_at, p.leader_user_id, l.payable_fen, l.refunded_fen
+      FROM orders o JOIN order_lines l ON l.order_id = o.id AND l.merchant_id = ${merchantId} JOIN pickup_points p ON p.id = o.pickup_point_id
+      WHERE ${where} ORDER BY o.created_at DESC, o.id DESC, l.rowid`,
+    sql`SELECT l.order_id, l.merchant_id, sum(max(0, l.payable_fen)) - sum(min(max(0, l.refunded_fen), max(0, l.payable_fen))) AS net
+      FROM order_lines l WHERE l.order_id IN (${selected}) GROUP BY l.order_id, l.merchant_id`,
+    sql`SELECT e.order_id, e.kind, sum(e.credit_fen - e.debit_fen) AS fen FROM ledger_entries e
+      WHERE e.account = ${`merchant:${merchantId}`} AND e.order_id IN (${selected}) GROUP BY e.order_id, e.kind`,
+  ]);
+  const merchantsOf = new Map<string, Array<{ merchantId: string; netSaleFen: number }>>();
+  for (const n of nets) {
+    const list = merchantsOf.get(n.order_id) ?? [];
+    list.push({ merchantId: n.merchant_id, netSaleFen: Number(n.net) });
+    merchantsOf.set(n.order_id, list);
   }
+  const ledgerOf = new Map<string, { saleFen: number; feeFen: number; commissionFen: number }>();
+  for (const e of ledger) {
+    const l = ledgerOf.get(e.order_id) ?? { saleFen: 0, feeFen: 0, commissionFen: 0 };
+    if (e.kind === "sale") l.saleFen += Number(e.fen);
+    else if (e.kind === "fee") l.feeFen += Number(e.fen);
+    else if (e.kind === "commission") l.commissionFen += Number(e.fen);
+    ledgerOf.set(e.order_id, l);
+  }
+  const byOrder = new Map<string, FinanceOrderInput & { lines: Array<{ payableFen: number; refundedFen: number }> }>();
+  for (const r of own) {
+    let o = byOrder.get(r.id);
+    if (!o) {
+      o = {
+        orderId: r.id,
+        createdAt: Number(r.created_at),
+        status: r.status,
+        rates: r.rates,
+        settledAt: r.settled_at === null ? null : Number(r.settled_at),
+        leaderUserId: r.leader_user_id,
+        merchantId,
+        lines: [],
+        orderMerchants: merchantsOf.get(r.id),
+        ledger: ledgerOf.get(r.id) ?? null,
+      };
+      byOrder.set(r.id, o);
+    }
+    o.lines.push({ payableFen: Number(r.payable_fen), refundedFen: Number(r.refunded_fen) });
+  }
+  return [...byOrder.values()];
+}
+
+/** The finance view for a period (order creation time, business dates): per order and totals, settled figures from the ledger. */
+export async function getMerchantFinance(ctx: AppContext, merchantId: string, period: { from: string; to: string }) {
+  const inputs = await loadFinanceInputs(
+    ctx,
+    merchantId,
+    // Never sold (unpaid), sold and cancelled before shipping (refunded in full), or a group-deal
+    // order whose group has not closed yet (it may still be refunded in full): no income yet.
+    sql`o.status NOT IN ('pending_payment', 'cancelled', 'awaiting_group') AND o.created_at >= ${businessDayStart(period.from)} AND o.created_at < ${businessDayEnd(period.to)}`,
+  );
   const settings = await getSettings(ctx, ["order.after_sales_window_days"]);
-  return { ...computeFinance([...byOrder.values()], settings["order.after_sales_window_days"], now), afterSalesWindowDays: settings["order.after_sales_window_days"] };
+  return { ...computeFinance(inputs), afterSalesWindowDays: settings["order.after_sales_window_days"] };
+}
+
+/** One order's finance figures for its merchant (the order page's "本单收入"). */
+export async function getMerchantOrderFinance(ctx: AppContext, merchantId: string, orderId: string) {
+  const [input] = await loadFinanceInputs(ctx, merchantId, sql`o.id = ${orderId}`);
+  return input ? computeFinance([input]).rows[0]! : null;
 }

@@ -1,7 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeOrderCommission } from "~/modules/leaders/commission";
-import { computeOrderFinance } from "~/modules/merchant-orders/finance";
 import { blendCommissionBp, orderRatesSnapshot, snapshotInt, type RateLine, type RateSettings } from "./order-rates";
 
 const FRESH = "cat_aaaaaaaaaaaaaaaaaaaa";
@@ -106,30 +104,5 @@ describe("the order's snapshot", () => {
     expect(snapshotInt({ afterSalesWindowDays: "7" }, "afterSalesWindowDays", 9)).toBe(9);
     expect(snapshotInt(null, "afterSalesWindowDays", 9)).toBe(9);
     expect(snapshotInt({ afterSalesWindowDays: 0 }, "afterSalesWindowDays", 9)).toBe(0);
-  });
-});
-
-describe("readers of an order's deadlines use its snapshot", () => {
-  const NOW = Date.UTC(2026, 2, 15, 4, 0);
-  const DAY = 24 * 60 * 60 * 1000;
-  const pickedUp3DaysAgo = { orderId: "ord_aaaaaaaaaaaaaaaaaaaa", createdAt: NOW - 5 * DAY, status: "picked_up", pickedUpAt: NOW - 3 * DAY, completedAt: null };
-  const own = JSON.stringify(orderRatesSnapshot({ ...SETTINGS, afterSalesWindowDays: 7 }, [{ categoryId: HOME, goodsFen: 10_000 }]));
-  const oldStyle = JSON.stringify({ platformFeeBp: 500, leaderCommissionBp: 1000 });
-
-  it("leader commission: settled after the order's own window; today's window only for orders without one", () => {
-    const row = (rates: string, todaysWindow: number) => computeOrderCommission({ ...pickedUp3DaysAgo, rates, payableFen: 10_000, refundedFen: 0 }, todaysWindow, NOW);
-    expect(row(own, 2).bucket).toBe("pending"); // its 7 days, not today's 2
-    expect(row(own, 30).bucket).toBe("pending");
-    expect(row(oldStyle, 2).bucket).toBe("settled");
-    expect(row(oldStyle, 7).bucket).toBe("pending");
-    expect(row(own, 2).commissionFen).toBe(1000);
-  });
-
-  it("merchant finance: the same rule", () => {
-    const row = (rates: string, todaysWindow: number) => computeOrderFinance({ ...pickedUp3DaysAgo, rates, lines: [{ payableFen: 10_000, refundedFen: 0 }] }, todaysWindow, NOW);
-    expect(row(own, 2).bucket).toBe("pending");
-    expect(row(oldStyle, 2).bucket).toBe("settleable");
-    const settled = JSON.stringify({ ...JSON.parse(own), afterSalesWindowDays: 3 });
-    expect(row(settled, 30).bucket).toBe("settleable");
   });
 });

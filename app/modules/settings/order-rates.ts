@@ -138,3 +138,17 @@ export function snapshotInt(rates: unknown, field: SnapshotIntField, fallback: n
   const { min, max } = SNAPSHOT_INT_FIELDS[field];
   return Number.isSafeInteger(x) && (x as number) >= min && (x as number) <= max ? (x as number) : fallback;
 }
+
+/** The platform fee and leader commission rates of an order's `rates` snapshot (basis points, clamped to 0..10000). */
+export function orderRateBps(rates: unknown): { platformFeeBp: number; leaderCommissionBp: number | null } {
+  let value: { platformFeeBp?: unknown; leaderCommissionBp?: unknown } = {};
+  if (typeof rates === "string") {
+    try {
+      value = JSON.parse(rates) as typeof value;
+    } catch {
+      value = {};
+    }
+  } else if (rates && typeof rates === "object") value = rates as typeof value;
+  const bp = (x: unknown) => (Number.isSafeInteger(x) && (x as number) >= 0 ? Math.min(x as number, 10_000) : null);
+  return { platformFeeBp: bp(value.platformFeeBp) ?? 0, leaderCommissionBp: bp(value.leaderCommissionBp) };
+}

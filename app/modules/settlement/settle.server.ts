@@ -3,11 +3,10 @@ import type { AppContext } from "~/context.server";
 import { rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { ledgerEntries, ledgerTransactions, type LedgerKind } from "~/db/schema";
 import { newId } from "~/lib/ids";
-import { commissionBpOf } from "~/modules/leaders/commission";
-import { orderRateBps } from "~/modules/merchant-orders/finance";
 import { snapshotIntSql } from "~/modules/settings/order-rates.server";
 import { getSettings } from "~/modules/settings/settings.server";
-import { balanced, postingsToReach, splitSettlement, type Account, type Posting, type PostingKind } from "./ledger";
+import { balanced, postingsToReach, type Account, type Posting, type PostingKind } from "./ledger";
+import { orderSplit } from "./order-split";
 
 /**
  * Writing the ledger (issue 9, ADR 019). Every writer follows one shape:
@@ -47,7 +46,7 @@ const ENTRY_COLUMNS = 8;
 const ENTRIES_PER_STATEMENT = Math.floor(100 / ENTRY_COLUMNS);
 
 export function transactionStatements(
-  ctx: AppContext,
+  ctx: Pick<AppContext, "db">,
   tx: { id: string; key: string; kind: LedgerKind; orderId?: string | null; refundId?: string | null; withdrawalId?: string | null; memo?: string | null },
   postings: readonly Posting[],
   now: number,
@@ -141,13 +140,7 @@ export async function applyOrderLedger(
   // A refund before settlement is already in the order's net sale when it settles.
   if (message.kind === "refund.settle" && order.settled_at === null) return "not_settled";
 
-  const { platformFeeBp } = orderRateBps(order.rates);
-  const target = splitSettlement({
-    leaderUserId: order.leader_user_id,
-    platformFeeBp,
-    leaderCommissionBp: commissionBpOf(order.rates),
-    merchants: state.merchants,
-  });
+  const target = orderSplit({ leaderUserId: order.leader_user_id, rates: order.rates, merchants: state.merchants });
   const postings = postingsToReach(state.current, target);
   const txId = newId("ltx");
   const stale = `ledger_stale_${message.orderId}`;
