@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { ChartColumn, LayoutDashboard, MapPinHouse, PackageCheck, ScrollText, Settings, ShieldCheck, Store, Truck, Users, UsersRound, Zap } from "lucide-react";
+import { Banknote, ChartColumn, LayoutDashboard, MailWarning, MapPinHouse, PackageCheck, Scale, ScrollText, Settings, ShieldCheck, Store, Truck, Users, UsersRound, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
 import { requireAdmin } from "~/auth/guards.server";
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 /** Each entry with the permission its page's loader requires (none: any admin). */
-const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; permission?: AdminPermission; queue?: "merchants" | "leaders" | "products" | "groupDeals" | "flashSales" }> = [
+const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; permission?: AdminPermission; queue?: "merchants" | "leaders" | "products" | "groupDeals" | "flashSales" | "withdrawals" | "deadLetters" }> = [
   { to: "/admin", key: "admin.nav.dashboard", icon: LayoutDashboard, end: true },
   { to: "/admin/users", key: "admin.nav.users", icon: Users, end: false, permission: "read:user:any" },
   { to: "/admin/merchants", key: "admin.nav.merchants", icon: Store, end: false, permission: "read:merchant:any", queue: "merchants" },
@@ -29,6 +29,9 @@ const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; pe
   { to: "/admin/flash-sales", key: "flashSalesConsole.navAdmin", icon: Zap, end: false, permission: "review:product:any", queue: "flashSales" },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false, permission: "run:cutoff:any" },
   { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false, permission: "read:analytics:any" },
+  { to: "/admin/withdrawals", key: "adminFinance.nav.withdrawals", icon: Banknote, end: false, permission: "read:finance:any", queue: "withdrawals" },
+  { to: "/admin/reconciliation", key: "adminFinance.nav.reconciliation", icon: Scale, end: false, permission: "read:finance:any" },
+  { to: "/admin/dead-letters", key: "adminFinance.nav.deadLetters", icon: MailWarning, end: false, permission: "read:finance:any", queue: "deadLetters" },
   { to: "/admin/settings", key: "admin.nav.settings", icon: Settings, end: false, permission: "read:settings:any" },
   { to: "/admin/roles", key: "admin.nav.roles", icon: ShieldCheck, end: false, permission: "manage:admin-roles:any" },
   { to: "/admin/audit", key: "admin.nav.audit", icon: ScrollText, end: false, permission: "read:audit-log:any" },

@@ -3,12 +3,14 @@ import adminUsers from "./en.admin-users";
 import adminSettings from "./en.admin-settings";
 import adminAnalytics from "./en.admin-analytics";
 import adminAudit from "./en.admin-audit";
+import adminFinance from "./en.admin-finance";
 
 const enAdmin = {
   ...adminUsers,
   ...adminSettings,
   ...adminAnalytics,
   ...adminAudit,
+  ...adminFinance,
 };
 
 export default enAdmin;

@@ -3,12 +3,14 @@ import adminUsers from "./zh-CN.admin-users";
 import adminSettings from "./zh-CN.admin-settings";
 import adminAnalytics from "./zh-CN.admin-analytics";
 import adminAudit from "./zh-CN.admin-audit";
+import adminFinance from "./zh-CN.admin-finance";
 
 const zhCNAdmin = {
   ...adminUsers,
   ...adminSettings,
   ...adminAnalytics,
   ...adminAudit,
+  ...adminFinance,
 };
 
 export default zhCNAdmin;

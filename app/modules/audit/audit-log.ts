@@ -19,6 +19,8 @@ export const AUDIT_GROUPS = [
   "withdrawal",
   "group_deal",
   "flash_sale",
+  "reconciliation",
+  "dead_letter",
 ] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 

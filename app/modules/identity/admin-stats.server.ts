@@ -30,14 +30,26 @@ export async function getPlatformCounts(ctx: AppContext) {
   };
 }
 
-/** What waits for a reviewer, per queue (the admin navigation shows these as badges). */
-export async function getReviewQueueCounts(ctx: AppContext): Promise<{ merchants: number; leaders: number; products: number; groupDeals: number; flashSales: number }> {
+/** What waits for a reviewer, per queue (the admin navigation shows these as badges); withdrawals and dead letters wait for finance. */
+export async function getReviewQueueCounts(
+  ctx: AppContext,
+): Promise<{ merchants: number; leaders: number; products: number; groupDeals: number; flashSales: number; withdrawals: number; deadLetters: number }> {
   // Group-deal campaigns and flash sales wait only while their window lasts (an ended one can no longer be approved).
-  const row = await ctx.db.get<{ merchants: number; leaders: number; products: number; group_deals: number; flash_sales: number }>(sql`SELECT
+  const row = await ctx.db.get<{ merchants: number; leaders: number; products: number; group_deals: number; flash_sales: number; withdrawals: number; dead_letters: number }>(sql`SELECT
       (SELECT count(*) FROM merchants WHERE status = 'pending') AS merchants,
       (SELECT count(*) FROM pickup_points WHERE status = 'pending') AS leaders,
       (SELECT count(*) FROM products WHERE status = 'pending_review') AS products,
       (SELECT count(*) FROM group_deal_campaigns WHERE status = 'pending_review' AND ends_at > ${Date.now()}) AS group_deals,
-      (SELECT count(*) FROM flash_sales WHERE status = 'pending_review' AND ends_at > ${Date.now()}) AS flash_sales`);
-  return { merchants: Number(row.merchants), leaders: Number(row.leaders), products: Number(row.products), groupDeals: Number(row.group_deals), flashSales: Number(row.flash_sales) };
+      (SELECT count(*) FROM flash_sales WHERE status = 'pending_review' AND ends_at > ${Date.now()}) AS flash_sales,
+      (SELECT count(*) FROM withdrawals WHERE status = 'requested') AS withdrawals,
+      (SELECT count(*) FROM dead_letters WHERE redriven_at IS NULL) AS dead_letters`);
+  return {
+    merchants: Number(row.merchants),
+    leaders: Number(row.leaders),
+    products: Number(row.products),
+    groupDeals: Number(row.group_deals),
+    flashSales: Number(row.flash_sales),
+    withdrawals: Number(row.withdrawals),
+    deadLetters: Number(row.dead_letters),
+  };
 }

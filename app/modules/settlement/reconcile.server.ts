@@ -170,19 +170,22 @@ export async function getReconciliationPage(ctx: AppContext, runId: string | nul
         coalesce(sum(debit_fen), 0) AS debit, coalesce(sum(credit_fen), 0) AS credit, count(DISTINCT account) AS accounts
       FROM ledger_entries GROUP BY group_name ORDER BY group_name`,
   ]);
-  const run = (runId ? runs.find((r) => r.id === runId) : runs[0]) ?? null;
+  // A run asked for by id may be older than the latest 30; an unknown id selects nothing.
+  const run = (runId ? (runs.find((r) => r.id === runId) ?? (await getRun(ctx, runId))) : runs[0]) ?? null;
   const differences = run ? await listDifferences(ctx, run.id) : [];
+  const runOf = (r: { id: string; business_date: string; trigger: string; orders_checked: number; transactions_checked: number; differences: number; created_at: number }) => ({
+    id: r.id,
+    businessDate: r.business_date,
+    trigger: r.trigger as "cron" | "admin",
+    ordersChecked: Number(r.orders_checked),
+    transactionsChecked: Number(r.transactions_checked),
+    differences: Number(r.differences),
+    createdAt: Number(r.created_at),
+  });
   return {
-    runs: runs.map((r) => ({
-      id: r.id,
-      businessDate: r.business_date,
-      trigger: r.trigger as "cron" | "admin",
-      ordersChecked: Number(r.orders_checked),
-      transactionsChecked: Number(r.transactions_checked),
-      differences: Number(r.differences),
-      createdAt: Number(r.created_at),
-    })),
+    runs: runs.map(runOf),
     selectedRunId: run?.id ?? null,
+    selectedRun: run ? runOf(run) : null,
     differences,
     balances: balances.map((b) => ({ group: b.group_name, debitFen: Number(b.debit), creditFen: Number(b.credit), balanceFen: Number(b.credit) - Number(b.debit), accounts: Number(b.accounts) })),
   };

@@ -170,7 +170,7 @@ export async function listWithdrawalsForAdmin(ctx: AppContext, status: Withdrawa
       { status: string; n: number; fen: number },
     ]
   >(ctx, [
-    sql`SELECT w.id, w.account_type, w.account_id, coalesce(p.name, m.name) AS owner_name, u.name AS requester, w.amount_fen, w.method, w.payout_account_enc,
+    sql`SELECT w.id, w.account_type, w.account_id, coalesce(p.name, m.name) AS owner_name, u.display_name AS requester, w.amount_fen, w.method, w.payout_account_enc,
         w.status, w.reason, w.created_at, w.decided_at, w.paid_at, w.payout_ref,
         (SELECT coalesce(sum(e.credit_fen - e.debit_fen), 0) FROM ledger_entries e WHERE e.account = ${withdrawalAccountSql("w")}) AS balance
       FROM withdrawals w
