@@ -7,7 +7,7 @@ import { SNAPSHOT_INT_FIELDS, type SnapshotIntField } from "./order-rates";
  * existed). The CASEs nest so json_type never sees malformed JSON (SQLite does not promise to
  * short-circuit AND).
  */
-export function snapshotIntSql(rates: SQL, field: SnapshotIntField, fallback: number): SQL {
+export function snapshotIntSql(rates: SQL, field: SnapshotIntField, fallback: number | SQL): SQL {
   const { min, max } = SNAPSHOT_INT_FIELDS[field];
   const path = `$.${field}`;
   return sql`(CASE WHEN json_valid(${rates}) THEN (CASE WHEN json_type(${rates}, ${path}) = 'integer' AND json_extract(${rates}, ${path}) BETWEEN ${min} AND ${max}

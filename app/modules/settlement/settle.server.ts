@@ -4,6 +4,7 @@ import { rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server"
 import { ledgerEntries, ledgerTransactions, type LedgerKind } from "~/db/schema";
 import { newId } from "~/lib/ids";
 import { snapshotIntSql } from "~/modules/settings/order-rates.server";
+import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { getSettings } from "~/modules/settings/settings.server";
 import { balanced, postingsToReach, type Account, type Posting, type PostingKind } from "./ledger";
 import { orderSplit } from "./order-split";
@@ -94,7 +95,9 @@ interface OrderRow {
 }
 
 /** What settling an order needs, in one round trip: the order, its net sale per merchant, and what the ledger already holds for it. */
-async function readOrderForLedger(ctx: AppContext, orderId: string, key: string, windowFallback: number) {
+async function readOrderForLedger(ctx: AppContext, orderId: string, key: string) {
+  // Today's after-sales window, for orders whose snapshot predates the field (ADR 015), read in the same round trip.
+  const windowFallback = sql`coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'order.after_sales_window_days'), ${SETTING_DEFAULTS["order.after_sales_window_days"]})`;
   const [orders, merchants, current, txs] = await readBatch<[OrderRow, { merchant_id: string; net: number }, { account: Account; kind: PostingKind; d: number; c: number }, { n: number; seen: number }]>(ctx, [
     sql`SELECT o.id, o.status, o.rates, o.picked_up_at, o.settled_at, p.leader_user_id, ${snapshotIntSql(sql`o.rates`, "afterSalesWindowDays", windowFallback)} AS window_days
       FROM orders o JOIN pickup_points p ON p.id = o.pickup_point_id WHERE o.id = ${orderId}`,
@@ -131,8 +134,7 @@ export async function applyOrderLedger(
   message: { kind: "order.settle"; key: string; orderId: string } | { kind: "refund.settle"; key: string; orderId: string; refundId: string },
   now = Date.now(),
 ): Promise<LedgerOutcome> {
-  const s = await getSettings(ctx, ["order.after_sales_window_days"]);
-  const state = await readOrderForLedger(ctx, message.orderId, message.key, s["order.after_sales_window_days"]);
+  const state = await readOrderForLedger(ctx, message.orderId, message.key);
   if (state.seen) return "duplicate";
   const order = state.order;
   if (!order) return "not_found";
