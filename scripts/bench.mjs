@@ -57,4 +57,6 @@ const analyticsCode = await run(bin("tsx"), [path.join(root, "tests/bench/analyt
 const groupCode = await run(bin("tsx"), [path.join(root, "tests/bench/group-deals.ts")], { NODE_ENV: "production" });
 // Flash sales: the torture run at full scale, and the stock object against naive D1 and hello-world (tests/bench/flash-sales.ts).
 const flashCode = await run(bin("tsx"), [path.join(root, "tests/bench/flash-sales.ts")], { NODE_ENV: "production" });
-process.exit(code || cutoffCode || analyticsCode || groupCode || flashCode);
+// Settlement: the queue consumer's orders/s against an ack-only consumer, and end to end through the queue (tests/bench/settlement.ts).
+const settleCode = await run(bin("tsx"), [path.join(root, "tests/bench/settlement.ts")], { NODE_ENV: "production" });
+process.exit(code || cutoffCode || analyticsCode || groupCode || flashCode || settleCode);

@@ -11,6 +11,7 @@
  * Scale: SETTLEMENT_FAULT_ORDERS (default 10,000).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BULK, insertBulkOrders } from "../support/ledger-orders";
 import { startWorker, type TestWorker } from "../support/worker";
 
 const ORDERS = Number(process.env.SETTLEMENT_FAULT_ORDERS ?? 10_000);
@@ -21,8 +22,6 @@ const IN_FLIGHT = 4;
 const POISONED = 20;
 
 const DAY = 24 * 60 * 60 * 1000;
-const P1 = "pkp_demosunshine00000000";
-const P2 = "pkp_demolakeside00000000";
 const LEADER1 = "usr_demoleader0100000000";
 const LEADER2 = "usr_demoleader0200000000";
 const FRUIT = "mch_demofruit00000000000";
@@ -34,10 +33,8 @@ beforeAll(async () => {
 });
 afterAll(() => worker?.dispose());
 
-/** The order's lines, by formula: every order has a 鲜果坊 line, every third one a 宝宝优选 line too. */
-const fruitFen = (i: number) => 100 + ((i * 37) % 9900);
-const babyFen = (i: number) => (i % 3 === 0 ? 500 + ((i * 53) % 5000) : 0);
-const orderId = (i: number) => `ord_fault${String(i).padStart(15, "0")}`;
+const { fruitFen, babyFen } = BULK;
+const orderId = (i: number) => BULK.orderId("fault", i);
 
 /** Round half up of fen × bp / 10000 — the oracle, written apart from the app's code. */
 const halfUp = (fen: number, bp: number) => Math.floor((fen * bp * 2 + 10_000) / 20_000);
@@ -81,48 +78,7 @@ interface Delivery {
 describe(`settling ${ORDERS.toLocaleString("en-US")} orders through a faulty consumer`, () => {
   it("every message twice, 20% of calls throwing: the ledger is exact, each order settled once, only poison in the dead-letter queue", { timeout: 900_000 }, async () => {
     const now = Date.now();
-    const created = now - 12 * DAY;
-    const sku = async (merchantId: string) =>
-      (await worker.d1
-        .prepare("SELECT s.id AS sku, p.id AS product, p.category_id AS category FROM skus s JOIN products p ON p.id = s.product_id WHERE p.merchant_id = ? ORDER BY s.id LIMIT 1")
-        .bind(merchantId)
-        .first<{ sku: string; product: string; category: string }>())!;
-    const [fruit, baby] = await Promise.all([sku(FRUIT), sku(BABY)]);
-    const rates = JSON.stringify({ platformFeeBp: 500, leaderCommissionBp: 1000, afterSalesWindowDays: 7 });
-    const seq = `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${ORDERS})`;
-    const f = "(100 + ((i * 37) % 9900))";
-    const b = "(CASE WHEN i % 3 = 0 THEN 500 + ((i * 53) % 5000) ELSE 0 END)";
-    const id = "'ord_fault' || printf('%015d', i)";
-    await worker.d1.batch([
-      worker.d1
-        .prepare(
-          `INSERT INTO orders (id, user_id, pickup_point_id, status, goods_fen, discount_fen, payable_fen, paid_fen, refunded_fen, pricing, pricing_version, rates, pickup_code_enc, pickup_code_hash, pay_by, paid_at, picked_up_at, created_at, updated_at)
-           ${seq} SELECT ${id}, 'usr_demoshopper050000000', CASE WHEN i % 2 = 0 THEN '${P1}' ELSE '${P2}' END, 'picked_up', ${f} + ${b}, 0, ${f} + ${b}, ${f} + ${b}, 0, '{}', 1, ?, 'x', 'fault_' || i, ?, ?, ?, ?, ? FROM seq`,
-        )
-        .bind(rates, created + 1_800_000, created + 1000, created + 2 * DAY, created, created + 2 * DAY),
-      worker.d1
-        .prepare(
-          `INSERT INTO order_lines (id, order_id, sku_id, product_id, merchant_id, category_id, title, spec, quantity, unit_price_fen, base_fen, discount_fen, payable_fen, picked_up_qty)
-           ${seq} SELECT 'oli_faultf' || printf('%014d', i), ${id}, ?, ?, '${FRUIT}', ?, '测试', '默认', 1, ${f}, ${f}, 0, ${f}, 1 FROM seq`,
-        )
-        .bind(fruit.sku, fruit.product, fruit.category),
-      worker.d1
-        .prepare(
-          `INSERT INTO order_lines (id, order_id, sku_id, product_id, merchant_id, category_id, title, spec, quantity, unit_price_fen, base_fen, discount_fen, payable_fen, picked_up_qty)
-           ${seq} SELECT 'oli_faultb' || printf('%014d', i), ${id}, ?, ?, '${BABY}', ?, '测试', '默认', 1, ${b}, ${b}, 0, ${b}, 1 FROM seq WHERE i % 3 = 0`,
-        )
-        .bind(baby.sku, baby.product, baby.category),
-      // The end of each order's timeline (the settlement appends "complete" after it).
-      worker.d1
-        .prepare(`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, created_at) ${seq} SELECT 'oev_fault' || printf('%015d', i), ${id}, 'pick_up', NULL, 'picked_up', 'leader', ? FROM seq`)
-        .bind(created + 2 * DAY),
-      worker.d1
-        .prepare(
-          `INSERT INTO payments (id, order_id, provider, amount_fen, status, provider_trade_no, created_at, succeeded_at, expires_at)
-           ${seq} SELECT 'pay_fault' || printf('%015d', i), ${id}, 'sandbox', ${f} + ${b}, 'succeeded', 'sbx_fault_' || i, ?, ?, ? FROM seq`,
-        )
-        .bind(created, created + 1000, created + 1_800_000),
-    ]);
+    await insertBulkOrders(worker.d1, { count: ORDERS, prefix: "fault", pickedUpAt: now - 10 * DAY });
 
     // Every order's message twice, interleaved with the poisoned ones, in a fixed shuffled order.
     let rng = 20_261_126;

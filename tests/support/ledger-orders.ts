@@ -103,3 +103,66 @@ export async function ledgerByAccount(worker: TestWorker, orderIds: readonly str
   ).results;
   return Object.fromEntries(rows.filter((r) => Number(r.balance) !== 0).map((r) => [r.account, Number(r.balance)]));
 }
+
+const FRUIT = "mch_demofruit00000000000";
+const BABY = "mch_demobaby000000000000";
+
+/**
+ * Many settleable orders at once, for the fault test and the settlement bench: order i (1..count)
+ * belongs to 阳光花园 when even, 翠湖 when odd, has a 鲜果坊 line of `fruitFen(i)` and, every third
+ * order, a 宝宝优选 line of `babyFen(i)`; it was picked up at `pickedUpAt` (its timeline ends
+ * there), paid in full through the sandbox, at fee 5% and commission 10% with a 7-day window.
+ * Written by five statements over a recursive sequence, whatever the count.
+ */
+export const BULK = {
+  fruitFen: (i: number) => 100 + ((i * 37) % 9900),
+  babyFen: (i: number) => (i % 3 === 0 ? 500 + ((i * 53) % 5000) : 0),
+  orderId: (prefix: string, i: number) => `ord_${prefix}${String(i).padStart(20 - prefix.length, "0")}`,
+  fruit: FRUIT,
+  baby: BABY,
+};
+
+export async function insertBulkOrders(d1: D1Database, opts: { count: number; prefix: string; pickedUpAt: number }): Promise<void> {
+  const sku = async (merchantId: string) =>
+    (await d1
+      .prepare("SELECT s.id AS sku, p.id AS product, p.category_id AS category FROM skus s JOIN products p ON p.id = s.product_id WHERE p.merchant_id = ? ORDER BY s.id LIMIT 1")
+      .bind(merchantId)
+      .first<{ sku: string; product: string; category: string }>())!;
+  const [fruit, baby] = await Promise.all([sku(FRUIT), sku(BABY)]);
+  const created = opts.pickedUpAt - 2 * 24 * 60 * 60 * 1000;
+  const rates = JSON.stringify({ platformFeeBp: 500, leaderCommissionBp: 1000, afterSalesWindowDays: 7 });
+  const seq = `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${opts.count})`;
+  const f = "(100 + ((i * 37) % 9900))";
+  const b = "(CASE WHEN i % 3 = 0 THEN 500 + ((i * 53) % 5000) ELSE 0 END)";
+  const width = 20 - opts.prefix.length;
+  const id = `'ord_${opts.prefix}' || printf('%0${width}d', i)`;
+  const child = (kind: string) => `'${kind}_${opts.prefix}' || printf('%0${width}d', i)`;
+  await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO orders (id, user_id, pickup_point_id, status, goods_fen, discount_fen, payable_fen, paid_fen, refunded_fen, pricing, pricing_version, rates, pickup_code_enc, pickup_code_hash, pay_by, paid_at, picked_up_at, created_at, updated_at)
+         ${seq} SELECT ${id}, 'usr_demoshopper050000000', CASE WHEN i % 2 = 0 THEN 'pkp_demosunshine00000000' ELSE 'pkp_demolakeside00000000' END, 'picked_up', ${f} + ${b}, 0, ${f} + ${b}, ${f} + ${b}, 0, '{}', 1, ?, 'x', 'bulk_${opts.prefix}_' || i, ?, ?, ?, ?, ? FROM seq`,
+      )
+      .bind(rates, created + 1_800_000, created + 1000, opts.pickedUpAt, created, opts.pickedUpAt),
+    d1
+      .prepare(
+        `INSERT INTO order_lines (id, order_id, sku_id, product_id, merchant_id, category_id, title, spec, quantity, unit_price_fen, base_fen, discount_fen, payable_fen, picked_up_qty)
+         ${seq} SELECT ${child("olf")}, ${id}, ?, ?, '${FRUIT}', ?, '测试', '默认', 1, ${f}, ${f}, 0, ${f}, 1 FROM seq`,
+      )
+      .bind(fruit.sku, fruit.product, fruit.category),
+    d1
+      .prepare(
+        `INSERT INTO order_lines (id, order_id, sku_id, product_id, merchant_id, category_id, title, spec, quantity, unit_price_fen, base_fen, discount_fen, payable_fen, picked_up_qty)
+         ${seq} SELECT ${child("olb")}, ${id}, ?, ?, '${BABY}', ?, '测试', '默认', 1, ${b}, ${b}, 0, ${b}, 1 FROM seq WHERE i % 3 = 0`,
+      )
+      .bind(baby.sku, baby.product, baby.category),
+    // The end of each order's timeline (the settlement appends "complete" after it).
+    d1.prepare(`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, created_at) ${seq} SELECT ${child("oev")}, ${id}, 'pick_up', NULL, 'picked_up', 'leader', ? FROM seq`).bind(opts.pickedUpAt),
+    d1
+      .prepare(
+        `INSERT INTO payments (id, order_id, provider, amount_fen, status, provider_trade_no, created_at, succeeded_at, expires_at)
+         ${seq} SELECT ${child("pay")}, ${id}, 'sandbox', ${f} + ${b}, 'succeeded', 'sbx_${opts.prefix}_' || i, ?, ?, ? FROM seq`,
+      )
+      .bind(created, created + 1000, created + 1_800_000),
+  ]);
+}
