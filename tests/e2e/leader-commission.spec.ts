@@ -12,7 +12,7 @@ test("leader: commission figures and per-day table; a too-large withdrawal is re
   await page.getByRole("link", { name: "佣金" }).click();
   await expect(page).toHaveURL("/leader/commission");
   await expect(page.getByRole("heading", { level: 1, name: "佣金" })).toBeVisible();
-  await expect(page.getByRole("note")).toContainText("结算账本");
+  await expect(page.getByRole("note")).toContainText("账本");
 
   // Settled: ¥69.70 + ¥69.90 + ¥89.00 + ¥53.70 of completed orders at 10% (other journeys may add pending orders meanwhile).
   await expect(page.getByTestId("commission-settled")).toHaveText("¥28.23");

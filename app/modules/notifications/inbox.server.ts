@@ -18,7 +18,8 @@ export interface InboxItem {
 }
 
 function scopeFilter(scope: InboxScope): SQL {
-  return scope === "leader" ? sql`AND kind LIKE 'leader.%'` : sql``;
+  // The leader app's inbox: the leader's own notices and their money (withdrawals).
+  return scope === "leader" ? sql`AND (kind LIKE 'leader.%' OR kind LIKE 'money.%')` : sql``;
 }
 
 function parseData(json: string): NoticeData {
