@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseSettlementMessage } from "./messages";
+import { orderSettleMessage, parseSettlementMessage, refundSettleMessage, withdrawalPayoutMessage } from "./messages";
 
 const VALID = {
   v: 1,
@@ -77,5 +77,26 @@ describe("parseSettlementMessage", () => {
         expect(() => parseSettlementMessage(body)).not.toThrow();
       }),
     );
+  });
+});
+
+describe("the ledger kinds", () => {
+  it("the producers' helpers build valid v1 messages whose key names the business event", () => {
+    expect(orderSettleMessage("ord_0123456789abcdefghjk")).toEqual({ v: 1, kind: "order.settle", key: "settle:ord_0123456789abcdefghjk", orderId: "ord_0123456789abcdefghjk" });
+    expect(refundSettleMessage("ord_0123456789abcdefghjk", "rfd_0123456789abcdefghjk")).toMatchObject({ kind: "refund.settle", key: "refund:rfd_0123456789abcdefghjk" });
+    expect(withdrawalPayoutMessage("wdr_0123456789abcdefghjk")).toMatchObject({ kind: "withdrawal.payout", key: "payout:wdr_0123456789abcdefghjk" });
+    for (const m of [orderSettleMessage("ord_a"), refundSettleMessage("ord_a", "rfd_b"), withdrawalPayoutMessage("wdr_c")]) {
+      const parsed = parseSettlementMessage(JSON.parse(JSON.stringify(m)));
+      expect(parsed.success).toBe(true);
+      expect(parsed.output).toEqual(m);
+    }
+  });
+
+  it("refuses ids of the wrong kind, a key that names another event, and another version", () => {
+    expect(parseSettlementMessage({ v: 1, kind: "order.settle", key: "settle:usr_a", orderId: "usr_a" }).success).toBe(false);
+    expect(parseSettlementMessage({ v: 1, kind: "order.settle", key: "refund:ord_a", orderId: "ord_a" }).success).toBe(false);
+    expect(parseSettlementMessage({ v: 1, kind: "refund.settle", key: "refund:rfd_b", orderId: "ord_a" }).success).toBe(false);
+    expect(parseSettlementMessage({ v: 1, kind: "withdrawal.payout", key: "payout:wdr_c", withdrawalId: "wdr_c'; DROP TABLE x" }).success).toBe(false);
+    expect(parseSettlementMessage({ v: 2, kind: "order.settle", key: "settle:ord_a", orderId: "ord_a" }).success).toBe(false);
   });
 });
