@@ -216,6 +216,24 @@ describe("settlement of a simulated week", () => {
     expect(testid(html, "commission-available")).toBe(fen(300 + 800));
   });
 
+  it("a merchant's owner withdraws from the store's balance; more than the balance is refused", async () => {
+    const baby = await signIn("baby@demo.tuangou.test", "203.0.113.78");
+    const over = await baby.post("/merchant/finance", { intent: "request-withdrawal", amount: "211.56", method: "bank", account: "6222 0212 3456 7890" });
+    expect(over.status).toBe(400);
+    expect(await over.text()).toContain("超出可提现金额 ¥211.55");
+    expect((await baby.post("/merchant/finance", { intent: "request-withdrawal", amount: "200.00", method: "bank", account: "6222 0212 3456 7890" })).status).toBe(302);
+    const w = await one<{ id: string; account_type: string; account_id: string }>("SELECT id, account_type, account_id FROM withdrawals WHERE account_type = 'merchant' ORDER BY created_at DESC LIMIT 1");
+    expect(w).toMatchObject({ account_type: "merchant", account_id: BABY });
+    const admin = await signIn("finance@demo.tuangou.test", "203.0.113.79");
+    expect((await admin.post("/admin/withdrawals", { intent: "approve", withdrawalId: w.id })).status).toBe(200);
+    for (let i = 0; i < 100 && (await one<{ status: string }>("SELECT status FROM withdrawals WHERE id = ?", w.id)).status !== "paid"; i++) await new Promise((r) => setTimeout(r, 100));
+    const html = await (await baby.get("/merchant/finance")).text();
+    expect(testid(html, "merchant-available")).toBe(fen(21_155 - 20_000));
+    expect(html.split(`data-withdrawal="${w.id}"`)[1]!.split("</li>")[0]).toContain("已打款");
+    // Someone who is not a merchant cannot withdraw from a store.
+    expect((await admin.post("/merchant/finance", { intent: "request-withdrawal", amount: "10", method: "bank", account: "6222021234567890" })).status).toBe(403);
+  });
+
   it("every transaction balances, and the ledger refuses edits and deletions", async () => {
     expect((await worker.d1.prepare("SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(debit_fen) <> sum(credit_fen)").all()).results).toEqual([]);
     expect(await n("SELECT sum(credit_fen) - sum(debit_fen) AS n FROM ledger_entries")).toBe(0);
