@@ -14,6 +14,7 @@ import { parseSettingValue, SETTING_DEFAULTS, SETTING_KEYS, type SettingSection 
 import { sectionFormValues } from "../../app/modules/settings/forms";
 import { saveSettings } from "../../app/modules/settings/settings.server";
 import { startFakePushService, type FakePushService } from "../support/fake-push-service";
+import { settleDue } from "../support/settlement";
 import { startWorker, TEST_SECRETS, TEST_VAPID, type Client, type TestWorker } from "../support/worker";
 
 /** The pickup list's door-delivery badge (zh-CN `pickup.doorDelivery`). */
@@ -374,12 +375,13 @@ describe("settings that decide an existing order's money and deadlines come from
     const own = await insertOrder({ status: "picked_up", rates: { ...OLD_STYLE, afterSalesWindowDays: 7 }, payableFen: 6000, arrivedAt: pickedUpAt - 3600_000, pickedUpAt });
     expect(await commissionRow(oldStyle)).toContain("待结算");
     expect((await save("timing", { afterSalesWindow: "2" })).status).toBe(200);
-    // Today's 2 days have passed for the old-style order; the other keeps its 7.
+    // Today's 2 days have passed for the old-style order, so the settlement cron settles it; the other keeps its 7.
+    await settleDue(worker, { until: async () => (await one<{ settled: number }>("SELECT settled_at IS NOT NULL AS settled FROM orders WHERE id = ?", oldStyle)).settled === 1 });
     const oldRow = await commissionRow(oldStyle);
     expect(oldRow).toContain("已结算");
     expect(oldRow).toContain(fen(500));
     expect(await commissionRow(own)).toContain("待结算");
-    // The totals (SQL) agree with the rows: the old-style order's ¥5.00 is settled and available.
+    // The ledger agrees with the rows: the old-style order's ¥5.00 is settled.
     const html = await text(await as.leader!.get("/leader/commission"));
     expect(/data-testid="commission-settled"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(fen(500));
     expect((await save("timing", { afterSalesWindow: "7" })).status).toBe(200);
