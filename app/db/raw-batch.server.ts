@@ -1,4 +1,4 @@
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 
 /**
@@ -24,3 +24,20 @@ export async function readBatch<T extends readonly unknown[]>(
   const results = await rawBatch(ctx, queries as readonly SQL[]);
   return results.map((r) => r.results) as { -readonly [K in keyof T]: T[K][] };
 }
+
+const errorText = (error: unknown) => `${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
+
+/**
+ * A batch guard: a statement that aborts its whole batch (one transaction) when `condition` holds.
+ * RAISE() exists only in triggers, so the abort is json() of a text that is not JSON — evaluated
+ * only when the condition is true. `isGuardAbort` recognises the failure it causes.
+ */
+export function abortWhen(condition: SQL, mark: string): SQL {
+  return sql`SELECT CASE WHEN ${condition} THEN json(${mark}) END`;
+}
+
+/** Whether a batch failed on one of its guards (json() of a non-JSON text). */
+export const isGuardAbort = (error: unknown) => /malformed JSON/.test(errorText(error));
+
+/** Whether a batch failed on the unique index of `table.column` (e.g. a redelivered message's key). */
+export const isUniqueViolation = (error: unknown, target: string) => errorText(error).includes(`UNIQUE constraint failed: ${target}`);

@@ -27,6 +27,7 @@ import {
   type EditableAdminRole,
 } from "~/auth/permissions";
 import type { AppContext } from "~/context.server";
+import { isGuardAbort } from "~/db/raw-batch.server";
 import { rawBatch } from "~/db/raw-batch.server";
 import { adminRolePermissions, userAdminRoles, userRoles, users } from "~/db/schema";
 import { fail, ok, type Result } from "~/lib/result";
@@ -89,10 +90,7 @@ export function superAdminRemainsGuard() {
        WHERE uar.admin_role = 'super_admin') = 0 THEN json('last_super_admin') END`;
 }
 
-const errorText = (error: unknown) => `${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
-
-/** Whether a batch failed on one of the guards (json() of a non-JSON text). */
-export const isGuardAbort = (error: unknown) => /malformed JSON/.test(errorText(error));
+export { isGuardAbort };
 
 /** Whether `userId` is an active super admin who is also the last one. */
 export async function isLastActiveSuperAdmin(ctx: AppContext, userId: string): Promise<boolean> {

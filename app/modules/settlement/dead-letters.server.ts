@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { rawBatch } from "~/db/raw-batch.server";
+import { abortWhen, isGuardAbort, rawBatch } from "~/db/raw-batch.server";
 import { fail, ok, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { parseSettlementMessage } from "~/queues/messages";
@@ -77,7 +77,6 @@ export async function listDeadLetters(ctx: AppContext, limit = DEAD_LETTERS_SHOW
 
 export type RedriveError = "not_found" | "already_redriven" | "invalid_message";
 
-const isGuardAbort = (error: unknown) => /malformed JSON/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
 
 /**
  * Puts a dead letter's message back on the settlement queue. The body must still parse as a
@@ -102,7 +101,7 @@ export async function redriveDeadLetter(
   const { key, kind } = message.output;
   try {
     await rawBatch(ctx, [
-      sql`SELECT CASE WHEN (SELECT redriven_at FROM dead_letters WHERE id = ${row.id}) IS NOT NULL THEN json('dead_letter_redriven') END`,
+      abortWhen(sql`(SELECT redriven_at FROM dead_letters WHERE id = ${row.id}) IS NOT NULL`, "dead_letter_redriven"),
       sql`UPDATE dead_letters SET redriven_at = ${now} WHERE id = ${row.id} AND redriven_at IS NULL`,
       auditStatement(ctx, {
         actorUserId: input.adminUserId,

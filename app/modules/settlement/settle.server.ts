@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server";
+import { abortWhen, isGuardAbort, isUniqueViolation, rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { ledgerEntries, ledgerTransactions, type LedgerKind } from "~/db/schema";
 import { newId } from "~/lib/ids";
 import { snapshotIntSql } from "~/modules/settings/order-rates.server";
@@ -33,14 +33,8 @@ export class LedgerStaleError extends Error {
   }
 }
 
-const isUniqueKeyViolation = (error: unknown) => /UNIQUE constraint failed: ledger_transactions\.key/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
-/** The guard's abort: json() of a non-JSON text (RAISE() exists only in triggers). */
-const isGuardAbort = (error: unknown) => /malformed JSON/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
-
-/** A statement that aborts its batch (json() of a non-JSON text) when `condition` holds. */
-function abortWhen(condition: ReturnType<typeof sql>, token: string) {
-  return sql`SELECT CASE WHEN ${condition} THEN json(${token}) END`;
-}
+/** A redelivered message: its transaction key is already in the ledger. */
+export const isDuplicateKey = (error: unknown) => isUniqueViolation(error, "ledger_transactions.key");
 
 /** Entries are inserted in chunks that stay under D1's 100 bound parameters per statement. */
 const ENTRY_COLUMNS = 8;
@@ -174,7 +168,7 @@ export async function applyOrderLedger(
   try {
     await rawBatch(ctx, statements);
   } catch (error) {
-    if (isUniqueKeyViolation(error)) return "duplicate";
+    if (isDuplicateKey(error)) return "duplicate";
     if (isGuardAbort(error)) throw new LedgerStaleError(message.orderId);
     throw error;
   }

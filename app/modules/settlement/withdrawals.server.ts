@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server";
+import { abortWhen, isGuardAbort, rawBatch, readBatch, type BatchStatement } from "~/db/raw-batch.server";
 import { decryptField, encryptField } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { formatFen } from "~/lib/format";
@@ -12,7 +12,7 @@ import { getSettings } from "~/modules/settings/settings.server";
 import { withdrawalPayoutMessage } from "~/queues/messages";
 import { ACCOUNTS, payoutPostings, type Account } from "./ledger";
 import { getPayoutProvider } from "./payouts.server";
-import { transactionStatements } from "./settle.server";
+import { isDuplicateKey, transactionStatements } from "./settle.server";
 
 /**
  * Withdrawals (issue 9): a leader or a merchant asks for part of their available balance; an admin
@@ -118,7 +118,6 @@ export async function getBalance(ctx: AppContext, owner: WithdrawalOwner, now = 
 
 export type WithdrawalError = "amount_below_min" | "amount_over_balance";
 
-const isGuardAbort = (error: unknown) => /malformed JSON/.test(`${(error as Error)?.message} ${String((error as { cause?: unknown })?.cause ?? "")}`);
 
 /**
  * A withdrawal request of `amountFen` from the owner's available balance, checked inside the same
@@ -139,7 +138,7 @@ export async function requestWithdrawal(
   const accountId = owner.type === "leader" ? owner.pointId : owner.merchantId;
   try {
     await rawBatch(ctx, [
-      sql`SELECT CASE WHEN ${available} < ${input.amountFen} THEN json('withdrawal_over_balance') END`,
+      abortWhen(sql`${available} < ${input.amountFen}`, "withdrawal_over_balance"),
       sql`INSERT INTO withdrawals (id, account_type, account_id, requested_by, amount_fen, method, payout_account_enc, status, created_at, updated_at)
         VALUES (${id}, ${owner.type}, ${accountId}, ${input.userId}, ${input.amountFen}, ${input.method}, ${accountEnc}, 'requested', ${now}, ${now})`,
       auditStatement(ctx, {
@@ -224,7 +223,7 @@ export async function decideWithdrawal(
   if (row.status !== "requested") return fail("already_decided", "withdrawalId");
   const to = input.decision === "approve" ? "approved" : "rejected";
   const statements: BatchStatement[] = [
-    sql`SELECT CASE WHEN (SELECT status FROM withdrawals WHERE id = ${row.id}) <> 'requested' THEN json('withdrawal_decided') END`,
+    abortWhen(sql`(SELECT status FROM withdrawals WHERE id = ${row.id}) <> 'requested'`, "withdrawal_decided"),
     sql`UPDATE withdrawals SET status = ${to}, reason = ${input.decision === "reject" ? (input.reason ?? null) : null}, decided_by = ${input.adminUserId}, decided_at = ${now}, updated_at = ${now}
       WHERE id = ${row.id} AND status = 'requested'`,
     auditStatement(ctx, {
@@ -291,14 +290,14 @@ export async function applyWithdrawalPayout(ctx: AppContext, message: { key: str
 
   try {
     await rawBatch(ctx, [
-      sql`SELECT CASE WHEN ${balance} < ${amountFen} OR (SELECT status FROM withdrawals WHERE id = ${w.id}) <> 'approved' THEN json('payout_guard') END`,
+      abortWhen(sql`${balance} < ${amountFen} OR (SELECT status FROM withdrawals WHERE id = ${w.id}) <> 'approved'`, "payout_guard"),
       ...transactionStatements(ctx, { id: newId("ltx"), key: message.key, kind: "payout", withdrawalId: w.id, memo: `${provider.name} ${result.ref}` }, payoutPostings(account, amountFen), now),
       sql`UPDATE withdrawals SET status = 'paid', payout_ref = ${result.ref}, paid_at = ${now}, updated_at = ${now} WHERE id = ${w.id} AND status = 'approved'`,
       auditStatement(ctx, { actorUserId: null, action: "withdrawal.paid", entityType: "withdrawal", entityId: w.id, data: { amountFen, provider: provider.name, ref: result.ref } }),
       noticeStatement([{ userId: w.requested_by, kind: "money.withdrawal_paid", data: { amount: formatFen(amountFen) }, link: withdrawalsPath(w.account_type) }], now),
     ]);
   } catch (error) {
-    if (/UNIQUE constraint failed: ledger_transactions\.key/.test(String((error as Error)?.message) + String((error as { cause?: unknown })?.cause ?? ""))) return "duplicate";
+    if (isDuplicateKey(error)) return "duplicate";
     // The provider paid (idempotently, by the withdrawal id) but the books moved under us: retry; the
     // redelivery asks the provider again, which answers with the same transfer.
     throw error;
