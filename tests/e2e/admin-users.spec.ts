@@ -4,6 +4,8 @@ import { DEMO, expect, expectNoSeriousA11yViolations, signInWithPassword, signIn
 const fresh = { phone: "13900000601", name: "用户0601" };
 
 test("admin: finds a new user, disables them (their next page is the sign-in), then re-enables them", async ({ page, browser, consoleGuard }) => {
+  // Two people, two browsers and two axe runs over large pages (the permission matrix): more than the default 45 s on a busy machine.
+  test.setTimeout(90_000);
   // The new user signs in on their phone (first sign-in creates the account).
   await signInWithPhone(page, fresh.phone);
   await page.goto("/me");

@@ -3,9 +3,10 @@
  * collected orders are settled in the ledger) asks for ¥10.00 to WeChat; the platform's finance
  * admin approves it on /admin/withdrawals; the settlement queue pays it through the sandbox payout
  * provider; the leader sees it paid, the balance ¥10.00 lower, and the notice in the inbox.
- * Password sign-in for both: their phones are used by other journeys.
+ * Password sign-in for both: their phones are used by other journeys. It runs with the admin
+ * console journeys, after every other one: the notices journey counts 陈团长's unread notices.
  */
-import { expect, signInWithPassword, test } from "./fixtures";
+import { expect, signInWithPassword, test } from "../fixtures";
 
 const yuan = (text: string) => Math.round(Number(text.replace(/[¥,]/g, "")) * 100);
 
