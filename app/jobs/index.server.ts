@@ -12,6 +12,7 @@ import { reconcileDueFlashSales } from "~/modules/flash-sales/admin.server";
 import { sendDueFlashReminders } from "~/modules/flash-sales/reminders.server";
 import { enqueueDueSettlements } from "~/modules/settlement/jobs.server";
 import { runDueReconciliation } from "~/modules/settlement/reconcile.server";
+import { expireDuePoints } from "~/modules/membership/points.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -36,7 +37,8 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
       // and the analytics rollups: today again, yesterday until final, missing days (analytics/rollup.server.ts),
       // and flash sales whose window is over reconciled, unsold units back on the shelf (flash-sales/admin.server.ts),
       // orders past their after-sales window queued for settlement with refunds after settlement and lost payouts
-      // (settlement/jobs.server.ts), and once a day after 02:00 the reconciliation of yesterday (settlement/reconcile.server.ts).
+      // (settlement/jobs.server.ts), once a day after 02:00 the reconciliation of yesterday (settlement/reconcile.server.ts),
+      // and points past their validity expired (membership/points.server.ts).
       await runAll([
         () => housekeeping(ctx, scheduledTime),
         () => completeRefunds(ctx, scheduledTime),
@@ -45,6 +47,7 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
         () => reconcileDueFlashSales(ctx, scheduledTime),
         () => enqueueDueSettlements(ctx, scheduledTime),
         () => runDueReconciliation(ctx, scheduledTime),
+        () => expireDuePoints(ctx, scheduledTime),
       ]);
       break;
     case "* * * * *":

@@ -12,6 +12,7 @@ import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ChangePasswordInput } from "~/modules/identity/schemas";
 import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
+import { getMembershipCard } from "~/modules/membership/points.server";
 import { countUnread } from "~/modules/notifications/inbox.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
 
@@ -22,13 +23,19 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const [profile, unreadNotices, groupDeals] = await Promise.all([getUserProfile(context, user.id), countUnread(context, user.id), isFeatureOn(context, "feature.group_deals")]);
+  const [profile, unreadNotices, groupDeals, membership] = await Promise.all([
+    getUserProfile(context, user.id),
+    countUnread(context, user.id),
+    isFeatureOn(context, "feature.group_deals"),
+    getMembershipCard(context, user.id),
+  ]);
   if (!profile) throw new Response("Not Found", { status: 404 });
   const locale = resolveLocale(request);
   // The onboarding and notices strings travel with the console's, so the link texts are translated here.
   return {
     profile,
     groupDeals,
+    membership,
     merchantApplyLabel: translate(locale, "merchantOnboarding.link"),
     leaderApplyLabel: translate(locale, "leaderApply.link"),
     notices: { label: translate(locale, "notices.meLink"), unread: unreadNotices, unreadLabel: translate(locale, "notices.unread", { count: unreadNotices }) },
@@ -97,7 +104,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile, groupDeals, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
+  const { profile, groupDeals, membership, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -112,12 +119,18 @@ export default function Me() {
           <p className="text-sm text-muted tabular">{profile.phoneMasked ?? profile.emailMasked}</p>
         </div>
       </section>
-      <section className="card flex items-center justify-between" aria-label={t("me.membership")}>
-        <div>
-          <p className="font-semibold">{t("me.level.normal")}</p>
-          <p className="text-sm text-muted">{t("me.points", { count: 0 })}</p>
-        </div>
-        <p className="text-sm text-muted">{t("me.levelHint")}</p>
+      <section className="card" aria-label={t("me.membership")}>
+        <Link to="/me/points" className="flex min-h-12 items-center justify-between gap-3" aria-label={t("membership.open")}>
+          <div>
+            <p className="font-semibold" data-testid="me-level">
+              {t(`me.level.${membership.level}`)}
+            </p>
+            <p className="tabular text-sm text-muted" data-testid="me-points">
+              {t("me.points", { count: membership.points })}
+            </p>
+          </div>
+          <p className="text-sm text-muted">{t("me.levelHint")}</p>
+        </Link>
       </section>
       <nav aria-label={t("me.sections")} className="card grid grid-cols-2 gap-2">
         <Link to="/me/notifications" className="col-span-2 flex min-h-12 items-center justify-center gap-2 rounded-xl border border-line text-sm font-medium">

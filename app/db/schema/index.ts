@@ -13,3 +13,4 @@ export * from "./analytics";
 export * from "./group-deals";
 export * from "./flash-sales";
 export * from "./ledger";
+export * from "./points";

@@ -10,6 +10,7 @@ import {
   orders,
   paymentNotifications,
   payments,
+  pointsEntries,
   merchantStaff,
   pickupPoints,
   productImages,
@@ -32,6 +33,7 @@ import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { orderRatesSnapshot, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { businessDateOf } from "~/modules/analytics/dates";
 import { rollupDays } from "~/modules/analytics/rollup.server";
+import { expiryOf, pointsForSale } from "~/modules/membership/points";
 import { settlementPostings } from "~/modules/settlement/ledger";
 import { netSalesByMerchant, orderSplit } from "~/modules/settlement/order-split";
 import { transactionStatements } from "~/modules/settlement/settle.server";
@@ -375,6 +377,22 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
         })),
       ),
       ...(settlement as typeof settlement & Parameters<typeof db.batch>[0]),
+      // …and the shopper's points for it, at the normal level's 1 point per yuan.
+      ...(completed && pointsForSale(breakdown.totals.payableFen, 100) > 0
+        ? [
+            db.insert(pointsEntries).values({
+              id: `pnt_${key.slice(0, 16)}${String(n).padStart(2, "0")}00`,
+              userId: DEMO_SHOPPERS[o.shopper]!.id,
+              kind: "earn",
+              points: pointsForSale(breakdown.totals.payableFen, 100),
+              key: `points:settle:${o.id}`,
+              orderId: o.id,
+              multiplierPct: 100,
+              expiresAt: expiryOf(completedAt),
+              createdAt: completedAt,
+            }),
+          ]
+        : []),
     ]);
   }
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { getSettings } from "~/modules/settings/settings.server";
 import { LEVEL_WINDOW_DAYS, levelForSpend, type MemberLevel } from "./levels";
@@ -7,11 +7,14 @@ import { LEVEL_WINDOW_DAYS, levelForSpend, type MemberLevel } from "./levels";
  * A shopper's spend over the last 12 months: what their orders paid, minus what was refunded,
  * for orders that are sales (not unpaid, cancelled, or a group deal still open).
  */
-export async function spendOf(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<number> {
+export function spendSql(userId: SQL | string, now: number): SQL {
   const since = now - LEVEL_WINDOW_DAYS * 24 * 60 * 60 * 1000;
-  const row = await ctx.db.get<{ spend: number }>(sql`
-    SELECT coalesce(sum(max(0, paid_fen - refunded_fen)), 0) AS spend FROM orders
-    WHERE user_id = ${userId} AND paid_at >= ${since} AND status NOT IN ('pending_payment', 'cancelled', 'awaiting_group', 'refunded')`);
+  return sql`(SELECT coalesce(sum(max(0, paid_fen - refunded_fen)), 0) FROM orders
+    WHERE user_id = ${userId} AND paid_at >= ${since} AND status NOT IN ('pending_payment', 'cancelled', 'awaiting_group', 'refunded'))`;
+}
+
+export async function spendOf(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<number> {
+  const row = await ctx.db.get<{ spend: number }>(sql`SELECT ${spendSql(userId, now)} AS spend`);
   return Number(row?.spend ?? 0);
 }
 

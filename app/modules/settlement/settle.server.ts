@@ -4,6 +4,7 @@ import { abortWhen, isGuardAbort, isUniqueViolation, rawBatch, readBatch, type B
 import { ledgerEntries, ledgerTransactions, type LedgerKind } from "~/db/schema";
 import { newId } from "~/lib/ids";
 import { snapshotIntSql } from "~/modules/settings/order-rates.server";
+import { orderPointsSql, orderPointsStatement, type OrderPointsState } from "~/modules/membership/points.server";
 import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { getSettings } from "~/modules/settings/settings.server";
 import { balanced, postingsToReach, type Account, type Posting, type PostingKind } from "./ledger";
@@ -89,16 +90,19 @@ interface OrderRow {
 }
 
 /** What settling an order needs, in one round trip: the order, its net sale per merchant, and what the ledger already holds for it. */
-async function readOrderForLedger(ctx: AppContext, orderId: string, key: string) {
+async function readOrderForLedger(ctx: AppContext, orderId: string, key: string, now: number) {
   // Today's after-sales window, for orders whose snapshot predates the field (ADR 015), read in the same round trip.
   const windowFallback = sql`coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'order.after_sales_window_days'), ${SETTING_DEFAULTS["order.after_sales_window_days"]})`;
-  const [orders, merchants, current, txs] = await readBatch<[OrderRow, { merchant_id: string; net: number }, { account: Account; kind: PostingKind; d: number; c: number }, { n: number; seen: number }]>(ctx, [
+  const [orders, merchants, current, txs, points] = await readBatch<
+    [OrderRow, { merchant_id: string; net: number }, { account: Account; kind: PostingKind; d: number; c: number }, { n: number; seen: number }, OrderPointsState]
+  >(ctx, [
     sql`SELECT o.id, o.status, o.rates, o.picked_up_at, o.settled_at, p.leader_user_id, ${snapshotIntSql(sql`o.rates`, "afterSalesWindowDays", windowFallback)} AS window_days
       FROM orders o JOIN pickup_points p ON p.id = o.pickup_point_id WHERE o.id = ${orderId}`,
     sql`SELECT merchant_id, sum(max(0, payable_fen)) - sum(min(max(0, refunded_fen), max(0, payable_fen))) AS net
       FROM order_lines WHERE order_id = ${orderId} GROUP BY merchant_id ORDER BY merchant_id`,
     sql`SELECT account, kind, sum(debit_fen) AS d, sum(credit_fen) AS c FROM ledger_entries WHERE order_id = ${orderId} GROUP BY account, kind`,
     sql`SELECT (SELECT count(*) FROM ledger_transactions WHERE order_id = ${orderId}) AS n, EXISTS (SELECT 1 FROM ledger_transactions WHERE key = ${key}) AS seen`,
+    orderPointsSql(orderId, now),
   ]);
   return {
     order: orders[0] ?? null,
@@ -106,6 +110,7 @@ async function readOrderForLedger(ctx: AppContext, orderId: string, key: string)
     current: current.map((p) => ({ account: p.account, kind: p.kind, debitFen: Number(p.d), creditFen: Number(p.c) })),
     transactions: Number(txs[0]?.n ?? 0),
     seen: Number(txs[0]?.seen ?? 0) === 1,
+    points: points[0],
   };
 }
 
@@ -128,7 +133,7 @@ export async function applyOrderLedger(
   message: { kind: "order.settle"; key: string; orderId: string } | { kind: "refund.settle"; key: string; orderId: string; refundId: string },
   now = Date.now(),
 ): Promise<LedgerOutcome> {
-  const state = await readOrderForLedger(ctx, message.orderId, message.key);
+  const state = await readOrderForLedger(ctx, message.orderId, message.key, now);
   if (state.seen) return "duplicate";
   const order = state.order;
   if (!order) return "not_found";
@@ -156,6 +161,9 @@ export async function applyOrderLedger(
       now,
     ),
   ];
+  // The shopper's points follow the order's net sale, in the same batch (issue 10).
+  const points = orderPointsStatement(ctx, state.points, { orderId: message.orderId, netSaleFen: state.merchants.reduce((s, m) => s + m.netSaleFen, 0), key: message.key }, now);
+  if (points) statements.push(points);
   if (message.kind === "order.settle") {
     statements.push(
       sql`INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, actor_id, note, created_at)
