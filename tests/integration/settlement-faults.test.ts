@@ -144,6 +144,22 @@ describe(`settling ${ORDERS.toLocaleString("en-US")} orders through a faulty con
     expect(Object.fromEntries(rows.map((r) => [r.account, Number(r.balance)]))).toEqual(expectedLedger());
     expect((await worker.d1.prepare("SELECT transaction_id FROM ledger_entries GROUP BY transaction_id HAVING sum(debit_fen) <> sum(credit_fen) LIMIT 1").all()).results).toEqual([]);
 
+    // The shoppers' points came with the settlements, once each: 1 point per whole yuan, × 1.2 for a
+    // shopper whose 12 months' spend (all their orders here) reaches silver's ¥500, × 1.5 at gold's ¥2,000.
+    const shoppers = Math.ceil(ORDERS / 10);
+    const spend = new Map<number, number>();
+    for (let i = 1; i <= ORDERS; i++) spend.set(i % shoppers, (spend.get(i % shoppers) ?? 0) + fruitFen(i) + babyFen(i));
+    let points = 0;
+    for (let i = 1; i <= ORDERS; i++) {
+      const s = spend.get(i % shoppers)!;
+      const pct = s >= 200_000 ? 150 : s >= 50_000 ? 120 : 100;
+      points += Math.floor((Math.floor((fruitFen(i) + babyFen(i)) / 100) * pct) / 100);
+    }
+    expect(await worker.d1.prepare("SELECT count(*) AS entries, coalesce(sum(points), 0) AS points FROM points_entries WHERE order_id LIKE 'ord_fault%'").first()).toEqual({
+      entries: Array.from({ length: ORDERS }, (_, k) => fruitFen(k + 1) + babyFen(k + 1)).filter((f) => f >= 100).length,
+      points,
+    });
+
     // Only the deliberately poisoned messages are dead letters.
     const dead = (await worker.d1.prepare("SELECT body FROM dead_letters ORDER BY body").all<{ body: string }>()).results.map((r) => (JSON.parse(r.body) as { key: string }).key);
     expect(dead.sort()).toEqual(Array.from({ length: POISONED }, (_, p) => `poison:${p}`).sort());

@@ -109,7 +109,8 @@ const BABY = "mch_demobaby000000000000";
 
 /**
  * Many settleable orders at once, for the fault test and the settlement bench: order i (1..count)
- * belongs to 阳光花园 when even, 翠湖 when odd, has a 鲜果坊 line of `fruitFen(i)` and, every third
+ * is bought by one of count / 10 shoppers made for it (ten orders each, as a busy neighbourhood
+ * would have), belongs to 阳光花园 when even, 翠湖 when odd, has a 鲜果坊 line of `fruitFen(i)` and, every third
  * order, a 宝宝优选 line of `babyFen(i)`; it was picked up at `pickedUpAt` (its timeline ends
  * there), paid in full through the sandbox, at fee 5% and commission 10% with a 7-day window.
  * Written by five statements over a recursive sequence, whatever the count.
@@ -137,11 +138,19 @@ export async function insertBulkOrders(d1: D1Database, opts: { count: number; pr
   const width = 20 - opts.prefix.length;
   const id = `'ord_${opts.prefix}' || printf('%0${width}d', i)`;
   const child = (kind: string) => `'${kind}_${opts.prefix}' || printf('%0${width}d', i)`;
+  const shoppers = Math.max(1, Math.ceil(opts.count / 10));
+  const shopper = (i: string) => `'usr_${opts.prefix}' || printf('%0${width}d', ${i})`;
   await d1.batch([
     d1
       .prepare(
+        `INSERT INTO users (id, display_name, locale, status, created_at, updated_at)
+         WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${shoppers}) SELECT ${shopper("i")}, '团员' || i, 'zh-CN', 'active', ?, ? FROM seq`,
+      )
+      .bind(created, created),
+    d1
+      .prepare(
         `INSERT INTO orders (id, user_id, pickup_point_id, status, goods_fen, discount_fen, payable_fen, paid_fen, refunded_fen, pricing, pricing_version, rates, pickup_code_enc, pickup_code_hash, pay_by, paid_at, picked_up_at, created_at, updated_at)
-         ${seq} SELECT ${id}, 'usr_demoshopper050000000', CASE WHEN i % 2 = 0 THEN 'pkp_demosunshine00000000' ELSE 'pkp_demolakeside00000000' END, 'picked_up', ${f} + ${b}, 0, ${f} + ${b}, ${f} + ${b}, 0, '{}', 1, ?, 'x', 'bulk_${opts.prefix}_' || i, ?, ?, ?, ?, ? FROM seq`,
+         ${seq} SELECT ${id}, ${shopper(`(i % ${shoppers}) + 1`)}, CASE WHEN i % 2 = 0 THEN 'pkp_demosunshine00000000' ELSE 'pkp_demolakeside00000000' END, 'picked_up', ${f} + ${b}, 0, ${f} + ${b}, ${f} + ${b}, 0, '{}', 1, ?, 'x', 'bulk_${opts.prefix}_' || i, ?, ?, ?, ?, ? FROM seq`,
       )
       .bind(rates, created + 1_800_000, created + 1000, opts.pickedUpAt, created, opts.pickedUpAt),
     d1
