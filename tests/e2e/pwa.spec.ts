@@ -20,6 +20,8 @@ test("pwa: the storefront links its manifest and works offline through the servi
   // Known app bug: public/sw.js precaches /favicon.ico but its fetch handler only answers /build/*
   // and /icons/* from the cache, so the offline page's favicon request goes to the (absent) network.
   consoleGuard.allow(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED$/, "/favicon.ico");
+  // Leaving the storefront page sends its analytics beacon, which fails once the context is offline.
+  consoleGuard.allow(/^Failed to load resource: net::ERR_INTERNET_DISCONNECTED$/, "/beacon");
   await context.setOffline(true);
   await page.goto("/signup");
   await expect(page.getByRole("heading", { name: "网络连接已断开" })).toBeVisible();
