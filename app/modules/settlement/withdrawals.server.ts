@@ -57,6 +57,33 @@ function standingSql(owner: WithdrawalOwner): SQL {
   return sql`(SELECT coalesce(sum(w.amount_fen), 0) FROM withdrawals w WHERE ${ownerWhere(owner)} AND w.status IN ('requested', 'approved'))`;
 }
 
+interface WithdrawalRow {
+  id: string;
+  amount_fen: number;
+  method: PayoutMethod;
+  payout_account_enc: string;
+  status: string;
+  reason: string | null;
+  created_at: number;
+  decided_at: number | null;
+  paid_at: number | null;
+}
+
+/** A withdrawal as the pages show it: numbers as numbers, the payout account decrypted and masked. */
+async function withdrawalView(ctx: AppContext, w: WithdrawalRow) {
+  return {
+    id: w.id,
+    amountFen: Number(w.amount_fen),
+    method: w.method,
+    account: maskPayoutAccount(w.method, await decryptField(ctx.env, "payout_account", w.payout_account_enc)),
+    status: w.status,
+    reason: w.reason,
+    createdAt: Number(w.created_at),
+    decidedAt: w.decided_at === null ? null : Number(w.decided_at),
+    paidAt: w.paid_at === null ? null : Number(w.paid_at),
+  };
+}
+
 export interface Balance {
   /** Everything settled to the account: sales, fees and commission shares, clawbacks (credit − debit, payouts aside). */
   settledFen: number;
@@ -100,19 +127,7 @@ export async function getBalance(ctx: AppContext, owner: WithdrawalOwner, now = 
     minWithdrawalFen: s["withdrawal.min_fen"],
     frozenDays: s["withdrawal.frozen_days"],
   };
-  const withdrawals = await Promise.all(
-    rows.map(async (w) => ({
-      id: w.id,
-      amountFen: Number(w.amount_fen),
-      method: w.method,
-      account: maskPayoutAccount(w.method, await decryptField(ctx.env, "payout_account", w.payout_account_enc)),
-      status: w.status,
-      reason: w.reason,
-      createdAt: Number(w.created_at),
-      decidedAt: w.decided_at === null ? null : Number(w.decided_at),
-      paidAt: w.paid_at === null ? null : Number(w.paid_at),
-    })),
-  );
+  const withdrawals = await Promise.all(rows.map((w) => withdrawalView(ctx, w)));
   return { balance, withdrawals };
 }
 
@@ -181,19 +196,11 @@ export async function listWithdrawalsForAdmin(ctx: AppContext, status: Withdrawa
   ]);
   const items = await Promise.all(
     rows.map(async (w) => ({
-      id: w.id,
+      ...(await withdrawalView(ctx, w)),
       accountType: w.account_type,
       accountId: w.account_id,
       ownerName: w.owner_name ?? w.account_id,
       requester: w.requester,
-      amountFen: Number(w.amount_fen),
-      method: w.method,
-      account: maskPayoutAccount(w.method, await decryptField(ctx.env, "payout_account", w.payout_account_enc)),
-      status: w.status,
-      reason: w.reason,
-      createdAt: Number(w.created_at),
-      decidedAt: w.decided_at === null ? null : Number(w.decided_at),
-      paidAt: w.paid_at === null ? null : Number(w.paid_at),
       payoutRef: w.payout_ref,
       ledgerBalanceFen: Number(w.balance),
     })),
