@@ -7,7 +7,20 @@ import { users } from "./identity";
  * business event (`earn:<orderId>`, `points:<ledger transaction key>`, `expire:<user>:<date>`), so
  * a repeated job or message writes nothing twice.
  */
-export const POINTS_KINDS = ["earn", "adjust", "expire"] as const;
+export const POINTS_KINDS = [
+  /** Earned by a settled sale, and its later corrections (refunds after settlement). */
+  "earn",
+  "adjust",
+  /** The unspent part of expired lots. */
+  "expire",
+  /** Redeemed at checkout (negative), and given back when that order is cancelled (positive, undoes the spend). */
+  "spend",
+  "spend_return",
+  /** Granted for a review of a picked-up item (once per review). */
+  "review",
+  /** Granted to a sharer when a friend buys through their link. */
+  "share_reward",
+] as const;
 export type PointsKind = (typeof POINTS_KINDS)[number];
 
 export const pointsEntries = sqliteTable(

@@ -168,7 +168,7 @@ const en = {
     rule: "Points arrive once an order is picked up and its after-sales window is over: 1 point per yuan, times your level's multiplier at that moment; a refund takes the matching points back. Points are valid for {{days}} days from when you earn them; the oldest are used first.",
     history: "Points history",
     empty: "No points yet. They show here once an order is completed.",
-    kind: { earn: "Order points", adjust: "Taken back after a refund", expire: "Expired" },
+    kind: { earn: "Order points", adjust: "Taken back after a refund", expire: "Expired", spend: "Used at checkout", spend_return: "Returned (order cancelled)", review: "Review reward", share_reward: "Share reward" },
     order: "Order {{id}}",
     expires: "Expires {{date}}",
     multiplier: "× {{multiplier}}",

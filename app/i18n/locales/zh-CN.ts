@@ -167,7 +167,7 @@ const zhCN = {
     rule: "订单提货并过了售后期后发放积分：每消费 1 元得 1 分，乘以结算时的等级倍数；退款会扣回相应积分。积分自获得起 {{days}} 天内有效，先到期的先使用。",
     history: "积分明细",
     empty: "还没有积分。订单完成后会在这里看到。",
-    kind: { earn: "订单积分", adjust: "退款扣回", expire: "积分过期" },
+    kind: { earn: "订单积分", adjust: "退款扣回", expire: "积分过期", spend: "下单抵扣", spend_return: "取消订单退回", review: "评价奖励", share_reward: "分享奖励" },
     order: "订单 {{id}}",
     expires: "{{date}} 到期",
     multiplier: "{{multiplier}} 倍",

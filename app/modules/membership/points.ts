@@ -46,6 +46,8 @@ export function pointsToExpire(entries: readonly PointsEntryLike[], now: number)
     if (e.points > 0 && e.expiresAt !== null && e.expiresAt <= now) expiredLots += e.points;
     else if (e.points < 0 && e.kind === "expire") expired += -e.points;
     else if (e.points < 0) taken += -e.points;
+    // Points given back for a cancelled order undo that spend: the lots it took are whole again.
+    else if (e.kind === "spend_return") taken -= e.points;
   }
   return Math.max(0, expiredLots - taken - expired);
 }
