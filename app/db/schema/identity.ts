@@ -15,6 +15,8 @@ export const users = sqliteTable(
     passwordHash: text("password_hash"),
     avatarUrl: text("avatar_url"),
     locale: text("locale").notNull().default("zh-CN"),
+    /** "MM-DD" (the year is never asked): the birthday gift's day. */
+    birthday: text("birthday"),
     status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),

@@ -1,10 +1,13 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
 
 /**
  * Coupon templates (platform- or merchant-funded) and the coupons users hold. The marketing issue
  * adds claiming rules and segments; checkout uses them now. Id lists are JSON arrays.
  */
+export const COUPON_SOURCES = ["claim", "segment", "birthday", "share_reward", "admin"] as const;
+export type CouponSource = (typeof COUPON_SOURCES)[number];
+
 export const couponTemplates = sqliteTable(
   "coupon_templates",
   {
@@ -26,7 +29,10 @@ export const couponTemplates = sqliteTable(
     endsAt: integer("ends_at").notNull(),
     totalLimit: integer("total_limit"),
     perUserLimit: integer("per_user_limit").notNull().default(1),
+    /** Maintained by a trigger on user_coupons (one per coupon issued); a second trigger refuses a coupon past totalLimit. */
     issuedCount: integer("issued_count").notNull().default(0),
+    /** Shown in the claim centre for shoppers to take; otherwise only issued (segments, birthday gifts, share rewards). */
+    claimable: integer("claimable", { mode: "boolean" }).notNull().default(true),
     status: text("status", { enum: ["active", "paused"] }).notNull().default("active"),
     createdAt: integer("created_at").notNull(),
   },
@@ -46,8 +52,18 @@ export const userCoupons = sqliteTable(
     validUntil: integer("valid_until").notNull(),
     claimedAt: integer("claimed_at").notNull(),
     usedAt: integer("used_at"),
+    /** How the coupon reached its owner. */
+    source: text("source", { enum: COUPON_SOURCES }).notNull().default("claim"),
+    /** Deterministic per business event for issued coupons (`birthday:<user>:<year>`, `share:<…>`), so a rerun grants nothing twice. */
+    grantKey: text("grant_key"),
   },
-  (t) => [index("user_coupons_user_idx").on(t.userId, t.status, t.validUntil), index("user_coupons_order_idx").on(t.orderId)],
+  (t) => [
+    index("user_coupons_user_idx").on(t.userId, t.status, t.validUntil),
+    index("user_coupons_order_idx").on(t.orderId),
+    index("user_coupons_template_user_idx").on(t.templateId, t.userId),
+    index("user_coupons_expiry_idx").on(t.status, t.validUntil),
+    uniqueIndex("user_coupons_grant_key_uq").on(t.grantKey),
+  ],
 );
 
 /** 满减 promotions: the best tier of each applies to its eligible lines (pricing engine, ADR 009). */

@@ -219,7 +219,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
       .onConflictDoNothing(),
     ...chunkRows(
       couponTemplates,
-      DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, issuedCount: holders.length, createdAt: now })),
+      DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, createdAt: now })),
     ).map((rows) => db.insert(couponTemplates).values(rows).onConflictDoNothing()),
     ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);
