@@ -9,6 +9,14 @@ import { FULFILMENT_METHODS, FulfilmentChoice } from "~/modules/orders/fulfilmen
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
 import { choosePickupPoint, listPickupPoints } from "~/modules/pickup/choose.server";
 import { ApiError, ApiErrorBody } from "./errors";
+
+/** Points to spend: "none" (default), "max" (what the cart allows), or an exact number (409 points_insufficient when it cannot all be used). */
+const PointsBody = v.optional(
+  v.pipe(
+    v.union([v.picklist(["none", "max"]), v.pipe(v.number(), v.safeInteger(), v.minValue(0))], "points_invalid"),
+    v.description("Points to spend at 100 points = ¥1: \"none\" (default), \"max\", or an exact number; capped by the balance and the points.max_redeem_bp setting"),
+  ),
+);
 import { defineEndpoint, type Endpoint } from "./router.server";
 
 const validationError = { description: "Invalid input; `error.fields` names each bad field", schema: ApiErrorBody };
@@ -175,13 +183,13 @@ export const shopEndpoints: Endpoint[] = [
     method: "POST",
     path: "/cart/quote",
     operationId: "quoteCart",
-    summary: "Price the cart on the server: promotions, member discount and a coupon (the best one unless couponId is given, or \"none\"); itemised",
+    summary: "Price the cart on the server: promotions, member discount, a coupon (the best one unless couponId is given, or \"none\") and points (none unless asked); itemised",
     tags: ["cart"],
     auth: "user",
-    body: v.object({ couponId: v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid"))) }),
+    body: v.object({ couponId: v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid"))), points: PointsBody }),
     responses: { 200: { description: "Itemised price (PriceBreakdown), the coupons with their results, and problems (stock)" }, 400: validationError, 401: unauthorized },
     async handler({ ctx, request, session, body }) {
-      const quote = await quoteCheckout(ctx, session!.user.id, { couponChoice: body.couponId, locale: localeOf(request) });
+      const quote = await quoteCheckout(ctx, session!.user.id, { couponChoice: body.couponId, pointsChoice: body.points ?? "none", locale: localeOf(request) });
       return Response.json(quote);
     },
   }),
@@ -194,6 +202,7 @@ export const shopEndpoints: Endpoint[] = [
     auth: "user",
     body: v.object({
       couponId: v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid"))),
+      points: PointsBody,
       expectedPayableFen: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.description("The total the client showed; a different server price answers 409 price_changed"))),
       note: v.optional(v.pipe(v.string(), v.maxLength(200, "text_too_long"))),
       fulfilment: v.pipe(
@@ -216,6 +225,7 @@ export const shopEndpoints: Endpoint[] = [
       if (key !== undefined && !/^[\x21-\x7e]{8,64}$/.test(key)) throw new ApiError(400, "validation_failed", { "Idempotency-Key": ["invalid"] });
       const r = await placeOrder(ctx, session!.user.id, {
         couponChoice: body.couponId ?? "none",
+        pointsChoice: body.points ?? "none",
         expectedPayableFen: body.expectedPayableFen,
         note: body.note,
         idempotencyKey: key,

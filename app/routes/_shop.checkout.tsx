@@ -25,10 +25,13 @@ export const meta: MetaFunction = ({ matches }) => {
 };
 
 const CouponChoice = v.optional(v.pipe(v.string(), v.regex(/^(none|ucp_[0-9a-z]{20})$/, "coupon_invalid")));
+/** Points: spend what the cart allows ("max") or none. */
+const PointsChoiceField = v.optional(v.picklist(["max", "none"], "points_invalid"));
 
 export const PlaceOrderForm = v.pipe(
   v.object({
     coupon: CouponChoice,
+    points: PointsChoiceField,
     provider: v.picklist(["sandbox", "wechat", "alipay"], "provider_invalid"),
     expectedPayableFen: v.pipe(v.string("price_changed"), v.regex(/^\d{1,9}$/, "price_changed"), v.transform(Number)),
     note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200, "text_too_long"))),
@@ -49,9 +52,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
   const url = new URL(request.url);
   const coupon = v.safeParse(CouponChoice, url.searchParams.get("coupon") ?? undefined);
+  const points = v.safeParse(PointsChoiceField, url.searchParams.get("points") ?? undefined);
   const locale = resolveLocale(request);
   const [quote, pointId, addresses, doorFeature] = await Promise.all([
-    quoteCheckout(context, user.id, { couponChoice: coupon.success ? coupon.output : undefined, locale }),
+    quoteCheckout(context, user.id, { couponChoice: coupon.success ? coupon.output : undefined, pointsChoice: points.success ? (points.output ?? "none") : "none", locale }),
     getChosenPickupPointId(context, user.id),
     listAddresses(context, user.id),
     isFeatureOn(context, "feature.door_delivery"),
@@ -85,6 +89,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const placed = await placeOrder(context, user.id, {
     couponChoice: input.coupon ?? "none",
+    pointsChoice: input.points ?? "none",
     expectedPayableFen: input.expectedPayableFen,
     note: input.note || undefined,
     idempotencyKey: input.idempotencyKey,
@@ -98,7 +103,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (field === "fulfilment" || field === "addressId") {
       return data({ result: submission.reply({ fieldErrors: { [field]: [code] } }) }, { status: 400 });
     }
-    const status = placed.error.code === "insufficient_stock" || placed.error.code === "price_changed" || placed.error.code === "coupon_invalid" ? 409 : 400;
+    const status = placed.error.code === "insufficient_stock" || placed.error.code === "price_changed" || placed.error.code === "coupon_invalid" || placed.error.code === "points_insufficient" ? 409 : 400;
     return data({ result: submission.reply({ formErrors: [placed.error.code] }) }, { status });
   }
   const paying = await startPayment(context, {
@@ -271,6 +276,27 @@ export default function Checkout() {
             {t("checkout.applyCoupon")}
           </button>
         ) : null}
+        {quote.membership ? (
+          <fieldset className="space-y-2 border-t border-line pt-3">
+            <legend className="float-left mb-1 w-full font-semibold">{t("checkout.points.title")}</legend>
+            {quote.membership.pointsUsableFen > 0 ? (
+              <>
+                <label className="flex min-h-11 items-center gap-3 rounded-xl border border-line px-3">
+                  <input type="checkbox" name="points" value="max" defaultChecked={totals.pointsFen > 0} className="size-5" />
+                  <span className="flex-1">{t("checkout.points.use", { points: quote.membership.pointsUsableFen, amount: formatFen(quote.membership.pointsUsableFen) })}</span>
+                </label>
+                <p className="text-xs text-muted">{t("checkout.points.balance", { balance: quote.membership.pointsBalance, percent: `${quote.membership.pointsMaxRedeemBp / 100}%` })}</p>
+                <noscript>
+                  <button type="submit" className="btn-secondary w-full">
+                    {t("checkout.points.apply")}
+                  </button>
+                </noscript>
+              </>
+            ) : (
+              <p className="text-sm text-muted">{t("checkout.points.none", { balance: quote.membership.pointsBalance })}</p>
+            )}
+          </fieldset>
+        ) : null}
       </Form>
       <section className="card space-y-1 text-sm" aria-labelledby="co-breakdown">
         <h2 id="co-breakdown" className="mb-1 font-semibold">
@@ -294,6 +320,12 @@ export default function Checkout() {
           <span>{t("checkout.payable")}</span>
           <span className="tabular text-price">{formatFen(totals.payableFen)}</span>
         </p>
+        {quote.membership ? (
+          <p className="text-xs text-muted" data-testid="points-estimate">
+            {t("checkout.member", { level: t(`me.level.${quote.membership.level}`), points: quote.membership.pointsEarnedEstimate })}
+            {quote.membership.pointsMultiplierPct !== 100 ? t("checkout.memberMultiplier", { multiplier: quote.membership.pointsMultiplierPct / 100 }) : ""}
+          </p>
+        ) : null}
       </section>
       <Form method="post" id={PLACE_FORM_ID} className="card space-y-3" aria-labelledby="co-pay">
         <h2 id="co-pay" className="font-semibold">
@@ -301,6 +333,7 @@ export default function Checkout() {
         </h2>
         <FormErrors id="checkout-errors" errors={actionData?.result.error?.[""] ?? undefined} />
         <input type="hidden" name="coupon" value={quote.selectedCouponId ?? "none"} />
+        <input type="hidden" name="points" value={totals.pointsFen > 0 ? "max" : "none"} />
         <input type="hidden" name="expectedPayableFen" value={totals.payableFen} />
         <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
         <fieldset className="space-y-2">

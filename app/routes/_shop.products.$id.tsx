@@ -248,6 +248,15 @@ export default function ProductPage() {
           ) : null}
           <span className="ml-auto text-sm text-muted">{t("shop.sold", { count: product.soldCount })}</span>
         </p>
+        {product.memberPrices.length ? (
+          <ul className="flex flex-wrap gap-2" aria-label={t("me.exclusive")}>
+            {product.memberPrices.map((m) => (
+              <li key={m.level} className="rounded-full bg-amber-50 px-3 py-1 text-sm text-amber-900">
+                {t("me.memberPrice", { level: t(`me.level.${m.level}`), price: formatFen(m.priceFen) })}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <div className="flex items-start justify-between gap-2">
           <h1 id="product-title" className="text-lg font-semibold">
             {product.title}

@@ -111,6 +111,11 @@ export default function MerchantFinance() {
             <p className="tabular text-xl font-bold">{formatFen(totals.leaderCommissionFen)}</p>
             <p className="text-xs text-muted">{t("merchantOrders.finance.leaderCommissionNote")}</p>
           </div>
+          <div className="card">
+            <p className="text-sm text-muted">{t("merchantOrders.finance.subsidy")}</p>
+            <p className="tabular text-xl font-bold" data-testid="total-subsidy">{formatFen(totals.subsidyFen)}</p>
+            <p className="text-xs text-muted">{t("merchantOrders.finance.subsidyNote")}</p>
+          </div>
         </div>
       </section>
 
@@ -130,6 +135,7 @@ export default function MerchantFinance() {
                   <th scope="col" className="p-3 text-right">{t("merchantOrders.finance.col.refunded")}</th>
                   <th scope="col" className="p-3 text-right">{t("merchantOrders.finance.col.fee")}</th>
                   <th scope="col" className="p-3 text-right">{t("merchantOrders.finance.col.commission")}</th>
+                  <th scope="col" className="p-3 text-right">{t("merchantOrders.finance.col.subsidy")}</th>
                   <th scope="col" className="p-3 text-right">{t("merchantOrders.finance.col.net")}</th>
                   <th scope="col" className="p-3">{t("merchantOrders.finance.col.bucket")}</th>
                 </tr>
@@ -146,6 +152,7 @@ export default function MerchantFinance() {
                     <td className="tabular p-3 text-right">{formatFen(r.refundedFen)}</td>
                     <td className="tabular p-3 text-right">{formatFen(r.platformFeeFen)}</td>
                     <td className="tabular p-3 text-right">{formatFen(r.leaderCommissionFen)}</td>
+                    <td className="tabular p-3 text-right">{formatFen(r.subsidyFen)}</td>
                     <td className="tabular p-3 text-right font-semibold">{formatFen(r.netFen)}</td>
                     <td className="p-3">{t(`merchantOrders.finance.bucket.${r.bucket}`)}</td>
                   </tr>

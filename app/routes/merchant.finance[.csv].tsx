@@ -17,7 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = user.locale ?? "zh-CN";
   const k = (key: string) => translate(locale, `merchantOrders.finance.${key}`);
   const csv = financeCsv(finance, {
-    header: ["order", "date", "status", "sale", "refunded", "fee", "commission", "net", "bucket"].map((c) => k(`col.${c}`)),
+    header: ["order", "date", "status", "sale", "refunded", "fee", "commission", "subsidy", "net", "bucket"].map((c) => k(`col.${c}`)),
     total: k("total"),
     bucket: (b) => k(`bucket.${b}`),
     status: (s) => translate(locale, `merchantOrders.status.${s}`),

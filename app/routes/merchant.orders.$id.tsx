@@ -286,6 +286,12 @@ export default function MerchantOrderDetail() {
               {t("merchantOrders.finance.platformFee")} ({t("merchantOrders.finance.rate", { rate: order.finance.platformFeeBp / 100 })})
             </dt>
             <dd className="tabular text-right">−{formatFen(order.finance.platformFeeFen)}</dd>
+            {order.finance.subsidyFen ? (
+              <>
+                <dt>{t("merchantOrders.finance.subsidy")}</dt>
+                <dd className="tabular text-right">+{formatFen(order.finance.subsidyFen)}</dd>
+              </>
+            ) : null}
             <dt className="font-semibold">{t("merchantOrders.finance.net")}</dt>
             <dd className="tabular text-right font-semibold">{formatFen(order.finance.netFen)}</dd>
           </dl>

@@ -34,6 +34,8 @@ export const products = sqliteTable(
     reviewedBy: text("reviewed_by"),
     reviewedAt: integer("reviewed_at"),
     soldCount: integer("sold_count").notNull().default(0),
+    /** Chosen by the platform for the members' exclusive discount (SPEC §6 "gold 20% off selected items"). */
+    memberExclusive: integer("member_exclusive", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

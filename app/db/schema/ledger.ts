@@ -39,7 +39,7 @@ export const ledgerEntries = sqliteTable(
     /** `clearing:payments`, `clearing:payouts`, `platform:fees`, `merchant:<id>`, `leader:<userId>`. */
     account: text("account").notNull(),
     /** sale | fee | commission | payout (app/modules/settlement/ledger.ts POSTING_KINDS). */
-    kind: text("kind", { enum: ["sale", "fee", "commission", "payout"] }).notNull(),
+    kind: text("kind", { enum: ["sale", "fee", "commission", "subsidy", "payout"] }).notNull(),
     debitFen: integer("debit_fen").notNull(),
     creditFen: integer("credit_fen").notNull(),
     /** Copied from the transaction, so per-order and per-account statements need no join. */

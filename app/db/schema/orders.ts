@@ -110,6 +110,8 @@ export const orderLines = sqliteTable(
     baseFen: integer("base_fen").notNull(),
     discountFen: integer("discount_fen").notNull(),
     payableFen: integer("payable_fen").notNull(),
+    /** The part of the line's discounts the platform funds (member discount, platform coupon and full-reduction, points): paid to the merchant at settlement (ledger kind `subsidy`). */
+    platformFundedFen: integer("platform_funded_fen").notNull().default(0),
     refundedFen: integer("refunded_fen").notNull().default(0),
     refundedQty: integer("refunded_qty").notNull().default(0),
     pickedUpQty: integer("picked_up_qty").notNull().default(0),

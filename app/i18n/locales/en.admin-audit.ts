@@ -89,6 +89,8 @@ const messages = {
       merchant_invitation_accept: "Staff invitation accepted",
       merchant_staff_remove: "Staff removed",
       merchant_coupon_create: "Coupon created",
+      setting_member_exclusive_add: "Made a members' exclusive product",
+      setting_member_exclusive_remove: "Taken off the members' exclusive products",
       merchant_coupon_end: "Coupon ended",
       merchant_discount_create: "Limited-time discount created",
       merchant_discount_end: "Limited-time discount ended",

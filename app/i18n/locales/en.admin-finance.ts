@@ -55,6 +55,7 @@ const messages = {
       groups: {
         clearing_payments: "Payments clearing (clearing:payments)",
         platform_fees: "Platform fees (platform:fees)",
+        platform_subsidies: "Platform-funded discounts (platform:subsidies)",
         merchants: "Merchant accounts (merchant:*)",
         leaders: "Leader accounts (leader:*)",
         clearing_payouts: "Payouts clearing (clearing:payouts)",

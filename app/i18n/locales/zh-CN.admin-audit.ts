@@ -89,6 +89,8 @@ const messages = {
       merchant_invitation_accept: "接受员工邀请",
       merchant_staff_remove: "移除员工",
       merchant_coupon_create: "创建优惠券",
+      setting_member_exclusive_add: "设为会员专享商品",
+      setting_member_exclusive_remove: "取消会员专享商品",
       merchant_coupon_end: "结束优惠券",
       merchant_discount_create: "创建限时折扣",
       merchant_discount_end: "结束限时折扣",

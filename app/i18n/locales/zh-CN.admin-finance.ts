@@ -55,6 +55,7 @@ const messages = {
       groups: {
         clearing_payments: "收款清算（clearing:payments）",
         platform_fees: "平台服务费（platform:fees）",
+        platform_subsidies: "平台补贴（platform:subsidies）",
         merchants: "商家账户（merchant:*）",
         leaders: "团长账户（leader:*）",
         clearing_payouts: "出款清算（clearing:payouts）",

@@ -4,6 +4,9 @@ import { productImages, products, skuPriceHistory, skus } from "~/db/schema";
 import { imageUrl } from "./queries.server";
 import { parseVariants } from "./images";
 import { referencePriceFen } from "./reference-price";
+import type { MemberLevel } from "~/modules/membership/levels";
+import { basisPointsOf } from "~/modules/pricing";
+import { parseSettingValue, SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 
 export interface ProductDetailView {
   id: string;
@@ -16,6 +19,12 @@ export interface ProductDetailView {
   /** `widths`: resized copies beside the original (`<url>@<w>w`), for srcset. */
   images: Array<{ url: string; width: number | null; height: number | null; widths: number[] }>;
   skus: Array<{ id: string; spec: string; priceFen: number; wasPriceFen: number | null; stock: number; inStock: boolean }>;
+  /**
+   * A member-exclusive product's price for each level with a discount (silver, then gold), on its
+   * cheapest SKU: the same for every visitor, so the page stays cacheable; checkout applies the
+   * shopper's own level.
+   */
+  memberPrices: Array<{ level: MemberLevel; discountBp: number; priceFen: number }>;
 }
 
 /**
@@ -36,6 +45,8 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
         descriptionEn: products.descriptionEn,
         unit: products.unit,
         soldCount: products.soldCount,
+        memberExclusive: products.memberExclusive,
+        levels: sql<string | null>`(SELECT value FROM settings WHERE key = 'membership.levels')`,
         merchantId: products.merchantId,
         merchantName: sql<string>`(SELECT m.name FROM merchants m WHERE m.id = "products"."merchant_id")`,
         categorySlug: sql<string>`(SELECT c.slug FROM categories c WHERE c.id = "products"."category_id")`,
@@ -53,6 +64,11 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
   ]);
   const row = productRows[0];
   if (!row || skuRows.length === 0) return null;
+  const levels = parseSettingValue("membership.levels", row.levels) ?? SETTING_DEFAULTS["membership.levels"];
+  const cheapestFen = Math.min(...skuRows.map((s) => s.priceFen));
+  const memberPrices = row.memberExclusive
+    ? (["silver", "gold"] as const).filter((l) => levels[l].discountBp > 0).map((level) => ({ level, discountBp: levels[level].discountBp, priceFen: cheapestFen - basisPointsOf(cheapestFen, levels[level].discountBp) }))
+    : [];
   return {
     id: row.id,
     title: en ? row.titleEn : row.titleZh,
@@ -61,6 +77,7 @@ export async function getProductDetail(ctx: AppContext, id: string, locale: stri
     soldCount: row.soldCount,
     category: { slug: row.categorySlug, name: en ? row.categoryNameEn : row.categoryNameZh },
     merchant: { id: row.merchantId, name: row.merchantName },
+    memberPrices,
     images: imageRows.map((i) => ({ url: imageUrl(i.r2Key)!, width: i.width, height: i.height, widths: parseVariants(i.variants) })),
     skus: skuRows.map((s) => ({
       id: s.id,

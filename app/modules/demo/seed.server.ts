@@ -339,6 +339,7 @@ async function seedDemoPastOrders(ctx: SeedContext, now: number): Promise<void> 
             baseFen: l.baseFen,
             discountFen: l.discountFen,
             payableFen: l.payableFen,
+            platformFundedFen: l.platformFundedFen,
             pickedUpQty: l.quantity,
           };
         }),

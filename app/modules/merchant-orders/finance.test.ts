@@ -91,15 +91,15 @@ describe("merchant finance computation", () => {
 
   it("CSV: BOM, plain decimals, quoted where needed, a totals row", () => {
     const csv = financeCsv(computeFinance([{ ...base, settledAt: NOW, ledger: { saleFen: 3990, feeFen: -200, commissionFen: -399 } }]), {
-      header: ["订单号", "日期", "状态", "销售额", "退款", "平台服务费", "团长佣金", "净收入", "结算状态"],
+      header: ["订单号", "日期", "状态", "销售额", "退款", "平台服务费", "团长佣金", "平台补贴", "净收入", "结算状态"],
       total: "合计",
       bucket: (b) => (b === "settled" ? "已结算" : "待结算"),
       status: (s) => s,
       date: () => "2026-05-22",
     });
     expect(csv.startsWith("\uFEFF订单号,")).toBe(true);
-    expect(csv).toContain("ord_1,2026-05-22,completed,39.90,0.00,2.00,3.99,33.91,已结算\r\n");
-    expect(csv).toContain("合计,,,39.90,0.00,2.00,3.99,33.91,\r\n");
+    expect(csv).toContain("ord_1,2026-05-22,completed,39.90,0.00,2.00,3.99,0.00,33.91,已结算\r\n");
+    expect(csv).toContain("合计,,,39.90,0.00,2.00,3.99,0.00,33.91,\r\n");
     expect(fenToDecimal(5)).toBe("0.05");
     expect(fenToDecimal(-1234)).toBe("-12.34");
   });

@@ -1,4 +1,4 @@
-import { orderSplit } from "~/modules/settlement/order-split";
+import { lineSubsidyFen, orderSplit } from "~/modules/settlement/order-split";
 import { orderRateBps } from "~/modules/settings/order-rates";
 
 export { orderRateBps };
@@ -16,7 +16,10 @@ export { orderRateBps };
  *   settlement consumer computes (app/modules/settlement/order-split.ts): the fee at the order's
  *   snapshot rate on the merchant's net sale, the commission on the whole order at its snapshot
  *   rate, shared over the order's merchants by net sale (largest remainder);
- * - net = sale − refunded − fee − commission: the merchant's income, what the ledger credits.
+ * - platform subsidy: the platform-funded discounts on its lines (member discount, platform
+ *   coupons and full-reductions, points), which the platform pays the merchant at settlement,
+ *   less what refunds took back (ledger kind `subsidy`);
+ * - net = sale − refunded − fee − commission + subsidy: the merchant's income, what the ledger credits.
  *
  * Totals are the sums of the per-order figures, so they always add up.
  */
@@ -33,11 +36,11 @@ export interface FinanceOrderInput {
   leaderUserId: string | null;
   merchantId: string;
   /** The merchant's own lines. */
-  lines: ReadonlyArray<{ payableFen: number; refundedFen: number }>;
-  /** Net sale per merchant over the whole order (the commission is shared by these); defaults to this merchant alone. */
-  orderMerchants?: ReadonlyArray<{ merchantId: string; netSaleFen: number }>;
+  lines: ReadonlyArray<{ payableFen: number; refundedFen: number; platformFundedFen?: number }>;
+  /** Net sale (and subsidy) per merchant over the whole order (the commission is shared by these); defaults to this merchant alone. */
+  orderMerchants?: ReadonlyArray<{ merchantId: string; netSaleFen: number; subsidyFen?: number }>;
   /** For a settled order: what the ledger holds on the merchant's account for it, credit − debit per kind. */
-  ledger?: { saleFen: number; feeFen: number; commissionFen: number } | null;
+  ledger?: { saleFen: number; feeFen: number; commissionFen: number; subsidyFen?: number } | null;
 }
 
 export interface FinanceOrderRow {
@@ -50,6 +53,7 @@ export interface FinanceOrderRow {
   platformFeeFen: number;
   leaderCommissionBp: number | null;
   leaderCommissionFen: number;
+  subsidyFen: number;
   netFen: number;
   bucket: "pending" | "settled";
 }
@@ -60,6 +64,7 @@ export interface FinanceTotals {
   refundedFen: number;
   platformFeeFen: number;
   leaderCommissionFen: number;
+  subsidyFen: number;
   netFen: number;
   pendingFen: number;
   settledFen: number;
@@ -76,15 +81,17 @@ export function computeOrderFinance(order: FinanceOrderInput): FinanceOrderRow {
   if (order.settledAt !== null && order.ledger) {
     const fee = Math.max(0, -order.ledger.feeFen);
     const commission = Math.max(0, -order.ledger.commissionFen);
-    return { ...base, platformFeeFen: fee, leaderCommissionFen: commission, netFen: order.ledger.saleFen - fee - commission, bucket: "settled" };
+    const subsidy = order.ledger.subsidyFen ?? 0;
+    return { ...base, platformFeeFen: fee, leaderCommissionFen: commission, subsidyFen: subsidy, netFen: order.ledger.saleFen - fee - commission + subsidy, bucket: "settled" };
   }
-  const merchants = order.orderMerchants ?? [{ merchantId: order.merchantId, netSaleFen: saleFen - refundedFen }];
+  const merchants = order.orderMerchants ?? [{ merchantId: order.merchantId, netSaleFen: saleFen - refundedFen, subsidyFen: order.lines.reduce((s, l) => s + lineSubsidyFen(l), 0) }];
   const split = orderSplit({ leaderUserId: order.leaderUserId, rates: order.rates, merchants });
   const mine = split.merchants.find((m) => m.merchantId === order.merchantId);
   return {
     ...base,
     platformFeeFen: mine?.feeFen ?? 0,
     leaderCommissionFen: mine?.commissionFen ?? 0,
+    subsidyFen: mine?.subsidyFen ?? 0,
     netFen: mine?.incomeFen ?? saleFen - refundedFen,
     bucket: order.settledAt !== null ? "settled" : "pending",
   };
@@ -92,12 +99,13 @@ export function computeOrderFinance(order: FinanceOrderInput): FinanceOrderRow {
 
 export function computeFinance(orders: readonly FinanceOrderInput[]): { rows: FinanceOrderRow[]; totals: FinanceTotals } {
   const rows = orders.map(computeOrderFinance);
-  const totals: FinanceTotals = { orders: rows.length, saleFen: 0, refundedFen: 0, platformFeeFen: 0, leaderCommissionFen: 0, netFen: 0, pendingFen: 0, settledFen: 0 };
+  const totals: FinanceTotals = { orders: rows.length, saleFen: 0, refundedFen: 0, platformFeeFen: 0, leaderCommissionFen: 0, subsidyFen: 0, netFen: 0, pendingFen: 0, settledFen: 0 };
   for (const r of rows) {
     totals.saleFen += r.saleFen;
     totals.refundedFen += r.refundedFen;
     totals.platformFeeFen += r.platformFeeFen;
     totals.leaderCommissionFen += r.leaderCommissionFen;
+    totals.subsidyFen += r.subsidyFen;
     totals.netFen += r.netFen;
     if (r.bucket === "settled") totals.settledFen += r.netFen;
     else totals.pendingFen += r.netFen;
@@ -124,12 +132,12 @@ export function financeCsv(
   const lines = [labels.header.map(csvField).join(",")];
   for (const r of result.rows) {
     lines.push(
-      [r.orderId, labels.date(r.createdAt), labels.status(r.status), fenToDecimal(r.saleFen), fenToDecimal(r.refundedFen), fenToDecimal(r.platformFeeFen), fenToDecimal(r.leaderCommissionFen), fenToDecimal(r.netFen), labels.bucket(r.bucket)]
+      [r.orderId, labels.date(r.createdAt), labels.status(r.status), fenToDecimal(r.saleFen), fenToDecimal(r.refundedFen), fenToDecimal(r.platformFeeFen), fenToDecimal(r.leaderCommissionFen), fenToDecimal(r.subsidyFen), fenToDecimal(r.netFen), labels.bucket(r.bucket)]
         .map(csvField)
         .join(","),
     );
   }
   const t = result.totals;
-  lines.push([labels.total, "", "", fenToDecimal(t.saleFen), fenToDecimal(t.refundedFen), fenToDecimal(t.platformFeeFen), fenToDecimal(t.leaderCommissionFen), fenToDecimal(t.netFen), ""].map(csvField).join(","));
+  lines.push([labels.total, "", "", fenToDecimal(t.saleFen), fenToDecimal(t.refundedFen), fenToDecimal(t.platformFeeFen), fenToDecimal(t.leaderCommissionFen), fenToDecimal(t.subsidyFen), fenToDecimal(t.netFen), ""].map(csvField).join(","));
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

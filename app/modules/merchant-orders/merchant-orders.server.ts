@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { LINE_SUBSIDY_SQL } from "~/modules/settlement/order-split";
 import type { AppContext } from "~/context.server";
 import { orderEvents, orderLines, orders, pickupPoints, refunds } from "~/db/schema";
 import { readBatch } from "~/db/raw-batch.server";
@@ -212,34 +213,35 @@ async function loadFinanceInputs(ctx: AppContext, merchantId: string, where: SQL
   const selected = sql`SELECT o.id FROM orders o WHERE ${where} AND EXISTS (SELECT 1 FROM order_lines x WHERE x.order_id = o.id AND x.merchant_id = ${merchantId})`;
   const [own, nets, ledger] = await readBatch<
     [
-      { id: string; created_at: number; status: string; rates: string; settled_at: number | null; leader_user_id: string | null; payable_fen: number; refunded_fen: number },
-      { order_id: string; merchant_id: string; net: number },
+      { id: string; created_at: number; status: string; rates: string; settled_at: number | null; leader_user_id: string | null; payable_fen: number; refunded_fen: number; platform_funded_fen: number },
+      { order_id: string; merchant_id: string; net: number; subsidy: number },
       { order_id: string; kind: string; fen: number },
     ]
   >(ctx, [
-    sql`SELECT o.id, o.created_at, o.status, o.rates, o.settled_at, p.leader_user_id, l.payable_fen, l.refunded_fen
+    sql`SELECT o.id, o.created_at, o.status, o.rates, o.settled_at, p.leader_user_id, l.payable_fen, l.refunded_fen, l.platform_funded_fen
       FROM orders o JOIN order_lines l ON l.order_id = o.id AND l.merchant_id = ${merchantId} JOIN pickup_points p ON p.id = o.pickup_point_id
       WHERE ${where} ORDER BY o.created_at DESC, o.id DESC, l.rowid`,
-    sql`SELECT l.order_id, l.merchant_id, sum(max(0, l.payable_fen)) - sum(min(max(0, l.refunded_fen), max(0, l.payable_fen))) AS net
+    sql`SELECT l.order_id, l.merchant_id, sum(max(0, l.payable_fen)) - sum(min(max(0, l.refunded_fen), max(0, l.payable_fen))) AS net, sum(${sql.raw(LINE_SUBSIDY_SQL)}) AS subsidy
       FROM order_lines l WHERE l.order_id IN (${selected}) GROUP BY l.order_id, l.merchant_id`,
     sql`SELECT e.order_id, e.kind, sum(e.credit_fen - e.debit_fen) AS fen FROM ledger_entries e
       WHERE e.account = ${`merchant:${merchantId}`} AND e.order_id IN (${selected}) GROUP BY e.order_id, e.kind`,
   ]);
-  const merchantsOf = new Map<string, Array<{ merchantId: string; netSaleFen: number }>>();
+  const merchantsOf = new Map<string, Array<{ merchantId: string; netSaleFen: number; subsidyFen: number }>>();
   for (const n of nets) {
     const list = merchantsOf.get(n.order_id) ?? [];
-    list.push({ merchantId: n.merchant_id, netSaleFen: Number(n.net) });
+    list.push({ merchantId: n.merchant_id, netSaleFen: Number(n.net), subsidyFen: Number(n.subsidy) });
     merchantsOf.set(n.order_id, list);
   }
-  const ledgerOf = new Map<string, { saleFen: number; feeFen: number; commissionFen: number }>();
+  const ledgerOf = new Map<string, { saleFen: number; feeFen: number; commissionFen: number; subsidyFen: number }>();
   for (const e of ledger) {
-    const l = ledgerOf.get(e.order_id) ?? { saleFen: 0, feeFen: 0, commissionFen: 0 };
+    const l = ledgerOf.get(e.order_id) ?? { saleFen: 0, feeFen: 0, commissionFen: 0, subsidyFen: 0 };
     if (e.kind === "sale") l.saleFen += Number(e.fen);
     else if (e.kind === "fee") l.feeFen += Number(e.fen);
     else if (e.kind === "commission") l.commissionFen += Number(e.fen);
+    else if (e.kind === "subsidy") l.subsidyFen += Number(e.fen);
     ledgerOf.set(e.order_id, l);
   }
-  const byOrder = new Map<string, FinanceOrderInput & { lines: Array<{ payableFen: number; refundedFen: number }> }>();
+  const byOrder = new Map<string, FinanceOrderInput & { lines: Array<{ payableFen: number; refundedFen: number; platformFundedFen: number }> }>();
   for (const r of own) {
     let o = byOrder.get(r.id);
     if (!o) {
@@ -257,7 +259,7 @@ async function loadFinanceInputs(ctx: AppContext, merchantId: string, where: SQL
       };
       byOrder.set(r.id, o);
     }
-    o.lines.push({ payableFen: Number(r.payable_fen), refundedFen: Number(r.refunded_fen) });
+    o.lines.push({ payableFen: Number(r.payable_fen), refundedFen: Number(r.refunded_fen), platformFundedFen: Number(r.platform_funded_fen) });
   }
   return [...byOrder.values()];
 }

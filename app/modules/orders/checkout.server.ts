@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { addresses, cartItems, orderEvents, orderLines, orders, skus, userCoupons } from "~/db/schema";
+import { addresses, cartItems, orderEvents, orderLines, orders, pointsEntries, skus, userCoupons } from "~/db/schema";
 import { decryptField, encryptField, lookupHash } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -9,7 +9,8 @@ import { pickBestCoupon, priceCart, type CartLineInput, type PriceBreakdown } fr
 import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
 import { getSettings } from "~/modules/settings/settings.server";
 import { resolveFulfilment, type FulfilmentError, type FulfilmentMethod, type OwnedAddress } from "./fulfilment";
-import { loadPromotions, type OwnedCoupon } from "./promotions.server";
+import { pointsForSale } from "~/modules/membership/points";
+import { loadPromotions, type MemberFacts, type OwnedCoupon } from "./promotions.server";
 
 export interface CheckoutQuote {
   lines: CartLine[];
@@ -17,6 +18,8 @@ export interface CheckoutQuote {
   coupons: Array<{ userCouponId: string; name: string; validUntil: number; result: PriceBreakdown["couponResult"]; savesFen: number }>;
   selectedCouponId: string | null;
   problems: Array<{ skuId: string; code: "unavailable" | "insufficient_stock"; stock: number }>;
+  /** The shopper's level, points balance and what points could take off this cart (after the chosen coupon). */
+  membership: (MemberFacts & { pointsUsableFen: number; pointsEarnedEstimate: number }) | null;
 }
 
 function engineLines(lines: CartLine[]): CartLineInput[] {
@@ -31,14 +34,19 @@ function engineLines(lines: CartLine[]): CartLineInput[] {
   }));
 }
 
+/** Points to spend: none (the default), all that can be used ("max"), or a number of points. */
+export type PointsChoice = "none" | "max" | number;
+
 /**
  * Prices the signed-in user's cart on the server: current catalogue prices, active promotions,
- * and a coupon — the one asked for, none ("none"), or the best one (undefined).
+ * the member discount of their level, a coupon — the one asked for, none ("none"), or the best one
+ * (undefined) — and then the points they chose to spend (rule 7, capped by balance and setting).
+ * Coupons are compared without points, so points never hide which coupon saves most.
  */
 export async function quoteCheckout(
   ctx: AppContext,
   userId: string,
-  input: { couponChoice?: string; locale: string; now?: number },
+  input: { couponChoice?: string; pointsChoice?: PointsChoice; locale: string; now?: number },
 ): Promise<CheckoutQuote> {
   const now = input.now ?? Date.now();
   const all = await describeCart(ctx, await getCartQuantities(ctx, userId), input.locale);
@@ -46,22 +54,28 @@ export async function quoteCheckout(
     !l.available ? [{ skuId: l.skuId, code: "unavailable" as const, stock: l.stock }] : l.stock < l.quantity ? [{ skuId: l.skuId, code: "insufficient_stock" as const, stock: l.stock }] : [],
   );
   const lines = all.filter((l) => l.available);
-  const promos = await loadPromotions(ctx, { userId, merchantIds: [...new Set(lines.map((l) => l.merchantId))], now, locale: input.locale });
+  const promos = await loadPromotions(ctx, {
+    userId,
+    merchantIds: [...new Set(lines.map((l) => l.merchantId))],
+    productIds: [...new Set(lines.map((l) => l.productId))],
+    now,
+    locale: input.locale,
+  });
   const base = { lines: engineLines(lines), fullReductions: promos.fullReductions, limitedTimeDiscounts: promos.limitedTimeDiscounts, member: promos.member, now };
-  let breakdown: PriceBreakdown;
+  let couponPriced: PriceBreakdown;
   let selected: OwnedCoupon | undefined;
   if (input.couponChoice === "none") {
-    breakdown = priceCart(base);
+    couponPriced = priceCart(base);
   } else if (input.couponChoice) {
     selected = promos.coupons.find((c) => c.userCouponId === input.couponChoice);
-    breakdown = priceCart({ ...base, coupon: selected?.coupon });
-    if (breakdown.couponResult.status !== "applied") selected = undefined;
+    couponPriced = priceCart({ ...base, coupon: selected?.coupon });
+    if (couponPriced.couponResult.status !== "applied") selected = undefined;
   } else {
     const best = pickBestCoupon(base, promos.coupons.map((c) => c.coupon));
-    breakdown = best.breakdown;
+    couponPriced = best.breakdown;
     selected = promos.coupons.find((c) => c.coupon.id === best.coupon?.id);
   }
-  const without = input.couponChoice === "none" || !selected ? breakdown : priceCart(base);
+  const without = input.couponChoice === "none" || !selected ? couponPriced : priceCart(base);
   const coupons = promos.coupons.map((c) => {
     const priced = priceCart({ ...base, coupon: c.coupon });
     return {
@@ -72,7 +86,14 @@ export async function quoteCheckout(
       savesFen: without.totals.payableFen - priced.totals.payableFen,
     };
   });
-  return { lines, breakdown, coupons, selectedCouponId: selected?.userCouponId ?? null, problems };
+  const m = promos.membership;
+  const choice = input.pointsChoice ?? "none";
+  const requested = !m || choice === "none" ? 0 : Math.min(m.pointsBalance, choice === "max" ? m.pointsBalance : Math.max(0, Math.floor(choice)));
+  const withPoints = { ...base, coupon: selected?.coupon, points: { requested: m?.pointsBalance ?? 0, maxPayableBp: m?.pointsMaxRedeemBp ?? 0 } };
+  const breakdown = requested > 0 ? priceCart({ ...withPoints, points: { ...withPoints.points, requested } }) : couponPriced;
+  const usable = m && m.pointsBalance > 0 ? priceCart(withPoints).points.usedFen : 0;
+  const membership = m ? { ...m, pointsUsableFen: usable, pointsEarnedEstimate: pointsForSale(breakdown.totals.payableFen, m.pointsMultiplierPct) } : null;
+  return { lines, breakdown, coupons, selectedCouponId: selected?.userCouponId ?? null, problems, membership };
 }
 
 /** 8 random digits; unique per pickup point (enforced by a unique index on its keyed hash). */
@@ -87,6 +108,7 @@ export type PlaceOrderError =
   | "item_unavailable"
   | "insufficient_stock"
   | "coupon_invalid"
+  | "points_insufficient"
   | "price_changed"
   | FulfilmentError;
 
@@ -121,6 +143,7 @@ export async function placeOrder(
   userId: string,
   input: {
     couponChoice?: string;
+    pointsChoice?: PointsChoice;
     expectedPayableFen?: number;
     note?: string;
     idempotencyKey?: string;
@@ -157,13 +180,16 @@ export async function placeOrder(
         deliveryAddressEnc: await encryptField(ctx.env, "address", delivery.address),
       }
     : { fulfilment: "pickup" as const };
-  const quote = await quoteCheckout(ctx, userId, { couponChoice: input.couponChoice ?? "none", locale: input.locale, now });
+  const quote = await quoteCheckout(ctx, userId, { couponChoice: input.couponChoice ?? "none", pointsChoice: input.pointsChoice ?? "none", locale: input.locale, now });
   if (quote.lines.length === 0) return fail("cart_empty");
   if (quote.problems.some((p) => p.code === "unavailable")) return fail("item_unavailable");
   if (quote.problems.length) return fail("insufficient_stock");
   if (input.couponChoice && input.couponChoice !== "none" && quote.selectedCouponId !== input.couponChoice) return fail("coupon_invalid", "couponId");
   const { breakdown } = quote;
   if (input.expectedPayableFen !== undefined && input.expectedPayableFen !== breakdown.totals.payableFen) return fail("price_changed");
+  // A number of points asked for must be spent in full (a max or none choice takes what the cart allows).
+  if (typeof input.pointsChoice === "number" && input.pointsChoice > 0 && breakdown.points.usedFen !== input.pointsChoice) return fail("points_insufficient", "points");
+  const pointsUsed = breakdown.totals.pointsFen;
 
   const rates = orderRatesSnapshot(
     rateSettingsFrom(settings),
@@ -215,9 +241,13 @@ export async function placeOrder(
           baseFen: priced.baseFen,
           discountFen: priced.discountFen,
           payableFen: priced.payableFen,
+          platformFundedFen: priced.platformFundedFen,
         });
       }),
       ctx.db.insert(orderEvents).values({ id: newId("oev"), orderId, event: "place", fromStatus: null, toStatus: "pending_payment", actorType: "user", actorId: userId, createdAt: now }),
+      ...(pointsUsed > 0
+        ? [ctx.db.insert(pointsEntries).values({ id: newId("pnt"), userId, kind: "spend", points: -pointsUsed, key: `spend:${orderId}`, orderId, createdAt: now })]
+        : []),
       ...(quote.selectedCouponId
         ? [ctx.db.update(userCoupons).set({ status: "locked", orderId }).where(and(eq(userCoupons.id, quote.selectedCouponId), eq(userCoupons.status, "available")))]
         : []),
@@ -229,6 +259,7 @@ export async function placeOrder(
     } catch (error) {
       const message = String((error as Error)?.message ?? error) + String((error as { cause?: unknown })?.cause ?? "");
       if (message.includes("insufficient_stock")) return fail("insufficient_stock");
+      if (message.includes("points_insufficient")) return fail("points_insufficient", "points");
       if (message.includes("orders_live_coupon_uq") || message.includes("orders.user_coupon_id")) return fail("coupon_invalid", "couponId");
       if (message.includes("orders.user_id, orders.idempotency_key") && input.idempotencyKey) {
         const existing = await ctx.db.query.orders.findFirst({ where: and(eq(orders.userId, userId), eq(orders.idempotencyKey, input.idempotencyKey)) });

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { orderEvents, orderLines, orders, paymentNotifications, payments, pickupPoints, refunds, skus, userCoupons, users } from "~/db/schema";
+import { orderEvents, orderLines, orders, paymentNotifications, payments, pickupPoints, pointsEntries, refunds, skus, userCoupons, users } from "~/db/schema";
 import { decryptField, maskAddress, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
@@ -45,12 +45,16 @@ export function isStateConflict(error: unknown): boolean {
 }
 
 /**
- * Stock back to the shelves and the coupon back to its owner (unless it has expired meanwhile).
+ * Stock back to the shelves, the coupon back to its owner (unless it has expired meanwhile) and
+ * the points spent on the order back too.
  * A flash-sale order's units belong to the sale's stock object, not the SKU's stock: they go back
  * there (releaseFlashReservation, after the batch).
  */
 async function releaseStatements(ctx: AppContext, order: typeof orders.$inferSelect, now: number) {
-  const lines = order.flashSaleId ? [] : await ctx.db.select({ skuId: orderLines.skuId, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, order.id));
+  const [lines, [spent]] = await Promise.all([
+    order.flashSaleId ? [] : ctx.db.select({ skuId: orderLines.skuId, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, order.id)),
+    ctx.db.select({ points: pointsEntries.points }).from(pointsEntries).where(eq(pointsEntries.key, `spend:${order.id}`)),
+  ]);
   return [
     ...lines.map((l) => ctx.db.update(skus).set({ stock: sql`${skus.stock} + ${l.quantity}`, updatedAt: now }).where(eq(skus.id, l.skuId))),
     ...(order.userCouponId
@@ -59,6 +63,16 @@ async function releaseStatements(ctx: AppContext, order: typeof orders.$inferSel
             .update(userCoupons)
             .set({ status: sql`CASE WHEN ${userCoupons.validUntil} > ${now} THEN 'available' ELSE 'expired' END`, orderId: null, usedAt: null })
             .where(and(eq(userCoupons.id, order.userCouponId), eq(userCoupons.orderId, order.id))),
+        ]
+      : []),
+    // Points spent on the order come back, undoing the spend (so they keep their original expiry);
+    // the key makes a second release write nothing.
+    ...(spent
+      ? [
+          ctx.db
+            .insert(pointsEntries)
+            .values({ id: newId("pnt"), userId: order.userId, kind: "spend_return", points: -spent.points, key: `spend_return:${order.id}`, orderId: order.id, createdAt: now })
+            .onConflictDoNothing(),
         ]
       : []),
   ];

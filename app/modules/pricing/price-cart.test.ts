@@ -70,6 +70,7 @@ describe("priceCart: worked examples", () => {
       subtotalFen: 0,
       fullReductionFen: 0,
       couponFen: 0,
+      pointsFen: 0,
       discountFen: 0,
       payableFen: 0,
     });
@@ -740,6 +741,7 @@ describe("priceCart: worked examples", () => {
       subtotalFen: 17_522,
       fullReductionFen: 2_000,
       couponFen: 1_000,
+      pointsFen: 0,
       discountFen: 5_948,
       payableFen: 14_522,
     });
@@ -1411,5 +1413,64 @@ describe("priceCart: the generator reaches every outcome (so the properties are 
       "percentage_cap_hit",
     ];
     for (const key of expected) expect([key, seen.get(key) ?? 0]).not.toEqual([key, 0]);
+  });
+});
+
+describe("rule 7: points", () => {
+  const line = (lineId: string, unitPriceFen: number, quantity = 1, extra: Partial<CartLineInput> = {}): CartLineInput => ({
+    lineId,
+    skuId: lineId,
+    productId: `p-${lineId}`,
+    merchantId: "m1",
+    categoryId: "c1",
+    quantity,
+    unitPriceFen,
+    ...extra,
+  });
+
+  it("takes 1 fen per point after the coupon, capped by the share of what is left, platform-funded", () => {
+    const b = priceCart({
+      lines: [line("a", 3_000), line("b", 1_000)],
+      coupon: { id: "c", kind: "fixed", amountFen: 1_000, funding: "merchant", merchantId: "m1", startsAt: 0, endsAt: 10 },
+      points: { requested: 5_000, maxPayableBp: 5_000 },
+      now: 1,
+    });
+    // 4,000 − 1,000 coupon = 3,000 left; at most half of it: 1,500.
+    expect(b.points).toEqual({ maxFen: 1_500, usedFen: 1_500 });
+    expect(b.totals.pointsFen).toBe(1_500);
+    expect(b.totals.payableFen).toBe(1_500);
+    expect(b.lines.map((l) => l.pointsFen)).toEqual([1_125, 375]);
+    expect(b.funding.platformFundedFen).toBe(1_500);
+    expect(b.applied.at(-1)).toEqual({ kind: "points", points: 1_500, funding: "platform", amountFen: 1_500, lineIds: ["a", "b"] });
+  });
+
+  it("never spends more than asked, and leaves special-price lines alone", () => {
+    const b = priceCart({
+      lines: [line("a", 2_000), line("f", 5_000, 1, { priceOverride: { unitPriceFen: 990, source: "flash" } })],
+      points: { requested: 300, maxPayableBp: 10_000 },
+      now: 1,
+    });
+    expect(b.points).toEqual({ maxFen: 2_000, usedFen: 300 });
+    expect(b.lines.find((l) => l.lineId === "f")!.pointsFen).toBe(0);
+    expect(b.totals.payableFen).toBe(2_000 - 300 + 990);
+  });
+
+  it("keeps Σ line payable = total payable and no line below zero, for any request and cap", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50_000 }), fc.integer({ min: 1, max: 5 })), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        (specs, requested, maxPayableBp) => {
+          const b = priceCart({ lines: specs.map(([p, q], i) => line(`l${i}`, p, q)), points: { requested, maxPayableBp }, now: 1 });
+          const payable = b.lines.reduce((s, l) => s + l.payableFen, 0);
+          expect(payable).toBe(b.totals.payableFen);
+          expect(b.lines.every((l) => l.payableFen >= 0)).toBe(true);
+          expect(b.points.usedFen).toBeLessThanOrEqual(requested);
+          expect(b.points.usedFen * 10_000).toBeLessThanOrEqual(b.totals.subtotalFen * maxPayableBp);
+          expect(b.totals.goodsFen - b.totals.payableFen).toBe(b.totals.discountFen);
+        },
+      ),
+    );
   });
 });

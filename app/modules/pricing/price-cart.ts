@@ -3,7 +3,7 @@
  * per-line price breakdown. No I/O, no clock (`now` is an argument), no floats, no throws on
  * valid input (check untrusted input with `validatePriceCartInput` first).
  *
- * COMBINATION RULES (rules version 1; ADR 009 explains and justifies them)
+ * COMBINATION RULES (rules version 2; ADR 009 explains and justifies them)
  *
  *  0. Money is integer fen; rates are basis points of the amount taken off (2000 = 20% off).
  *     A percentage is rounded HALF UP to the fen (`basisPointsOf`). A window is active when
@@ -42,7 +42,11 @@
  *     Σ line payable = total payable, always.
  *
  *  6. FUNDING: price overrides and limited-time discounts are merchant-funded; the member
- *     discount is platform-funded; full-reductions and coupons carry their own `funding`.
+ *     discount and points are platform-funded; full-reductions and coupons carry their own `funding`.
+ *
+ *  7. POINTS (rules version 2): spent last, after the coupon, 1 point = 1 fen, on the lines
+ *     without a special price. At most `maxPayableBp` of those lines' remaining amount
+ *     (rounded down) and at most the points asked for; spread like rule 5.
  *
  *  Known consequence of sequential thresholds: an earlier discount can lose a later one (a 5%
  *  member discount can take a cart below 满100减20). `shortfallFen` and `pickBestCoupon` help the
@@ -305,6 +309,23 @@ export function priceCart(input: PriceCartInput): PriceBreakdown {
     });
   }
 
+  // Rule 7: points.
+  const afterCoupon = remaining.map((r, i) => r - couponFen[i]!);
+  const pointsIndexes = lines.flatMap((line, i) => (!line.priceOverride && afterCoupon[i]! > 0 ? [i] : []));
+  const pointsEligibleFen = sum(pointsIndexes.map((i) => afterCoupon[i]!));
+  const maxPointsFen = input.points ? Math.floor((pointsEligibleFen * Math.min(10_000, Math.max(0, input.points.maxPayableBp))) / 10_000) : 0;
+  const usedPointsFen = input.points ? Math.min(maxPointsFen, Math.max(0, Math.floor(input.points.requested))) : 0;
+  const pointsFen = lines.map(() => 0);
+  if (usedPointsFen > 0) {
+    const shares = allocateProportionally(
+      usedPointsFen,
+      pointsIndexes.map((i) => afterCoupon[i]!),
+    );
+    pointsIndexes.forEach((lineIndex, k) => {
+      pointsFen[lineIndex] = shares[k]!;
+    });
+  }
+
   // Per-line breakdown and funding (rule 6).
   const fundingOf = (funding: Funding, fen: Fen) => ({
     platform: funding === "platform" ? fen : 0,
@@ -321,7 +342,8 @@ export function priceCart(input: PriceCartInput): PriceBreakdown {
     const subtotalFen = subtotals[i]!;
     const fr = fullReductionFen[i]!;
     const cp = couponFen[i]!;
-    const payableFen = subtotalFen - fr - cp;
+    const pt = pointsFen[i]!;
+    const payableFen = subtotalFen - fr - cp - pt;
     const frPromo = fullReductionOf[i];
     const frFunding = frPromo ? fundingOf(frPromo.funding, fr) : { platform: 0, merchant: 0 };
     const cpFunding = input.coupon ? fundingOf(input.coupon.funding, cp) : { platform: 0, merchant: 0 };
@@ -342,9 +364,10 @@ export function priceCart(input: PriceCartInput): PriceBreakdown {
       subtotalFen,
       fullReductionFen: fr,
       couponFen: cp,
+      pointsFen: pt,
       discountFen: baseFen - payableFen,
       payableFen,
-      platformFundedFen: memberDiscountFen + frFunding.platform + cpFunding.platform,
+      platformFundedFen: memberDiscountFen + frFunding.platform + cpFunding.platform + pt,
       merchantFundedFen: overrideDiscountFen + limitedTimeDiscountFen + frFunding.merchant + cpFunding.merchant,
     };
     if (level.limitedTimeDiscount) priced.limitedTimeDiscountId = level.limitedTimeDiscount.id;
@@ -359,6 +382,7 @@ export function priceCart(input: PriceCartInput): PriceBreakdown {
     totals: totalsOf(pricedLines),
     applied: itemise(input, pricedLines, levels, reductions, couponOutcome),
     couponResult: couponOutcome.result,
+    points: { maxFen: maxPointsFen, usedFen: usedPointsFen },
     funding: fundingSplit(pricedLines),
   };
 }
@@ -373,6 +397,7 @@ function totalsOf(lines: readonly PricedLine[]): PriceTotals {
     subtotalFen: total("subtotalFen"),
     fullReductionFen: total("fullReductionFen"),
     couponFen: total("couponFen"),
+    pointsFen: total("pointsFen"),
     discountFen: total("discountFen"),
     payableFen: total("payableFen"),
   };
@@ -495,6 +520,13 @@ function itemise(
     if (coupon.name !== undefined) row.name = coupon.name;
     if (coupon.merchantId !== undefined) row.merchantId = coupon.merchantId;
     applied.push(row);
+  }
+
+  // Points.
+  const pointLines = lines.filter((l) => l.pointsFen > 0);
+  if (pointLines.length > 0) {
+    const amountFen = sum(pointLines.map((l) => l.pointsFen));
+    applied.push({ kind: "points", points: amountFen, funding: "platform", amountFen, lineIds: pointLines.map((l) => l.lineId) });
   }
   return applied;
 }

@@ -132,6 +132,18 @@ export type Coupon = TimeWindow &
     name?: string;
   };
 
+/**
+ * Points spent at checkout (rule 7): 1 point takes 1 fen off (100 points = ¥1), platform-funded,
+ * after the coupon, only on lines without a special price, and at most `maxPayableBp` of what
+ * those lines would cost (rounded down).
+ */
+export interface PointsRedemption {
+  /** Points asked for (0..balance). */
+  requested: number;
+  /** 0..10000: the share of the eligible amount points may pay. */
+  maxPayableBp: BasisPoints;
+}
+
 export interface PriceCartInput {
   lines: readonly CartLineInput[];
   member?: MemberPerk;
@@ -139,6 +151,8 @@ export interface PriceCartInput {
   fullReductions?: readonly FullReduction[];
   /** At most one coupon per order. */
   coupon?: Coupon;
+  /** Points the shopper spends (rule 7): already capped by their balance; the engine caps it further. */
+  points?: PointsRedemption;
   /** The pricing instant (epoch ms), passed in so pricing stays pure. */
   now: EpochMs;
 }
@@ -171,9 +185,11 @@ export interface PricedLine {
   subtotalFen: Fen;
   fullReductionFen: Fen;
   couponFen: Fen;
+  /** Points spent on this line (1 point = 1 fen). */
+  pointsFen: Fen;
   /** Every discount on the line: base − payable. */
   discountFen: Fen;
-  /** subtotal − full-reduction − coupon; never negative. */
+  /** subtotal − full-reduction − coupon − points; never negative. */
   payableFen: Fen;
   /** The part of discountFen the platform pays for. */
   platformFundedFen: Fen;
@@ -194,7 +210,9 @@ export interface PriceTotals {
   subtotalFen: Fen;
   fullReductionFen: Fen;
   couponFen: Fen;
-  /** goods − payable: the sum of all five discounts. */
+  /** Points spent (= points used, 1 point = 1 fen). Absent from breakdowns stored before rules version 2. */
+  pointsFen: Fen;
+  /** goods − payable: the sum of all six discounts. */
   discountFen: Fen;
   payableFen: Fen;
 }
@@ -250,6 +268,14 @@ export type AppliedDiscount =
       eligibleSubtotalFen: Fen;
       amountFen: Fen;
       lineIds: string[];
+    }
+  | {
+      kind: "points";
+      /** Points spent; equals amountFen (1 point = 1 fen). */
+      points: number;
+      funding: "platform";
+      amountFen: Fen;
+      lineIds: string[];
     };
 
 export type CouponRejection =
@@ -294,10 +320,12 @@ export interface PriceBreakdown {
   now: EpochMs;
   lines: PricedLine[];
   totals: PriceTotals;
-  /** In order: price overrides, limited-time discounts, member discount, full-reductions, coupon. */
+  /** In order: price overrides, limited-time discounts, member discount, full-reductions, coupon, points. */
   applied: AppliedDiscount[];
   couponResult: CouponResult;
+  /** Rule 7: how many points the cart could take (`maxFen`) and how many it took (`usedFen`). */
+  points: { maxFen: Fen; usedFen: Fen };
   funding: FundingSplit;
 }
 
-export const PRICING_RULES_VERSION = 1;
+export const PRICING_RULES_VERSION = 2;

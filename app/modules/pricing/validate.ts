@@ -193,6 +193,12 @@ export const PriceCartInputSchema = v.object({
     ),
   ),
   coupon: v.optional(CouponSchema),
+  points: v.optional(
+    v.object({
+      requested: v.pipe(v.number(), v.safeInteger("points_invalid"), v.minValue(0, "points_invalid")),
+      maxPayableBp: v.pipe(v.number(), v.safeInteger("points_invalid"), v.minValue(0, "points_invalid"), v.maxValue(10_000, "points_invalid")),
+    }),
+  ),
   now: Instant,
 });
 

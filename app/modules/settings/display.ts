@@ -23,6 +23,7 @@ export function formatSettingValue(key: SettingKey, value: unknown, t: T, catego
   if (typed === null) return JSON.stringify(value);
   switch (key) {
     case "order.uncollected_refund_bp":
+    case "points.max_redeem_bp":
     case "fee.platform_rate_bp":
     case "commission.leader_rate_bp":
       return percentText(typed as number);

@@ -80,11 +80,26 @@ describe("ledger core", () => {
       feeFen: 200 + 130,
       commissionFen: 658,
       merchants: [
-        { merchantId: "mch_a", netSaleFen: 3990, feeFen: 200, commissionFen: 399, incomeFen: 3391 },
-        { merchantId: "mch_b", netSaleFen: 2590, feeFen: 130, commissionFen: 259, incomeFen: 2201 },
+        { merchantId: "mch_a", netSaleFen: 3990, feeFen: 200, commissionFen: 399, subsidyFen: 0, incomeFen: 3391 },
+        { merchantId: "mch_b", netSaleFen: 2590, feeFen: 130, commissionFen: 259, subsidyFen: 0, incomeFen: 2201 },
       ],
     });
     const zero = splitSettlement({ ...input, merchants: input.merchants.map((m) => ({ ...m, netSaleFen: 0 })) });
     expect(balances([...settlementPostings(split), ...settlementDelta(split, zero)])).toEqual(new Map());
+  });
+
+  it("pays the platform-funded discounts to the merchant from the platform's subsidy account, and takes them back with a refund", () => {
+    const input: SplitInput = { leaderUserId: "usr_l", platformFeeBp: 500, leaderCommissionBp: 1000, merchants: [{ merchantId: "mch_a", netSaleFen: 3000, subsidyFen: 1000 }] };
+    const split = splitSettlement(input);
+    // Fee and commission stay on what the shopper paid; the subsidy is passed through whole.
+    expect(split.merchants[0]).toEqual({ merchantId: "mch_a", netSaleFen: 3000, feeFen: 150, commissionFen: 300, subsidyFen: 1000, incomeFen: 3000 - 150 - 300 + 1000 });
+    const postings = settlementPostings(split);
+    expect(balanced(postings)).toBe(true);
+    expect(postings).toContainEqual({ account: "platform:subsidies", kind: "subsidy", debitFen: 1000, creditFen: 0 });
+    expect(postings).toContainEqual({ account: "merchant:mch_a", kind: "subsidy", debitFen: 0, creditFen: 1000 });
+    const refunded = splitSettlement({ ...input, merchants: [{ merchantId: "mch_a", netSaleFen: 0, subsidyFen: 0 }] });
+    const back = settlementDelta(split, refunded);
+    expect(balanced(back)).toBe(true);
+    expect(balances([...postings, ...back]).size).toBe(0);
   });
 });

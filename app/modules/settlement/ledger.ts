@@ -8,21 +8,25 @@ import { allocateProportionally, basisPointsOf } from "~/modules/pricing";
  * Accounts are named by kind and owner:
  * - `clearing:payments` — money shoppers paid that the platform holds until it is settled;
  * - `platform:fees` — the platform's fee income;
+ * - `platform:subsidies` — what the platform paid for platform-funded discounts (member discount,
+ *   platform coupons and full-reductions, points): its debit balance is that cost;
  * - `merchant:<merchantId>` — what the platform owes a merchant (its income, less payouts);
  * - `leader:<userId>` — what the platform owes a leader (commission, less payouts);
  * - `clearing:payouts` — money on its way out to merchants and leaders through the payout provider.
  *
  * Liabilities to merchants and leaders grow by credits; a settlement moves an order's net sale
  * from the clearing account to the merchant, then the fee from the merchant to the platform and
- * the commission from the merchant to the leader; a refund after settlement moves the difference
+ * the commission from the merchant to the leader, and the platform-funded discounts on the
+ * merchant's lines from the platform to the merchant; a refund after settlement moves the difference
  * back (see `postingsToReach`); a payout debits the owner.
  */
-export type Account = `clearing:payments` | `clearing:payouts` | `platform:fees` | `merchant:${string}` | `leader:${string}`;
+export type Account = `clearing:payments` | `clearing:payouts` | `platform:fees` | `platform:subsidies` | `merchant:${string}` | `leader:${string}`;
 
 export const ACCOUNTS = {
   payments: "clearing:payments",
   payouts: "clearing:payouts",
   fees: "platform:fees",
+  subsidies: "platform:subsidies",
   merchant: (merchantId: string): Account => `merchant:${merchantId}`,
   leader: (userId: string): Account => `leader:${userId}`,
 } as const;
@@ -30,9 +34,10 @@ export const ACCOUNTS = {
 /**
  * What a posting is for, so statements can say it without reading the other side: the net sale
  * moving to the merchant, the platform fee and the leader's commission moving out of the
- * merchant's income, a payout leaving its owner's account.
+ * merchant's income, the platform paying the merchant for a discount it funded, a payout leaving
+ * its owner's account.
  */
-export const POSTING_KINDS = ["sale", "fee", "commission", "payout"] as const;
+export const POSTING_KINDS = ["sale", "fee", "commission", "subsidy", "payout"] as const;
 export type PostingKind = (typeof POSTING_KINDS)[number];
 
 export interface Posting {
@@ -62,7 +67,8 @@ export interface SettlementSplit {
   leaderUserId: string | null;
   feeFen: number;
   commissionFen: number;
-  merchants: Array<{ merchantId: string; netSaleFen: number; feeFen: number; commissionFen: number; incomeFen: number }>;
+  /** incomeFen = netSaleFen − feeFen − commissionFen + subsidyFen. */
+  merchants: Array<{ merchantId: string; netSaleFen: number; feeFen: number; commissionFen: number; subsidyFen: number; incomeFen: number }>;
 }
 
 export interface SplitInput {
@@ -70,8 +76,11 @@ export interface SplitInput {
   platformFeeBp: number;
   /** The order's leader commission rate (the blend of its lines' rates, from the order's snapshot). */
   leaderCommissionBp: number | null;
-  /** Net sale per merchant: Σ line payable − Σ line refunded, each ≥ 0. */
-  merchants: ReadonlyArray<{ merchantId: string; netSaleFen: number }>;
+  /**
+   * Net sale per merchant: Σ line payable − Σ line refunded, each ≥ 0; and the platform-funded
+   * discounts on its lines still owed (`subsidyFen`, default 0: what is left after refunds).
+   */
+  merchants: ReadonlyArray<{ merchantId: string; netSaleFen: number; subsidyFen?: number }>;
 }
 
 /**
@@ -92,7 +101,9 @@ export function splitSettlement(input: SplitInput): SettlementSplit {
   const merchants = input.merchants.map((m, i) => {
     const fee = Math.min(fees[i]!, m.netSaleFen);
     const commission = Math.min(shares[i]!, m.netSaleFen - fee);
-    return { merchantId: m.merchantId, netSaleFen: m.netSaleFen, feeFen: fee, commissionFen: commission, incomeFen: m.netSaleFen - fee - commission };
+    const subsidy = m.subsidyFen ?? 0;
+    if (!isFen(subsidy)) throw new RangeError("splitSettlement: subsidies must be non-negative integers");
+    return { merchantId: m.merchantId, netSaleFen: m.netSaleFen, feeFen: fee, commissionFen: commission, subsidyFen: subsidy, incomeFen: m.netSaleFen - fee - commission + subsidy };
   });
   return {
     leaderUserId: commissionTotal > 0 ? input.leaderUserId : null,
@@ -123,6 +134,8 @@ function movements(split: SettlementSplit): Map<MovementKey, number> {
       add("commission", merchant, -m.commissionFen);
       add("commission", ACCOUNTS.leader(split.leaderUserId), m.commissionFen);
     }
+    add("subsidy", ACCOUNTS.subsidies, -m.subsidyFen);
+    add("subsidy", merchant, m.subsidyFen);
   }
   return out;
 }

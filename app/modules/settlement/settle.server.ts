@@ -8,7 +8,7 @@ import { orderPointsSql, orderPointsStatement, type OrderPointsState } from "~/m
 import { SETTING_DEFAULTS } from "~/modules/settings/catalogue";
 import { getSettings } from "~/modules/settings/settings.server";
 import { balanced, postingsToReach, type Account, type Posting, type PostingKind } from "./ledger";
-import { orderSplit } from "./order-split";
+import { LINE_SUBSIDY_SQL, orderSplit } from "./order-split";
 
 /**
  * Writing the ledger (issue 9, ADR 019). Every writer follows one shape:
@@ -94,11 +94,11 @@ async function readOrderForLedger(ctx: AppContext, orderId: string, key: string,
   // Today's after-sales window, for orders whose snapshot predates the field (ADR 015), read in the same round trip.
   const windowFallback = sql`coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'order.after_sales_window_days'), ${SETTING_DEFAULTS["order.after_sales_window_days"]})`;
   const [orders, merchants, current, txs, points] = await readBatch<
-    [OrderRow, { merchant_id: string; net: number }, { account: Account; kind: PostingKind; d: number; c: number }, { n: number; seen: number }, OrderPointsState]
+    [OrderRow, { merchant_id: string; net: number; subsidy: number }, { account: Account; kind: PostingKind; d: number; c: number }, { n: number; seen: number }, OrderPointsState]
   >(ctx, [
     sql`SELECT o.id, o.status, o.rates, o.picked_up_at, o.settled_at, p.leader_user_id, ${snapshotIntSql(sql`o.rates`, "afterSalesWindowDays", windowFallback)} AS window_days
       FROM orders o JOIN pickup_points p ON p.id = o.pickup_point_id WHERE o.id = ${orderId}`,
-    sql`SELECT merchant_id, sum(max(0, payable_fen)) - sum(min(max(0, refunded_fen), max(0, payable_fen))) AS net
+    sql`SELECT merchant_id, sum(max(0, payable_fen)) - sum(min(max(0, refunded_fen), max(0, payable_fen))) AS net, sum(${sql.raw(LINE_SUBSIDY_SQL)}) AS subsidy
       FROM order_lines WHERE order_id = ${orderId} GROUP BY merchant_id ORDER BY merchant_id`,
     sql`SELECT account, kind, sum(debit_fen) AS d, sum(credit_fen) AS c FROM ledger_entries WHERE order_id = ${orderId} GROUP BY account, kind`,
     sql`SELECT (SELECT count(*) FROM ledger_transactions WHERE order_id = ${orderId}) AS n, EXISTS (SELECT 1 FROM ledger_transactions WHERE key = ${key}) AS seen`,
@@ -106,7 +106,7 @@ async function readOrderForLedger(ctx: AppContext, orderId: string, key: string,
   ]);
   return {
     order: orders[0] ?? null,
-    merchants: merchants.map((m) => ({ merchantId: m.merchant_id, netSaleFen: Number(m.net) })),
+    merchants: merchants.map((m) => ({ merchantId: m.merchant_id, netSaleFen: Number(m.net), subsidyFen: Number(m.subsidy) })),
     current: current.map((p) => ({ account: p.account, kind: p.kind, debitFen: Number(p.d), creditFen: Number(p.c) })),
     transactions: Number(txs[0]?.n ?? 0),
     seen: Number(txs[0]?.seen ?? 0) === 1,
