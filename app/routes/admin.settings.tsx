@@ -373,6 +373,17 @@ function WithdrawalsSection() {
   );
 }
 
+function ReviewsSection() {
+  const { t } = useTranslation();
+  return (
+    <SectionForm section="reviews" title={t("reviewsConsole.settings.title")} lead={t("reviewsConsole.settings.lead")}>
+      {({ shown, errors }) => (
+        <NumberField name="reviewPoints" label={t("reviewsConsole.settings.points")} unit={t("reviewsConsole.settings.pointsUnit")} hint={t("reviewsConsole.settings.pointsHint")} shown={shown} errors={errors} />
+      )}
+    </SectionForm>
+  );
+}
+
 const PERKS = [
   { suffix: "Multiplier", unit: "×", labelKey: "multiplier" },
   { suffix: "Discount", unit: "%", labelKey: "discount" },
@@ -535,6 +546,7 @@ export default function AdminSettings() {
     ["uncollected", "adminSettings.uncollected.title"],
     ["withdrawals", "adminSettings.withdrawals.title"],
     ["membership", "adminSettings.membership.title"],
+    ["reviews", "reviewsConsole.settings.title"],
     ["features", "adminSettings.features.title"],
   ];
   return (
@@ -558,6 +570,7 @@ export default function AdminSettings() {
       <UncollectedSection />
       <WithdrawalsSection />
       <MembershipSection />
+      <ReviewsSection />
       <FeaturesSection />
       <RecentChanges />
     </div>

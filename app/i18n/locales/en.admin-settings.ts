@@ -39,6 +39,7 @@ const messages = {
       fee_platform_rate_bp: "Platform fee",
       commission_leader_rate_bp: "Leader commission",
       commission_category_overrides_bp: "Commission by category",
+      review_points: "Review reward points",
       membership_levels: "Membership levels and perks",
       feature_group_deals: "Group deals",
       feature_flash_sales: "Flash sales",

@@ -39,6 +39,7 @@ const messages = {
       fee_platform_rate_bp: "平台服务费",
       commission_leader_rate_bp: "团长佣金",
       commission_category_overrides_bp: "分类目佣金",
+      review_points: "评价奖励积分",
       membership_levels: "会员等级与权益",
       feature_group_deals: "拼团",
       feature_flash_sales: "限时抢购",

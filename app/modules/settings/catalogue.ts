@@ -94,6 +94,8 @@ export const SETTING_SCHEMAS = {
   "commission.leader_rate_bp": bp(),
   "commission.category_overrides_bp": CategoryOverridesSchema,
   "membership.levels": MembershipLevelsSchema,
+  /** Points a shopper earns for reviewing a picked-up item (once per review; 0 turns the reward off). */
+  "review.points": int(0, 1_000),
   "feature.group_deals": v.boolean(),
   "feature.flash_sales": v.boolean(),
   "feature.door_delivery": v.boolean(),
@@ -126,6 +128,7 @@ export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
     silver: { thresholdFen: 50_000, pointsMultiplierPct: 120, discountBp: 0, earlyAccessMinutes: 10, birthdayCouponFen: 500 },
     gold: { thresholdFen: 200_000, pointsMultiplierPct: 150, discountBp: 2_000, earlyAccessMinutes: 30, birthdayCouponFen: 1_000 },
   },
+  "review.points": 10,
   "feature.group_deals": true,
   "feature.flash_sales": true,
   "feature.door_delivery": true,
@@ -141,6 +144,7 @@ export const SETTING_SECTIONS = {
   uncollected: ["order.uncollected_after_days", "order.uncollected_refund_bp"],
   withdrawals: ["withdrawal.min_fen", "withdrawal.frozen_days"],
   membership: ["membership.levels"],
+  reviews: ["review.points"],
   features: FEATURE_KEYS,
 } as const satisfies Record<string, readonly SettingKey[]>;
 export type SettingSection = keyof typeof SETTING_SECTIONS;

@@ -54,6 +54,7 @@ export const FIELD_SPECS: Record<string, NumberFieldSpec> = {
   uncollectedRefund: { kind: "percent", min: 0, max: 10_000 },
   withdrawalMin: { kind: "yuan", min: 100, max: 100_000_000 },
   withdrawalFrozenDays: { kind: "whole", min: 0, max: 30 },
+  reviewPoints: { kind: "whole", min: 0, max: 1_000 },
   silverThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   goldThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   ...Object.assign({}, ...MEMBERSHIP_LEVELS.map(levelFields)),
@@ -110,6 +111,7 @@ const SectionSchemas = {
   timing: v.object({ cutoffTime: ClockField, ...fields(["unpaidTimeout", "afterSalesWindow"]) }, "required"),
   uncollected: v.object(fields(["uncollectedAfterDays", "uncollectedRefund"]), "required"),
   withdrawals: v.object(fields(["withdrawalMin", "withdrawalFrozenDays"]), "required"),
+  reviews: v.object(fields(["reviewPoints"]), "required"),
   membership: v.object(fields(["silverThreshold", "goldThreshold", ...MEMBERSHIP_LEVELS.flatMap((l) => Object.keys(levelFields(l)))]), "required"),
 } as const;
 
@@ -185,6 +187,8 @@ export function parseSectionForm(section: SettingSection, form: Readonly<Record<
       return { ok: true, values: { "order.uncollected_after_days": n("uncollectedAfterDays"), "order.uncollected_refund_bp": n("uncollectedRefund") }, overrideCategoryIds: [] };
     case "withdrawals":
       return { ok: true, values: { "withdrawal.min_fen": n("withdrawalMin"), "withdrawal.frozen_days": n("withdrawalFrozenDays") }, overrideCategoryIds: [] };
+    case "reviews":
+      return { ok: true, values: { "review.points": n("reviewPoints") }, overrideCategoryIds: [] };
     case "membership": {
       if (n("goldThreshold") <= n("silverThreshold")) return { ok: false, fieldErrors: { goldThreshold: ["threshold_order"] } };
       const level = (l: MembershipLevel, thresholdFen: number) => ({
@@ -232,6 +236,8 @@ export function sectionFormValues(section: SettingSection, values: SettingValues
       return { uncollectedAfterDays: String(values["order.uncollected_after_days"]), uncollectedRefund: bpToPercentText(values["order.uncollected_refund_bp"]) };
     case "withdrawals":
       return { withdrawalMin: fenToYuanInput(values["withdrawal.min_fen"]), withdrawalFrozenDays: String(values["withdrawal.frozen_days"]) };
+    case "reviews":
+      return { reviewPoints: String(values["review.points"]) };
     case "membership": {
       const levels = values["membership.levels"];
       const out: Record<string, string> = {
