@@ -47,7 +47,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
   const submission = parseWithValibot(formData, { schema: ReviewFormInput });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const photos = formData.getAll("photos").filter((f): f is File => typeof f === "object" && f !== null && "arrayBuffer" in f);
-  const created = await createReview(context, { userId: user.id, orderId, lineId, rating: submission.value.rating, body: submission.value.body, photos });
+  const created = await createReview(context, { userId: user.id, orderId, lineId, rating: submission.value.rating, body: submission.value.body ?? "", photos });
   if (!created.ok) {
     const { code, field } = created.error;
     if (code === "line_not_found") throw new Response("Not Found", { status: 404 });

@@ -135,10 +135,10 @@ const RatingField = v.pipe(
   v.regex(/^[1-5]$/, "rating_invalid"),
   v.transform((s) => Number(s) as 1 | 2 | 3 | 4 | 5),
 );
-const BodyField = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_REVIEW_BODY, "review_too_long")), "");
+const BodyField = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_REVIEW_BODY, "review_too_long")));
 
-/** The review form (multipart; the photos are read from the form data separately). */
-export const ReviewFormInput = v.object({ rating: RatingField, body: BodyField });
+/** The review form (multipart; the photos are read from the form data separately). A missing rating reads as rating_required. */
+export const ReviewFormInput = v.object({ rating: RatingField, body: BodyField }, "rating_required");
 
 /** The API's JSON body. */
 export const ReviewJsonInput = v.object({
@@ -146,17 +146,23 @@ export const ReviewJsonInput = v.object({
   body: v.optional(v.pipe(v.string("invalid_type"), v.trim(), v.maxLength(MAX_REVIEW_BODY, "review_too_long")), ""),
 });
 
-export const ReplyInput = v.object({
-  intent: v.literal("reply", "intent_invalid"),
-  reviewId: v.pipe(v.string("review_not_found"), v.regex(/^rev_[0-9a-z]{20}$/, "review_not_found")),
-  reply: v.pipe(v.string("reply_required"), v.trim(), v.nonEmpty("reply_required"), v.maxLength(MAX_REPLY, "reply_too_long")),
-});
+export const ReplyInput = v.object(
+  {
+    intent: v.literal("reply", "intent_invalid"),
+    reviewId: v.pipe(v.string("review_not_found"), v.regex(/^rev_[0-9a-z]{20}$/, "review_not_found")),
+    reply: v.pipe(v.string("reply_required"), v.trim(), v.nonEmpty("reply_required"), v.maxLength(MAX_REPLY, "reply_too_long")),
+  },
+  "reply_required",
+);
 
-export const ModerateInput = v.object({
-  intent: v.picklist(["hide", "unhide"], "intent_invalid"),
-  reviewId: v.pipe(v.string("review_not_found"), v.regex(/^rev_[0-9a-z]{20}$/, "review_not_found")),
-  reason: v.pipe(v.string("reason_required"), v.trim(), v.nonEmpty("reason_required"), v.maxLength(MAX_HIDE_REASON, "reason_too_long")),
-});
+export const ModerateInput = v.object(
+  {
+    intent: v.picklist(["hide", "unhide"], "intent_invalid"),
+    reviewId: v.pipe(v.string("review_not_found"), v.regex(/^rev_[0-9a-z]{20}$/, "review_not_found")),
+    reason: v.pipe(v.string("reason_required"), v.trim(), v.nonEmpty("reason_required"), v.maxLength(MAX_HIDE_REASON, "reason_too_long")),
+  },
+  "reason_required",
+);
 
 /** The path a stored photo is served at: `reviews/<id>/<n>.<ext>` → `/review-photos/<id>/<n>.<ext>`. */
 export function reviewPhotoUrl(key: string): string {
