@@ -50,13 +50,13 @@ function api(p: string, init: { method?: string; body?: unknown; token?: string;
 }
 
 /** A tiny PNG whose header says 40 × 30 (the server reads the type and size from the bytes). */
-function png(): Uint8Array {
+function png(): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(64);
   b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 40, 0, 0, 0, 30, 8, 6, 0, 0, 0]);
   return b;
 }
 
-function reviewForm(fields: Record<string, string>, photos: Array<{ bytes: Uint8Array; name: string; type: string }> = []) {
+function reviewForm(fields: Record<string, string>, photos: Array<{ bytes: Uint8Array<ArrayBuffer>; name: string; type: string }> = []) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   for (const p of photos) form.append("photos", new Blob([p.bytes], { type: p.type }), p.name);
