@@ -306,4 +306,17 @@ describe("admin moderation", () => {
     );
     expect(kept).toEqual(recount);
   });
+
+  it("reads the product page's highlights and lists from their indexes, without sorting", async () => {
+    const plan = async (q: string) =>
+      (await worker.d1.prepare(`EXPLAIN QUERY PLAN ${q}`).bind(product.productId).all<{ detail: string }>()).results.map((r) => r.detail).join(" | ");
+    const highlights = await plan(
+      "SELECT r.id FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.product_id = ? AND r.status = 'visible' AND r.rank >= 1 ORDER BY r.rank DESC, r.created_at DESC LIMIT 3",
+    );
+    expect(highlights).toContain("reviews_product_rank_idx");
+    expect(highlights).not.toContain("TEMP B-TREE");
+    const list = await plan("SELECT r.id FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.product_id = ? AND r.status = 'visible' AND r.rating <= 2 ORDER BY r.created_at DESC, r.rowid DESC LIMIT 10");
+    expect(list).toContain("reviews_product_idx");
+    expect(list).not.toContain("TEMP B-TREE");
+  });
 });

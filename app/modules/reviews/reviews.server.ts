@@ -150,7 +150,7 @@ export async function listProductReviews(
     statsQuery(productId),
     sql`SELECT ${VIEW_COLUMNS} FROM reviews r JOIN users u ON u.id = r.user_id
         WHERE r.product_id = ${productId} AND r.status = 'visible'${PRODUCT_FILTER_SQL[opts.filter]}
-        ORDER BY r.created_at DESC, r.id DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
+        ORDER BY r.created_at DESC, r.rowid DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
   ]);
   const product = productRows[0];
   if (!product) return null;
@@ -367,7 +367,7 @@ export async function listMerchantReviews(ctx: AppContext, merchantId: string, o
   const [rows, counts] = await readBatch<[ConsoleRow, { total: number; unanswered: number; low: number }]>(ctx, [
     sql`SELECT ${CONSOLE_COLUMNS} FROM reviews r JOIN users u ON u.id = r.user_id JOIN order_lines l ON l.id = r.order_line_id
         WHERE r.merchant_id = ${merchantId}${MERCHANT_FILTER_SQL[opts.filter]}
-        ORDER BY r.created_at DESC, r.id DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
+        ORDER BY r.created_at DESC, r.rowid DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
     sql`SELECT count(*) AS total, coalesce(sum(r.reply IS NULL), 0) AS unanswered, coalesce(sum(r.rating <= ${LOW_RATING_MAX}), 0) AS low
         FROM reviews r WHERE r.merchant_id = ${merchantId}`,
   ]);
@@ -412,7 +412,7 @@ export async function listAdminReviews(ctx: AppContext, opts: { filter: AdminRev
   const [rows, counts] = await readBatch<[ConsoleRow, { total: number; low: number; hidden: number }]>(ctx, [
     sql`SELECT ${CONSOLE_COLUMNS} FROM reviews r JOIN users u ON u.id = r.user_id JOIN order_lines l ON l.id = r.order_line_id
         WHERE ${ADMIN_FILTER_SQL[opts.filter]}
-        ORDER BY r.created_at DESC, r.id DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
+        ORDER BY r.created_at DESC, r.rowid DESC LIMIT ${size} OFFSET ${(opts.page - 1) * size}`,
     sql`SELECT count(*) AS total, coalesce(sum(r.rating <= ${LOW_RATING_MAX}), 0) AS low, (SELECT count(*) FROM reviews h WHERE h.status = 'hidden') AS hidden FROM reviews r`,
   ]);
   const c = counts[0] ?? { total: 0, low: 0, hidden: 0 };
