@@ -46,6 +46,8 @@ export const PERMISSIONS = {
     "read:finance:any",
     /** Approve or reject withdrawals (the payout goes out on approval), re-drive dead letters, rerun the reconciliation. */
     "manage:payouts:any",
+    /** Hide abusive product reviews (with a reason) and show them again. */
+    "moderate:review:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 
@@ -97,7 +99,7 @@ export const ADMIN_ROLE_DEFAULTS: Readonly<Record<EditableAdminRole, readonly Ad
     "read:audit-log:any",
   ],
   /** The review queues: merchant and leader applications, product submissions. */
-  reviewer: ["read:user:any", "read:merchant:any", "review:merchant:any", "review:leader:any", "review:product:any", "read:pickup-point:any"],
+  reviewer: ["read:user:any", "read:merchant:any", "review:merchant:any", "review:leader:any", "review:product:any", "read:pickup-point:any", "moderate:review:any"],
   /** Figures, settings and the audit trail (read-only); the ledger, reconciliation and payouts. */
   finance: ["read:user:any", "read:merchant:any", "read:pickup-point:any", "read:analytics:any", "read:settings:any", "read:audit-log:any", "read:finance:any", "manage:payouts:any"],
 };

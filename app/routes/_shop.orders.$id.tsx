@@ -17,6 +17,7 @@ import { requestAfterSales } from "~/modules/orders/after-sales.server";
 import { CANCELLABLE, canRequestRefund } from "~/modules/orders/state-machine";
 import { configuredProviders } from "~/modules/payments/providers";
 import { processRefunds, startPayment } from "~/modules/payments/payments.server";
+import { getOrderReviewStates } from "~/modules/reviews/reviews.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
@@ -53,6 +54,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const showCode = ["paid", "confirmed", "shipped", "ready_for_pickup"].includes(order.status);
   return {
     order,
+    reviews: await getOrderReviewStates(context, user.id, order.id),
     qr: showCode ? qrSvg(`TG-PICKUP:${order.pickupCode}`) : null,
     providers: configuredProviders(context.env),
     locale: resolveLocale(request),
@@ -91,7 +93,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function OrderPage() {
   const { t } = useTranslation();
-  const { order, qr, providers, locale, now } = useLoaderData<typeof loader>();
+  const { order, qr, providers, locale, now, reviews } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
@@ -209,11 +211,20 @@ export default function OrderPage() {
         </h2>
         <ul className="divide-y divide-line">
           {order.lines.map((l) => (
-            <li key={l.id} className="flex justify-between gap-2 py-2 text-sm">
+            <li key={l.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <Link to={`/products/${l.productId}`}>
                 {l.title} · {l.spec} × {l.quantity}
               </Link>
               <span className="tabular">{formatFen(l.payableFen)}</span>
+              {reviews[l.id]?.canReview || reviews[l.id]?.reviewId ? (
+                <Link
+                  to={`/orders/${order.id}/review/${l.id}`}
+                  className={`${reviews[l.id]?.reviewId ? "btn-secondary" : "btn-primary"} min-h-11 w-full text-sm`}
+                  aria-label={t(reviews[l.id]?.reviewId ? "reviews.order.seeLabel" : "reviews.order.writeLabel", { title: l.title })}
+                >
+                  {t(reviews[l.id]?.reviewId ? "reviews.order.see" : "reviews.order.write")}
+                </Link>
+              ) : null}
             </li>
           ))}
         </ul>

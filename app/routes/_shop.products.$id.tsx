@@ -24,6 +24,8 @@ import { JOIN_ERROR_STATUS, joinErrorReply, parseStartGroupForm, paymentRedirect
 import { configuredProviders } from "~/modules/payments/providers";
 import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
+import { ProductReviews } from "~/components/reviews/review-summary";
+import { getProductReviewSummary } from "~/modules/reviews/reviews.server";
 
 const START_FORM_ID = "group-start";
 
@@ -47,6 +49,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = params.id ?? "";
   if (!/^prd_[0-9a-z]{20}$/.test(id)) throw new Response("Not Found", { status: 404 });
   const locale = resolveLocale(request);
+  const reviews = getProductReviewSummary(context, id);
   const [product, user, groupsOn, flashSale] = await Promise.all([
     getProductDetail(context, id, locale),
     getOptionalUser(context, request),
@@ -59,6 +62,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const groups = campaign ? await listOpenGroups(context, { productId: id, pickupPointId: pointId, limit: 5 }) : [];
   return {
     product,
+    reviews: await reviews,
     favourite: user ? await isFavourite(context, user.id, id) : false,
     signedIn: user !== null,
     flashSale,
@@ -208,8 +212,8 @@ function GroupDealBar({ groupDeal, productId, aloneFen }: { groupDeal: NonNullab
 }
 
 export default function ProductPage() {
-  const { t } = useTranslation();
-  const { product, favourite, signedIn, groupDeal, flashSale } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { product, favourite, signedIn, groupDeal, flashSale, reviews } = useLoaderData<typeof loader>();
   const cheapest = product.skus.reduce((a, b) => (b.priceFen < a.priceFen ? b : a));
   const groupSku = groupDeal ? product.skus.find((s) => s.id === groupDeal.campaign.skuId) : undefined;
   // A refused start is said at the top when the group-deal block is gone (the feature was switched off meanwhile).
@@ -307,6 +311,7 @@ export default function ProductPage() {
           <p className="whitespace-pre-line text-sm">{product.description}</p>
         </section>
       ) : null}
+      <ProductReviews productId={product.id} summary={reviews.summary} highlights={reviews.highlights} locale={i18n.language} />
       <section className="card mx-4 flex items-center gap-3">
         <Store aria-hidden className="size-6 text-brand-700" />
         <div>

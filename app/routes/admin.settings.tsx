@@ -632,6 +632,17 @@ function WithdrawalsSection() {
   );
 }
 
+function ReviewsSection() {
+  const { t } = useTranslation();
+  return (
+    <SectionForm section="reviews" title={t("reviewsConsole.settings.title")} lead={t("reviewsConsole.settings.lead")}>
+      {({ shown, errors }) => (
+        <NumberField name="reviewPoints" label={t("reviewsConsole.settings.points")} unit={t("reviewsConsole.settings.pointsUnit")} hint={t("reviewsConsole.settings.pointsHint")} shown={shown} errors={errors} />
+      )}
+    </SectionForm>
+  );
+}
+
 const PERKS = [
   { suffix: "Multiplier", unit: "×", labelKey: "multiplier" },
   { suffix: "Discount", unit: "%", labelKey: "discount" },
@@ -863,6 +874,7 @@ export default function AdminSettings() {
     ["withdrawals", "adminSettings.withdrawals.title"],
     ["membership", "adminSettings.membership.title"],
     ["points", "adminSettings.points.title"],
+    ["reviews", "reviewsConsole.settings.title"],
     ["features", "adminSettings.features.title"],
   ];
   return (
@@ -894,6 +906,7 @@ export default function AdminSettings() {
       <WithdrawalsSection />
       <MembershipSection />
       <PointsSection />
+      <ReviewsSection />
       <FeaturesSection />
       <RecentChanges />
     </div>

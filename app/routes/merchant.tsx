@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { ClipboardList, Megaphone, Package, Store, Truck, Users, UsersRound, Wallet, Zap } from "lucide-react";
+import { ClipboardList, Megaphone, MessageSquareText, Package, Store, Truck, Users, UsersRound, Wallet, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
@@ -18,6 +18,7 @@ const NAV = [
   { to: "/merchant", key: "merchant.nav.profile", icon: Store, end: true },
   { to: "/merchant/products", key: "merchant.nav.products", icon: Package, end: false },
   { to: "/merchant/orders", key: "merchant.nav.orders", icon: ClipboardList, end: false },
+  { to: "/merchant/reviews", key: "reviewsConsole.merchant.nav", icon: MessageSquareText, end: false },
   { to: "/merchant/fulfilment", key: "merchant.nav.fulfilment", icon: Truck, end: false },
   { to: "/merchant/finance", key: "merchant.nav.finance", icon: Wallet, end: false },
   { to: "/merchant/marketing", key: "merchant.nav.marketing", icon: Megaphone, end: false },

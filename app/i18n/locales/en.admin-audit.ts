@@ -49,6 +49,7 @@ const messages = {
       flash_sale: "Flash sales",
       reconciliation: "Reconciliation",
       dead_letter: "Dead letters",
+      review: "Reviews",
     },
     entity: {
       user: "User",
@@ -67,6 +68,7 @@ const messages = {
       flash_sale: "Flash sale",
       reconciliation: "Reconciliation run",
       dead_letter: "Dead letter",
+      review: "Review",
     },
     action: {
       user_role_grant: "Role granted",
@@ -124,6 +126,8 @@ const messages = {
       withdrawal_fail: "Withdrawal payout failed",
       reconciliation_run: "Reconciliation run",
       dead_letter_redrive: "Dead letter re-driven",
+      review_hide: "Review hidden",
+      review_unhide: "Review shown again",
       group_deal_create: "Group deal created",
       group_deal_pause: "Group deal paused",
       group_deal_resume: "Group deal resumed",

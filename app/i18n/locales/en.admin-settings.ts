@@ -40,6 +40,7 @@ const messages = {
       commission_leader_rate_bp: "Leader commission",
       commission_category_overrides_bp: "Commission by category",
       points_max_redeem_bp: "Points redemption cap",
+      review_points: "Review reward points",
       membership_levels: "Membership levels and perks",
       feature_group_deals: "Group deals",
       feature_flash_sales: "Flash sales",

@@ -54,6 +54,8 @@ const enApi = {
       ended: "This flash sale has ended.",
       sold_out: "Sold out.",
       over_limit: "That's more than this sale allows per person.",
+      not_picked_up: "You can review this item once you have picked it up.",
+      already_reviewed: "You have already reviewed this item.",
       sale_not_found: "We couldn't find that flash sale.",
       busy: "Too many people at once. Try again in a moment.",
     },

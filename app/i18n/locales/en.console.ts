@@ -5,6 +5,7 @@ import handover from "./en.leader-handover";
 import leaderMoney from "./en.leader-money";
 import groupDealsConsole from "./en.group-deals-console";
 import flashSalesConsole from "./en.flash-sales-console";
+import reviewsConsole from "./en.reviews-console";
 
 const enConsole = {
   // Leader app areas, each in its own file.
@@ -14,6 +15,7 @@ const enConsole = {
   ...leaderMoney,
   ...groupDealsConsole,
   ...flashSalesConsole,
+  ...reviewsConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "New merchant applications are paused for now. Please check back later.",

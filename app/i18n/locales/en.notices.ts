@@ -89,6 +89,7 @@ const messages = {
           title: "Your group deal didn't fill",
           body: "Your group didn't fill in time, so your {{refund}} is being refunded in full to your original payment method.",
         },
+        review_replied: { title: "The shop replied to your review", body: "The shop answered your review of {{product}}." },
         flash_sale_started: {
           title: "A flash sale you're watching has opened",
           body: "{{product}} is on at {{price}} while stocks last: first come, first served.",

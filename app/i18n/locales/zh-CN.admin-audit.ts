@@ -49,6 +49,7 @@ const messages = {
       flash_sale: "限时抢购",
       reconciliation: "对账",
       dead_letter: "死信队列",
+      review: "商品评价",
     },
     entity: {
       user: "用户",
@@ -67,6 +68,7 @@ const messages = {
       flash_sale: "限时抢购",
       reconciliation: "对账",
       dead_letter: "死信",
+      review: "评价",
     },
     action: {
       user_role_grant: "授予角色",
@@ -124,6 +126,8 @@ const messages = {
       withdrawal_fail: "提现打款失败",
       reconciliation_run: "运行对账",
       dead_letter_redrive: "重新投递死信",
+      review_hide: "隐藏评价",
+      review_unhide: "恢复显示评价",
       group_deal_create: "创建拼团活动",
       group_deal_pause: "暂停拼团活动",
       group_deal_resume: "恢复拼团活动",

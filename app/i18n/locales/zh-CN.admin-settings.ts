@@ -40,6 +40,7 @@ const messages = {
       commission_leader_rate_bp: "团长佣金",
       commission_category_overrides_bp: "分类目佣金",
       points_max_redeem_bp: "积分抵扣上限",
+      review_points: "评价奖励积分",
       membership_levels: "会员等级与权益",
       feature_group_deals: "拼团",
       feature_flash_sales: "限时抢购",

@@ -54,6 +54,8 @@ const zhCNApi = {
       ended: "抢购已结束。",
       sold_out: "已抢光。",
       over_limit: "超过了每人限购数量。",
+      not_picked_up: "取货后才能评价这件商品。",
+      already_reviewed: "这件商品已经评价过了。",
       sale_not_found: "找不到这个抢购活动。",
       busy: "抢购人数太多，请稍后再试。",
     },

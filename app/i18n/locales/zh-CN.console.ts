@@ -5,6 +5,7 @@ import handover from "./zh-CN.leader-handover";
 import leaderMoney from "./zh-CN.leader-money";
 import groupDealsConsole from "./zh-CN.group-deals-console";
 import flashSalesConsole from "./zh-CN.flash-sales-console";
+import reviewsConsole from "./zh-CN.reviews-console";
 
 const zhCNConsole = {
   // Leader app areas, each in its own file.
@@ -14,6 +15,7 @@ const zhCNConsole = {
   ...leaderMoney,
   ...groupDealsConsole,
   ...flashSalesConsole,
+  ...reviewsConsole,
   // Each area keeps its strings in its own block (merchantOnboarding, merchantCatalog, fulfilment, merchantOrders).
   merchantOnboarding: {
     applicationsPaused: "商家入驻申请暂停受理，请稍后再来。",

@@ -53,6 +53,7 @@ const messages = {
         uncollected_forfeited: { title: "超时未取，订单已完成", body: "您的订单 {{orderId}} 超时未取，团长已将商品退回。按平台规则本单不退款，订单已完成。" },
         group_succeeded: { title: "拼团成功", body: "你参加的拼团已成团，按 {{size}} 人价每件 {{price}} 结算，差价 {{refund}} 原路退回。订单将随下次截单配送。" },
         group_failed: { title: "拼团未成功", body: "你参加的拼团到期未成团，已支付的 {{refund}} 全额原路退回。" },
+        review_replied: { title: "商家回复了你的评价", body: "商家回复了你对“{{product}}”的评价，点开查看。" },
         flash_sale_started: { title: "你关注的限时抢购开始了", body: "“{{product}}”限时价 {{price}}，数量有限，先到先得。" },
         ready_for_pickup: { title: "商品已到自提点", body: "你的订单已到 {{point}}，请在 {{open}}–{{close}} 凭取货码取货。" },
       },

@@ -21,6 +21,7 @@ export const AUDIT_GROUPS = [
   "flash_sale",
   "reconciliation",
   "dead_letter",
+  "review",
 ] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 

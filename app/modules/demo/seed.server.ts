@@ -39,6 +39,7 @@ import { netSalesByMerchant, orderSplit } from "~/modules/settlement/order-split
 import { transactionStatements } from "~/modules/settlement/settle.server";
 import { seedDemoFlashSales } from "./seed-flash-sales.server";
 import { seedDemoGroupDeals } from "./seed-group-deals.server";
+import { seedDemoReviews } from "./seed-reviews.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
@@ -230,6 +231,7 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
   }
   if (options.pastOrders) {
     await seedDemoPastOrders(ctx, now);
+    await seedDemoReviews(ctx, now);
     // The analytics dashboards read daily rollups: roll up the days the past orders fall on, to today.
     const oldest = Math.max(...DEMO_PAST_ORDERS.map((o) => o.daysAgo)) + 1;
     await rollupDays(ctx, businessDateOf(now - oldest * day), businessDateOf(now), now);

@@ -294,3 +294,29 @@ export const DEMO_FLASH_SALES: DemoFlashSale[] = [
   // 荠菜猪肉水饺 ¥25.90 → ¥15.90
   { id: "fls_demodumplings0000000", productId: "prd_demodumplings0000000", skuIndex: 0, flashPriceFen: 1590, stock: 40, perUserLimit: 2, paymentTimeoutSeconds: 600, earlyAccess: { silver: 0, gold: 30 }, window: "evening" },
 ];
+
+/**
+ * Reviews (评价, issue 10 part 5) on lines of the completed past orders above, written a day after
+ * pickup by the shopper who collected them, each with its points; one with the merchant's reply.
+ * Seeded with the past orders (`npm run seed`), never in the integration tests.
+ */
+export interface DemoReview {
+  id: string;
+  /** Index into DEMO_PAST_ORDERS, and the line's index in its items. */
+  order: number;
+  line: number;
+  rating: 1 | 2 | 3 | 4 | 5;
+  body: string;
+  reply?: string;
+}
+
+const reviewId = (name: string) => `rev_demo${name}`.padEnd(24, "0");
+
+export const DEMO_REVIEWS: DemoReview[] = [
+  { id: reviewId("strawberry"), order: 0, line: 0, rating: 5, body: "草莓很甜，个头也大，第二天中午取的还很新鲜。孩子一口气吃了半盒。", reply: "谢谢支持！草莓每天凌晨从丹东到货，欢迎常来。" },
+  { id: reviewId("eggs"), order: 0, line: 1, rating: 4, body: "鸡蛋个头均匀，蛋黄颜色深，就是有一个壳有点裂。" },
+  { id: reviewId("rice"), order: 1, line: 0, rating: 5, body: "米香很浓，煮出来软糯，和超市买的不一样。" },
+  { id: reviewId("greensa"), order: 3, line: 1, rating: 5, body: "菜很嫩，根上还带着泥，一看就是刚摘的。" },
+  { id: reviewId("greensb"), order: 10, line: 1, rating: 2, body: "有几片叶子发黄了，希望下次分拣时挑一挑。" },
+  { id: reviewId("puffs"), order: 7, line: 0, rating: 4, body: "宝宝很爱吃，入口即化，就是一盒量有点少。" },
+];

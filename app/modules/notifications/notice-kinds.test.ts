@@ -29,6 +29,7 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "order.group_succeeded": { orderId: "ord_x", size: 5, price: "¥22.90", refund: "¥3.00" },
   "order.group_failed": { orderId: "ord_x", refund: "¥25.90" },
   "order.flash_sale_started": { product: "丹东 99 红颜草莓 约 500g", price: "¥9.90" },
+  "order.review_replied": { product: "丹东 99 红颜草莓 约 500g" },
   "money.withdrawal_paid": { amount: "¥120.00" },
   "money.withdrawal_rejected": { amount: "¥120.00", reason: "收款账号与实名不符" },
   "money.withdrawal_failed": { amount: "¥120.00", reason: "account_rejected" },

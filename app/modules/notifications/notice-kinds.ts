@@ -29,6 +29,7 @@ export const NOTICE_KINDS = [
   "order.group_succeeded",
   "order.group_failed",
   "order.flash_sale_started",
+  "order.review_replied",
   "money.withdrawal_paid",
   "money.withdrawal_rejected",
   "money.withdrawal_failed",

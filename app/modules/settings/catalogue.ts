@@ -95,6 +95,8 @@ export const SETTING_SCHEMAS = {
   "commission.category_overrides_bp": CategoryOverridesSchema,
   "membership.levels": MembershipLevelsSchema,
   "points.max_redeem_bp": bp(),
+  /** Points a shopper earns for reviewing a picked-up item (once per review; 0 turns the reward off). */
+  "review.points": int(0, 1_000),
   "feature.group_deals": v.boolean(),
   "feature.flash_sales": v.boolean(),
   "feature.door_delivery": v.boolean(),
@@ -129,6 +131,7 @@ export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
   },
   // Points may pay at most half of an order's eligible amount (100 points = ¥1).
   "points.max_redeem_bp": 5_000,
+  "review.points": 10,
   "feature.group_deals": true,
   "feature.flash_sales": true,
   "feature.door_delivery": true,
@@ -145,6 +148,7 @@ export const SETTING_SECTIONS = {
   withdrawals: ["withdrawal.min_fen", "withdrawal.frozen_days"],
   membership: ["membership.levels"],
   points: ["points.max_redeem_bp"],
+  reviews: ["review.points"],
   features: FEATURE_KEYS,
 } as const satisfies Record<string, readonly SettingKey[]>;
 export type SettingSection = keyof typeof SETTING_SECTIONS;

@@ -37,6 +37,8 @@ export function formatSettingValue(key: SettingKey, value: unknown, t: T, catego
       return t("adminSettings.units.days", { count: typed as number });
     case "order.cutoff_time":
       return typed as string;
+    case "review.points":
+      return t("reviewsConsole.settings.pointsValue", { count: typed as number });
     case "commission.category_overrides_bp": {
       const entries = Object.entries(typed as Record<string, number>).map(([id, bp]) => ({ name: categoryName(id) ?? id, bp }));
       if (!entries.length) return t("adminSettings.values.noOverrides");

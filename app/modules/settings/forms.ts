@@ -55,6 +55,7 @@ export const FIELD_SPECS: Record<string, NumberFieldSpec> = {
   withdrawalMin: { kind: "yuan", min: 100, max: 100_000_000 },
   withdrawalFrozenDays: { kind: "whole", min: 0, max: 30 },
   pointsMaxRedeem: { kind: "percent", min: 0, max: 10_000 },
+  reviewPoints: { kind: "whole", min: 0, max: 1_000 },
   silverThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   goldThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   ...Object.assign({}, ...MEMBERSHIP_LEVELS.map(levelFields)),
@@ -112,6 +113,7 @@ const SectionSchemas = {
   uncollected: v.object(fields(["uncollectedAfterDays", "uncollectedRefund"]), "required"),
   withdrawals: v.object(fields(["withdrawalMin", "withdrawalFrozenDays"]), "required"),
   points: v.object(fields(["pointsMaxRedeem"]), "required"),
+  reviews: v.object(fields(["reviewPoints"]), "required"),
   membership: v.object(fields(["silverThreshold", "goldThreshold", ...MEMBERSHIP_LEVELS.flatMap((l) => Object.keys(levelFields(l)))]), "required"),
 } as const;
 
@@ -189,6 +191,8 @@ export function parseSectionForm(section: SettingSection, form: Readonly<Record<
       return { ok: true, values: { "withdrawal.min_fen": n("withdrawalMin"), "withdrawal.frozen_days": n("withdrawalFrozenDays") }, overrideCategoryIds: [] };
     case "points":
       return { ok: true, values: { "points.max_redeem_bp": n("pointsMaxRedeem") }, overrideCategoryIds: [] };
+    case "reviews":
+      return { ok: true, values: { "review.points": n("reviewPoints") }, overrideCategoryIds: [] };
     case "membership": {
       if (n("goldThreshold") <= n("silverThreshold")) return { ok: false, fieldErrors: { goldThreshold: ["threshold_order"] } };
       const level = (l: MembershipLevel, thresholdFen: number) => ({
@@ -238,6 +242,8 @@ export function sectionFormValues(section: SettingSection, values: SettingValues
       return { withdrawalMin: fenToYuanInput(values["withdrawal.min_fen"]), withdrawalFrozenDays: String(values["withdrawal.frozen_days"]) };
     case "points":
       return { pointsMaxRedeem: bpToPercentText(values["points.max_redeem_bp"]) };
+    case "reviews":
+      return { reviewPoints: String(values["review.points"]) };
     case "membership": {
       const levels = values["membership.levels"];
       const out: Record<string, string> = {

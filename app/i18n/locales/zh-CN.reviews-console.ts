@@ -1,0 +1,57 @@
+/** zh-CN: reviews in the merchant and admin consoles and the review-points setting (spread into ./zh-CN.console.ts). */
+const messages = {
+  reviewsConsole: {
+    filters: "筛选评价",
+    empty: "没有符合条件的评价。",
+    hiddenBadge: "已隐藏",
+    pages: "翻页",
+    prev: "上一页",
+    next: "下一页",
+    pageOf: "第 {{page}} / {{pages}} 页",
+    merchant: {
+      nav: "评价",
+      title: "商品评价",
+      lead: "顾客取货后对你的商品的评价。每条评价可回复一次（之后可修改），首次回复会通知顾客。",
+      filter: { all_other: "全部（{{count}}）", unanswered_other: "未回复（{{count}}）", low_other: "低分 1–2 星（{{count}}）" },
+      reply: "回复顾客",
+      editReply: "修改回复",
+      sendReply: "发送回复",
+      saveReply: "保存修改",
+      replied: "回复已保存，商品页会立即显示。",
+      repliedAt: "回复于 {{time}}",
+    },
+    admin: {
+      nav: "商品评价",
+      title: "商品评价管理",
+      lead: "隐藏违规评价（辱骂、广告、泄露隐私等）需填写原因，会记入操作日志。隐藏后评价立即从商品页和评分统计中消失，顾客已得的积分不收回。",
+      filter: { all_other: "全部（{{count}}）", low_other: "低分 1–2 星（{{count}}）", hidden_other: "已隐藏（{{count}}）" },
+      hideReason: "隐藏原因",
+      unhideReason: "恢复显示的原因",
+      hide: "隐藏",
+      unhide: "恢复显示",
+      hidden: "评价已隐藏。",
+      shown: "评价已恢复显示。",
+      hiddenBecause: "隐藏原因：{{reason}}（{{time}}）",
+    },
+    settings: {
+      title: "评价奖励",
+      lead: "顾客评价已取货的商品可获得积分，每条评价只奖励一次；评价被隐藏时已发的积分不收回。",
+      points: "每条评价奖励积分",
+      pointsUnit: "积分",
+      pointsHint: "0 表示不奖励积分。",
+      pointsValue_other: "{{count}} 积分",
+    },
+    errors: {
+      reply_required: "请填写回复内容。",
+      reply_too_long: "回复最多 500 字。",
+      review_not_found: "找不到这条评价，可能不属于你的店铺。",
+      intent_invalid: "操作无效，请刷新页面后重试。",
+      reason_required: "请填写原因。",
+      reason_too_long: "原因最多 200 字。",
+      already_hidden: "这条评价已经被隐藏了，请刷新页面。",
+      not_hidden: "这条评价已经是显示状态，请刷新页面。",
+    },
+  },
+};
+
+export default messages;
