@@ -14,3 +14,4 @@ export * from "./group-deals";
 export * from "./flash-sales";
 export * from "./ledger";
 export * from "./points";
+export * from "./share";
