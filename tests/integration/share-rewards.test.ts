@@ -254,3 +254,22 @@ describe("share cards and posters", () => {
     expect((await worker.fetch("/products/prd_00000000000000000000/poster.svg")).status).toBe(404);
   });
 });
+
+describe("the share reward setting", () => {
+  it("admins set it on the settings page; bad values answer 400 under their fields", async () => {
+    const admin = worker.client({ ip: "198.51.100.30" });
+    expect((await admin.post("/login", { intent: "password", email: "admin@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+    const versions = async () => /name="intent" value="save-share"\/><input type="hidden" name="versions" value="([^"]*)"/.exec(await (await admin.get("/admin/settings")).text())![1]!.replace(/&quot;/g, '"');
+    const bad = await admin.post("/admin/settings", { intent: "save-share", versions: await versions(), shareKind: "coupon", shareCouponTemplate: "", sharePoints: "0", sharePeriodDays: "30", shareDailyCap: "abc" });
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toMatch(/id="set-sharePoints-error"[^>]*>请输入 1 到 100000 之间的值/);
+    expect(html).toMatch(/id="set-shareDailyCap-error"[^>]*>请输入整数/);
+    const unknown = await admin.post("/admin/settings", { intent: "save-share", versions: await versions(), shareKind: "coupon", shareCouponTemplate: "cpt_00000000000000000000", sharePoints: "20", sharePeriodDays: "7", shareDailyCap: "5" });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toMatch(/id="set-shareCouponTemplate-error"[^>]*>该券模板不存在/);
+    const saved = await admin.post("/admin/settings", { intent: "save-share", versions: await versions(), shareKind: "points", sharePoints: "20", sharePeriodDays: "7", shareDailyCap: "5" });
+    expect(saved.status).toBe(200);
+    expect(JSON.parse((await one<{ value: string }>("SELECT value FROM settings WHERE key = 'share.reward'")).value)).toEqual({ kind: "points", points: 20, couponTemplateId: null, periodDays: 7, dailyCapPerSharer: 5 });
+  });
+});
