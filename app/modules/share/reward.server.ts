@@ -108,7 +108,7 @@ export async function shareRewardStatements(ctx: AppContext, input: { orderId: s
   const { orderId, handoverId } = input;
   const couponTemplate = reward.kind === "coupon" ? reward.couponTemplateId : null;
   const kind = couponTemplate ? "coupon" : "points";
-  const rewarded = sql`EXISTS (SELECT 1 FROM share_conversions WHERE order_id = ${orderId} AND status = 'rewarded'`;
+  const couponDue = sql`EXISTS (SELECT 1 FROM share_conversions WHERE order_id = ${orderId} AND status = 'rewarded' AND reward_kind = 'coupon')`;
   const statements: BatchStatement[] = [
     sql`INSERT INTO share_conversions (id, order_id, sharer_user_id, buyer_user_id, status, reason, reward_key, reward_kind, points, day, created_at)
       SELECT ${newId("scv")}, ${orderId}, ${sharer}, ${buyer}, CASE WHEN d.reason IS NULL THEN 'rewarded' ELSE 'refused' END, d.reason, ${key},
@@ -123,7 +123,7 @@ export async function shareRewardStatements(ctx: AppContext, input: { orderId: s
   ];
   if (couponTemplate) {
     statements.push(
-      couponGrantSql({ templateId: couponTemplate, userId: sharer, source: "share_reward", now, grantKey: key, onlyIf: sql`${rewarded} AND reward_kind = 'coupon')` }),
+      couponGrantSql({ templateId: couponTemplate, userId: sharer, source: "share_reward", now, grantKey: key, onlyIf: couponDue }),
       // Issued: the conversion names the coupon. Not issued (ended, paused, sold out, the sharer's
       // per-user limit): the points instead, and the conversion says so.
       sql`UPDATE share_conversions SET user_coupon_id = (SELECT id FROM user_coupons WHERE grant_key = ${key}), points = NULL
