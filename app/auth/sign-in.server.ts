@@ -11,6 +11,7 @@ import { readPickupCookie } from "~/lib/pickup-cookie.server";
 import { readAttributionCookie } from "~/lib/attribution-cookie.server";
 import { mergeGuestCart } from "~/modules/cart/cart.server";
 import { choosePickupPoint, getChosenPickupPointId } from "~/modules/pickup/choose.server";
+import { recordSignedInDevice } from "~/modules/share/attribution.server";
 
 /** Where a user lands after sign-in when no page asked: the one working role they hold, else the store. */
 export function homeForRoles(roles: Role[]): string {
@@ -40,6 +41,9 @@ export async function completeWebSignIn(
   const roles = (await ctx.db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId))).map((r) => r.role);
   const target = safeRedirectPath(redirectTo, homeForRoles(roles));
   const headers = new Headers({ "Set-Cookie": cookie });
+  // The device the account signs in on (share rewards treat accounts on one device as one person).
+  const deviceCookie = await recordSignedInDevice(ctx, request, userId);
+  if (deviceCookie) headers.append("Set-Cookie", deviceCookie);
   if (guestCart.length) headers.append("Set-Cookie", guestCartCookie([], ctx.request?.secure ?? true));
   return redirect(target, { headers });
 }

@@ -5,6 +5,7 @@ import { VISITOR_COOKIE } from "~/modules/analytics/capture.server";
 import { ATTRIBUTION_COOKIE } from "./attribution-cookie.server";
 import { GUEST_CART_COOKIE } from "./guest-cart.server";
 import { PICKUP_COOKIE } from "./pickup-cookie.server";
+import { DEVICE_COOKIE, SHARER_COOKIE } from "./share-cookies.server";
 import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_COOKIE } from "./preferences.server";
 
 /**
@@ -18,7 +19,7 @@ import { LOCALE_COOKIE, readCookie, resolveLocale, resolveTextSize, TEXT_SIZE_CO
  *   point): a session, a guest cart, a flash message or any other cookie means the page is personal
  *   and always rendered. The leader attribution cookie is neutral: no catalogue page reads it, so it
  *   neither stops caching nor enters the key (a visitor from a share link still gets cached pages,
- *   and the pages stay the same for everyone).
+ *   and the pages stay the same for everyone). So are the share-reward cookies (sharer, device id).
  * - Only 200 responses without Set-Cookie are stored.
  * - The key holds the catalogue version: `purgeCatalogueStatement()` (in the batch that changes a
  *   product, a category or a price) bumps it, so every cached page of the old catalogue stops being
@@ -35,7 +36,7 @@ const PREFERENCE_COOKIES = new Set([LOCALE_COOKIE, TEXT_SIZE_COOKIE, PICKUP_COOK
  * Cookies that change nothing a catalogue page shows (keep it so: a loader reading one would poison
  * the cache). The analytics visitor cookie is read only by /beacon, the cart and the checkout.
  */
-const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE, VISITOR_COOKIE]);
+const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE, VISITOR_COOKIE, SHARER_COOKIE, DEVICE_COOKIE]);
 const VERSION_KEY = "cache.catalogue_version";
 const VERSION_MEMO_MS = 2_000;
 const NONCE_HEADER = "X-Edge-Nonce";

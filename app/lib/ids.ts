@@ -4,7 +4,7 @@
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "usr" | "ses" | "sic" | "pkp" | "mch" | "cat" | "prd" | "sku" | "img" | "adr" | "aud" | "out" | "dlq" | "ord" | "oli" | "oev" | "pay" | "rfd" | "cpt" | "ucp" | "frd" | "ltd" | "mvi" | "ntf" | "psb" | "pho" | "wdr" | "stc" | "gdc" | "grp" | "gdm" | "fls" | "frv" | "fxt" | "ltx" | "rcn" | "pnt" | "rev";
+export type IdPrefix = "usr" | "ses" | "sic" | "pkp" | "mch" | "cat" | "prd" | "sku" | "img" | "adr" | "aud" | "out" | "dlq" | "ord" | "oli" | "oev" | "pay" | "rfd" | "cpt" | "ucp" | "frd" | "ltd" | "mvi" | "ntf" | "psb" | "pho" | "wdr" | "stc" | "gdc" | "grp" | "gdm" | "fls" | "frv" | "fxt" | "ltx" | "rcn" | "pnt" | "rev" | "scv";
 
 export function randomBase32(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));

@@ -9,6 +9,7 @@ import { translate } from "~/i18n/i18n";
 import { formatDate, formatFen } from "~/lib/format";
 import { randomBase32 } from "~/lib/ids";
 import { readAttributionCookie } from "~/lib/attribution-cookie.server";
+import { sharerForOrder } from "~/modules/share/attribution.server";
 import { resolveLocale } from "~/lib/preferences.server";
 import { listAddresses } from "~/modules/account/addresses.server";
 import { quoteCheckout, placeOrder } from "~/modules/orders/checkout.server";
@@ -97,6 +98,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     fulfilment: input.fulfilment,
     addressId: input.fulfilment === "door" ? input.addressId : undefined,
     referralPointId: readAttributionCookie(request),
+    sharerUserId: await sharerForOrder(context, request, user.id),
   });
   if (!placed.ok) {
     const { code, field } = placed.error;

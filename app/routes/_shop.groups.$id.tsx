@@ -21,6 +21,8 @@ import { attributedPath } from "~/modules/leaders/invite-code";
 import { configuredProviders } from "~/modules/payments/providers";
 import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
+import { getOrCreateShareCode, sharePath, sharerForOrder } from "~/modules/share/attribution.server";
+import { absoluteUrl, shareCardMeta } from "~/modules/share/cards";
 
 const GROUP_ID = /^grp_[0-9a-z]{20}$/;
 const USER_ID = /^usr_[0-9a-z]{20}$/;
@@ -43,12 +45,8 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => 
   return [
     { title: `${title} · ${app}` },
     { name: "description", content: description },
-    { property: "og:type", content: "website" },
-    { property: "og:site_name", content: app },
-    { property: "og:title", content: title },
-    { property: "og:description", content: description },
-    { property: "og:url", content: `${origin}/groups/${view.id}` },
-    ...(view.product.imageUrl ? [{ property: "og:image", content: `${origin}${view.product.imageUrl}` }] : []),
+    // Share card: canonical URL without who invited or the sharer's code.
+    ...shareCardMeta({ siteName: app, title, description, url: `${origin}/groups/${view.id}`, image: view.product.imageUrl ? absoluteUrl(origin, view.product.imageUrl) : null, imageAlt: view.product.title }),
   ];
 };
 
@@ -56,7 +54,7 @@ export const meta: MetaFunction<typeof loader> = ({ data: loaded, matches }) => 
  * A group's page (拼团页): public like its share link. Shows the product, the tier ladder with the
  * tier reached and the next, the members, the time left, and a join form (or the viewer's own
  * membership, charge and refund). The share link carries `?from=<member>` (who invited) through
- * the pickup point leader's /r/<code> link (the leader's attribution).
+ * the pickup point leader's /r/<code> link (the leader's attribution), and a signed-in viewer's link goes through their /s/<share code> first (share rewards).
  */
 export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const id = groupIdFrom(params);
@@ -74,7 +72,9 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const member = view.mine !== null && view.mine.status !== "left";
   // A member's own link says who invited; anyone else shares the plain page.
   const pagePath = `/groups/${id}${user && member ? `?from=${user.id}` : ""}`;
-  const shareUrl = `${url.origin}${facts.inviteCode ? attributedPath(facts.inviteCode, pagePath) : pagePath}`;
+  const leaderPath = facts.inviteCode ? attributedPath(facts.inviteCode, pagePath) : pagePath;
+  // A signed-in viewer's link also carries their share code (share rewards), in front of the point's leader link.
+  const shareUrl = `${url.origin}${user ? sharePath(await getOrCreateShareCode(context, user.id), leaderPath) : leaderPath}`;
   const here = `/groups/${id}${from && USER_ID.test(from) ? `?from=${from}` : ""}`;
   return {
     off: false as const,
@@ -108,6 +108,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     quantity: input.quantity,
     invitedBy: input.invitedBy ?? null,
     referralPointId: readAttributionCookie(request),
+    sharerUserId: await sharerForOrder(context, request, user.id),
     idempotencyKey: input.idempotencyKey,
     locale: resolveLocale(request),
   });

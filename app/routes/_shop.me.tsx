@@ -146,6 +146,7 @@ export default function Me() {
           ["/orders", "me.links.orders"],
           ...(groupDeals ? [["/me/groups", "groupDeals.me.link"]] : []),
           ["/me/coupons", "me.links.coupons"],
+          ["/me/shares", "share.me.link"],
           ["/me/favourites", "me.links.favourites"],
           ["/me/addresses", "me.links.addresses"],
           ["/pickup", "me.links.pickup"],

@@ -26,16 +26,35 @@ import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
 import { ProductReviews } from "~/components/reviews/review-summary";
 import { getProductReviewSummary } from "~/modules/reviews/reviews.server";
+import { ShareButton } from "~/components/share/share-button";
+import { absoluteUrl, shareCardMeta } from "~/modules/share/cards";
+import { sharerForOrder } from "~/modules/share/attribution.server";
 
 const START_FORM_ID = "group-start";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
   if (!data) return [{ title: translate(locale, "errors.notFound.title") }];
-  const price = formatFen(Math.min(...data.product.skus.map((s) => s.priceFen)));
+  const prices = data.product.skus.map((s) => s.priceFen);
+  const price = formatFen(Math.min(...prices));
+  const app = translate(locale, "app.name");
+  // Share card (Open Graph / Twitter): the price a friend sees in the chat preview, "¥12.80 起" when specs differ, or the group tier.
+  const from = new Set(prices).size > 1 ? translate(locale, "share.card.from", { price }) : price;
+  const tier = data.groupDeal?.campaign.tiers[0];
+  const priceText = tier ? translate(locale, "share.card.group", { tier: translate(locale, "groupDeals.tierPrice", { size: tier.size, price: formatFen(tier.unitPriceFen) }), price: from }) : from;
+  const image = data.product.images[0]?.url;
   return [
-    { title: `${data.product.title} ${price} · ${translate(locale, "app.name")}` },
+    { title: `${data.product.title} ${price} · ${app}` },
     { name: "description", content: `${data.product.title} · ${price} · ${data.product.merchant.name}` },
+    ...shareCardMeta({
+      siteName: app,
+      type: "product",
+      title: `${data.product.title} ${priceText}`,
+      description: translate(locale, "share.card.description", { price: priceText, merchant: data.product.merchant.name, app }),
+      url: `${data.origin}/products/${data.product.id}`,
+      image: image ? absoluteUrl(data.origin, image) : null,
+      imageAlt: data.product.title,
+    }),
   ];
 };
 
@@ -63,6 +82,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   return {
     product,
     reviews: await reviews,
+    // The share card's absolute URLs (the same for every visitor of this host, so the page stays cacheable).
+    origin: new URL(request.url).origin,
     favourite: user ? await isFavourite(context, user.id, id) : false,
     signedIn: user !== null,
     flashSale,
@@ -92,6 +113,7 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
     campaignId: input.campaignId,
     quantity: input.quantity,
     referralPointId: readAttributionCookie(request),
+    sharerUserId: await sharerForOrder(context, request, user.id),
     idempotencyKey: input.idempotencyKey,
     locale: resolveLocale(request),
   });
@@ -282,6 +304,7 @@ export default function ProductPage() {
         </div>
         {cheapest.wasPriceFen !== null ? <p className="text-xs text-muted">{t("product.wasPriceNote")}</p> : null}
         <p className="text-sm text-brand-800">{t("product.pickupTomorrow")}</p>
+        <ShareButton productId={product.id} />
       </section>
       {flashSale ? <FlashSaleSection sale={flashSale} /> : null}
       {groupDeal ? <GroupDealSection groupDeal={groupDeal} listPriceFen={groupSku?.priceFen ?? cheapest.priceFen} /> : null}

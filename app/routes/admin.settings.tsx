@@ -46,12 +46,8 @@ import {
   type FieldErrors,
   type NumberFieldSpec,
 } from "~/modules/settings/forms";
-import {
-  getSettingStates,
-  listSettingChanges,
-  saveSettings,
-  unknownCategoryIds,
-} from "~/modules/settings/settings.server";
+import { getSettingStates, listSettingChanges, saveSettings, unknownCategoryIds } from "~/modules/settings/settings.server";
+import { couponTemplateExists, listRewardCouponTemplates } from "~/modules/share/settings.server";
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale =
@@ -69,15 +65,16 @@ export const meta: MetaFunction = ({ matches }) => {
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const admin = await requirePermission(context, request, "read:settings:any");
   const locale = resolveLocale(request);
-  const [states, categories, recent, canEdit] = await Promise.all([
+  const [states, categories, couponTemplates, recent, canEdit] = await Promise.all([
     getSettingStates(context, SETTING_KEYS),
     listCategoryNames(context, locale),
+    listRewardCouponTemplates(context, locale),
     listSettingChanges(context, { page: 1, pageSize: 5 }),
     getAdminAccess(context, admin).then((access) =>
       hasPermission(admin.roles, access, "update:settings:any")
     ),
   ]);
-  return { states, categories, recent: recent.rows, canEdit, locale };
+  return { states, categories, couponTemplates, recent: recent.rows, canEdit, locale };
 }
 
 type ActionResult = {
@@ -138,18 +135,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
   }
   // Overrides must name existing categories (checked even when other fields are wrong, so every error shows at once).
-  const overrideIds =
-    section === "fees"
-      ? Object.keys(values)
-          .filter(
-            (k) => k.startsWith(OVERRIDE_PREFIX) && values[k]!.trim() !== ""
-          )
-          .map((k) => k.slice(OVERRIDE_PREFIX.length))
-      : [];
-  for (const id of await unknownCategoryIds(context, overrideIds))
-    fieldErrors[overrideField(id)] ??= ["category_unknown"];
-  if (!parsed.ok || !meta.success || Object.keys(fieldErrors).length)
-    return reply({ section, status: "error", fieldErrors, values }, 400);
+  const overrideIds = section === "fees" ? Object.keys(values).filter((k) => k.startsWith(OVERRIDE_PREFIX) && values[k]!.trim() !== "").map((k) => k.slice(OVERRIDE_PREFIX.length)) : [];
+  for (const id of await unknownCategoryIds(context, overrideIds)) fieldErrors[overrideField(id)] ??= ["category_unknown"];
+  const template = parsed.ok && section === "share" ? parsed.values["share.reward"]?.couponTemplateId : null;
+  if (template && !(await couponTemplateExists(context, template))) fieldErrors.shareCouponTemplate ??= ["coupon_template_unknown"];
+  if (!parsed.ok || !meta.success || Object.keys(fieldErrors).length) return reply({ section, status: "error", fieldErrors, values }, 400);
 
   const keys: readonly string[] = SETTING_SECTIONS[section];
   const expectedVersions = Object.fromEntries(
@@ -776,6 +766,57 @@ function MembershipCell({
   );
 }
 
+function ShareSection() {
+  const { t } = useTranslation();
+  const { couponTemplates } = useLoaderData<typeof loader>();
+  return (
+    <SectionForm section="share" title={t("adminSettings.share.title")} lead={t("adminSettings.share.lead")}>
+      {({ shown, errors }) => (
+        <>
+          <fieldset>
+            <legend className="field-label">{t("adminSettings.share.kind")}</legend>
+            <div className="flex flex-wrap gap-4">
+              {(["points", "coupon"] as const).map((kind) => (
+                <label key={kind} className="flex min-h-11 items-center gap-2">
+                  <input type="radio" name="shareKind" value={kind} defaultChecked={shown.shareKind === kind} className="size-5" />
+                  {t(kind === "points" ? "adminSettings.share.kindPoints" : "adminSettings.share.kindCoupon")}
+                </label>
+              ))}
+            </div>
+            <ErrorText id="set-shareKind-error" code={errors.shareKind?.[0]} />
+          </fieldset>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <NumberField name="sharePoints" label={t("adminSettings.share.points")} unit={t("adminSettings.share.kindPoints")} hint={t("adminSettings.share.pointsHint")} shown={shown} errors={errors} />
+            <div>
+              <label htmlFor="set-shareCouponTemplate" className="field-label">
+                {t("adminSettings.share.template")}
+              </label>
+              <select
+                id="set-shareCouponTemplate"
+                name="shareCouponTemplate"
+                defaultValue={shown.shareCouponTemplate ?? ""}
+                aria-invalid={errors.shareCouponTemplate ? true : undefined}
+                aria-describedby={errors.shareCouponTemplate ? "set-shareCouponTemplate-error" : undefined}
+                className="field-input"
+              >
+                <option value="">{t("adminSettings.share.templateNone")}</option>
+                {couponTemplates.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+              <ErrorText id="set-shareCouponTemplate-error" code={errors.shareCouponTemplate?.[0]} />
+            </div>
+            <NumberField name="sharePeriodDays" label={t("adminSettings.share.periodDays")} unit={t("adminSettings.units.daysUnit")} hint={t("adminSettings.share.periodDaysHint")} shown={shown} errors={errors} />
+            <NumberField name="shareDailyCap" label={t("adminSettings.share.dailyCap")} unit={t("adminSettings.share.dailyCapUnit")} shown={shown} errors={errors} />
+          </div>
+        </>
+      )}
+    </SectionForm>
+  );
+}
+
 function FeaturesSection() {
   const { t } = useTranslation();
   return (
@@ -875,6 +916,7 @@ export default function AdminSettings() {
     ["membership", "adminSettings.membership.title"],
     ["points", "adminSettings.points.title"],
     ["reviews", "reviewsConsole.settings.title"],
+    ["share", "adminSettings.share.title"],
     ["features", "adminSettings.features.title"],
   ];
   return (
@@ -907,6 +949,7 @@ export default function AdminSettings() {
       <MembershipSection />
       <PointsSection />
       <ReviewsSection />
+      <ShareSection />
       <FeaturesSection />
       <RecentChanges />
     </div>

@@ -154,11 +154,19 @@ describe("the group page", () => {
     demoStarter.cookies.set("tg_session", "demo-starter-token-xxxxxxxxxxxxxxxxxxxx");
     const html = text(await (await demoStarter.get(`/groups/${DEMO_GROUP}`)).text());
     const link = `http://localhost/r/SUNNY888?to=/groups/${DEMO_GROUP}%3Ffrom%3D${DEMO_STARTER}`;
-    expect(html).toContain(`value="${link}"`);
+    // A signed-in viewer's link goes through their share code first (share rewards, ADR 023), then the leader's link.
+    const shareCode = async (userId: string) => (await worker.d1.prepare("SELECT code FROM share_codes WHERE user_id = ?").bind(userId).first<{ code: string }>())!.code;
+    const viaShare = (code: string, to: string) => `http://localhost/s/${code}?to=${encodeURIComponent(to.replace("http://localhost", "")).replace(/%2F/gi, "/")}`;
+    const shared = viaShare(await shareCode(DEMO_STARTER), link);
+    expect(html).toContain(`value="${shared}"`);
     expect(html).toContain("已付款 ¥25.90，等待成团");
     expect(html).not.toContain("立即参团");
     // Following it: the attribution cookie, then the group page with ?from.
     const guest = worker.client({ ip: "198.18.9.3" });
+    const first = await guest.get(shared.replace("http://localhost", ""));
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe(link.replace("http://localhost", ""));
+    expect(guest.cookies.get("tg_share")).toBe(await shareCode(DEMO_STARTER));
     const arrived = await guest.get(link.replace("http://localhost", ""));
     expect(arrived.status).toBe(303);
     expect(arrived.headers.get("location")).toBe(`/groups/${DEMO_GROUP}?from=${DEMO_STARTER}`);
@@ -170,7 +178,7 @@ describe("the group page", () => {
     // A signed-in non-member arriving with ?from carries it into the join form.
     const form = await joinForm(viewer!.client, DEMO_GROUP, `?from=${DEMO_STARTER}`);
     expect(form.invitedBy).toBe(DEMO_STARTER);
-    expect(form.html).toContain(`value="http://localhost/r/SUNNY888?to=/groups/${DEMO_GROUP}"`);
+    expect(form.html).toContain(`value="${viaShare(await shareCode(viewer!.id), `/r/SUNNY888?to=/groups/${DEMO_GROUP}`)}"`);
     // Their own id in ?from is not an inviter.
     expect((await joinForm(viewer!.client, DEMO_GROUP, `?from=${viewer!.id}`)).invitedBy).toBe("");
   });

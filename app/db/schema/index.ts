@@ -15,3 +15,4 @@ export * from "./flash-sales";
 export * from "./ledger";
 export * from "./points";
 export * from "./reviews";
+export * from "./share";

@@ -66,6 +66,8 @@ export const orders = sqliteTable(
     uncollectedAt: integer("uncollected_at"),
     /** The pickup point whose leader's share link or poster brought this order (attribution, SPEC §3 promote). */
     referralPointId: text("referral_point_id"),
+    /** The shopper whose share link brought this order (share rewards, ADR 023); the reward is decided at pickup. */
+    sharerUserId: text("sharer_user_id"),
     /** The group deal this order joined (its one line is priced at the group's first tier). */
     groupDealId: text("group_deal_id"),
     /** The flash sale this order bought from, and the FlashSaleStock reservation it pays for (issue 8). */
@@ -82,6 +84,7 @@ export const orders = sqliteTable(
     index("orders_point_status_idx").on(t.pickupPointId, t.status, t.createdAt),
     index("orders_status_pay_by_idx").on(t.status, t.payBy),
     index("orders_referral_idx").on(t.referralPointId, t.createdAt),
+    index("orders_sharer_idx").on(t.sharerUserId, t.createdAt),
     // The analytics rollup reads a day's paid orders by payment time.
     index("orders_paid_at_idx").on(t.paidAt),
     uniqueIndex("orders_pickup_code_uq").on(t.pickupPointId, t.pickupCodeHash),

@@ -15,6 +15,11 @@ const messages = {
     newest: "Back to the newest",
     fallback: { title: "New notification", body: "Open it to see the details." },
     kinds: {
+      share: {
+        reward_points: { title: "Share reward", body: "Your friend {{friend}} bought through your link and collected the order: you earned {{points}} points." },
+        reward_coupon: { title: "Share reward", body: "Your friend {{friend}} bought through your link and collected the order: you got a coupon (see My coupons)." },
+        reward_fallback: { title: "Share reward", body: "Your friend {{friend}} bought through your link and collected the order. The reward coupons have run out, so you earned {{points}} points instead." },
+      },
       money: {
         withdrawal_paid: { title: "Withdrawal paid", body: "Your withdrawal of {{amount}} has been paid out. Check your payout account." },
         withdrawal_rejected: { title: "Withdrawal not approved", body: "Your withdrawal of {{amount}} was not approved: {{reason}}. The amount is back in your available balance." },

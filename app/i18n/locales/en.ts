@@ -1,11 +1,13 @@
 /** English: complete and natural, not literal. Keys mirror zh-CN.ts (plural forms may differ). */
 import groupDeals from "./en.group-deals";
 import flashSales from "./en.flash-sales";
+import share from "./en.share";
 import reviews from "./en.reviews";
 const en = {
   ...groupDeals,
   ...flashSales,
   ...reviews,
+  ...share,
   app: {
     name: "Neighbourly",
     description: "Community group buying: order with your neighbours, collect from your local leader, fresh every morning.",

@@ -15,6 +15,11 @@ const messages = {
     // One block per notice kind: the title and body a reader sees (inbox and push), with the
     // notice's data as values.
     kinds: {
+      share: {
+        reward_points: { title: "分享奖励到账", body: "好友 {{friend}} 通过你的分享购买并已取货，你获得 {{points}} 积分。" },
+        reward_coupon: { title: "分享奖励到账", body: "好友 {{friend}} 通过你的分享购买并已取货，你获得一张优惠券，可在“我的优惠券”查看。" },
+        reward_fallback: { title: "分享奖励到账", body: "好友 {{friend}} 通过你的分享购买并已取货。奖励的优惠券已发完，改为奖励你 {{points}} 积分。" },
+      },
       money: {
         withdrawal_paid: { title: "提现已到账", body: "你申请的 {{amount}} 提现已打款，请留意收款账户。" },
         withdrawal_rejected: { title: "提现申请未通过", body: "你申请的 {{amount}} 提现未通过：{{reason}}。金额已退回可提现余额。" },

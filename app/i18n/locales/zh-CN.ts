@@ -1,11 +1,13 @@
 /** Simplified Chinese: the primary language. Every key here must exist in en.ts (a test checks). */
 import groupDeals from "./zh-CN.group-deals";
 import flashSales from "./zh-CN.flash-sales";
+import share from "./zh-CN.share";
 import reviews from "./zh-CN.reviews";
 const zhCN = {
   ...groupDeals,
   ...flashSales,
   ...reviews,
+  ...share,
   app: {
     name: "邻里团",
     description: "社区团购：邻里拼单，团长自提，新鲜直达。",

@@ -19,9 +19,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * The coupon is valid from now until `valid_days` later, never past the template's end. With a
  * `grantKey` (birthday gifts, share rewards) a second grant for the same event inserts nothing
  * (`ON CONFLICT DO NOTHING` on the unique `grant_key`). The statement's `changes` is 1 when a
- * coupon was issued and 0 when not; `couponGrantRefusal` tells why not.
+ * coupon was issued and 0 when not; `couponGrantRefusal` tells why not. `onlyIf` adds a condition of
+ * the caller's (a share reward grants only when its conversion, written earlier in the same batch,
+ * was rewarded).
  */
-export function couponGrantSql(input: { templateId: string; userId: string; source: CouponSource; now: number; grantKey?: string | null; id?: string }): SQL {
+export function couponGrantSql(input: { templateId: string; userId: string; source: CouponSource; now: number; grantKey?: string | null; id?: string; onlyIf?: SQL }): SQL {
   const { templateId, userId, now } = input;
   return sql`INSERT INTO user_coupons (id, template_id, user_id, status, valid_from, valid_until, claimed_at, source, grant_key)
     SELECT ${input.id ?? newId("ucp")}, t.id, ${userId}, 'available', ${now},
@@ -31,6 +33,7 @@ export function couponGrantSql(input: { templateId: string; userId: string; sour
     WHERE t.id = ${templateId} AND t.status = 'active' AND t.starts_at <= ${now} AND t.ends_at > ${now}
       AND (t.total_limit IS NULL OR t.issued_count < t.total_limit)
       AND (SELECT count(*) FROM user_coupons u WHERE u.template_id = t.id AND u.user_id = ${userId}) < t.per_user_limit
+      AND ${input.onlyIf ?? sql`1`}
     ON CONFLICT (grant_key) DO NOTHING`;
 }
 

@@ -53,6 +53,8 @@ export interface JoinInput {
   invitedBy?: string | null;
   /** The leader's pickup point from the attribution cookie, kept on the order if active. */
   referralPointId?: string;
+  /** The shopper whose share link brought this user (resolved from the share cookie by ~/modules/share). */
+  sharerUserId?: string;
   idempotencyKey?: string;
   now?: number;
 }
@@ -216,6 +218,7 @@ async function placeMemberOrder(
           pickupCodeEnc: await encryptField(ctx.env, "pickup_code", code),
           pickupCodeHash: await lookupHash(ctx.env, `pickup:${target.pointId}`, code),
           referralPointId: input.referralPointId ? sql<string | null>`(SELECT p.id FROM pickup_points p WHERE p.id = ${input.referralPointId} AND p.status = 'active')` : null,
+          sharerUserId: input.sharerUserId ?? null,
           groupDealId: group.id,
           idempotencyKey: input.idempotencyKey ?? null,
           payBy,

@@ -9,6 +9,7 @@ import { newId } from "~/lib/ids";
 import { fail, ok, type Failure, type Result } from "~/lib/result";
 import { auditStatement } from "~/modules/audit/audit.server";
 import { notify } from "~/modules/notifications/notify.server";
+import { pushShareReward, shareRewardStatements } from "~/modules/share/reward.server";
 import {
   pickupCodeDigest,
   planHandover,
@@ -340,6 +341,8 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
   const orderId = order.id;
   const planJson = JSON.stringify(plan.lines.map((l) => ({ id: l.lineId, q: l.quantity })));
   const open = sql`EXISTS (SELECT 1 FROM order_lines WHERE order_id = ${orderId} AND picked_up_qty < quantity - refunded_qty)`;
+  // The sharer's reward (if the order came through a share link), written only if this batch picks the order up.
+  const shareReward = await shareRewardStatements(ctx, { orderId, handoverId }, now);
   try {
     await rawBatch(ctx, [
       // First the row with the unique client_ref: the same hand-over racing itself stops here.
@@ -368,6 +371,7 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
         FROM orders o WHERE o.id = ${orderId} AND o.status = 'ready_for_pickup' AND ${open}`,
       sql`UPDATE orders SET status = 'picked_up', picked_up_at = ${handedAt}, updated_at = ${now} WHERE id = ${orderId} AND status = 'ready_for_pickup' AND NOT ${open}`,
       sql`UPDATE orders SET updated_at = ${now} WHERE id = ${orderId} AND status = 'ready_for_pickup'`,
+      ...shareReward,
       auditStatement(ctx, {
         actorUserId: input.leaderUserId,
         action: "pickup.handover",
@@ -395,6 +399,7 @@ export async function handOver(ctx: AppContext, input: HandoverInput, now = Date
   const after = await remainingOf(ctx, orderId);
   const [closing] = await ctx.db.all<{ n: number }>(sql`SELECT count(*) AS n FROM order_events WHERE order_id = ${orderId} AND event = 'pick_up' AND note = ${handoverId}`);
   const units = plan.lines.reduce((sum, l) => sum + l.quantity, 0);
+  if (shareReward.length && Number(closing?.n ?? 0) > 0) await pushShareReward(ctx, orderId).catch((error) => console.warn(`share reward push for ${orderId} not sent`, error));
   // The shopper hears of it (a receipt: "collected N items"); a failure never undoes the hand-over.
   await notify(ctx, [{ userId: order.user_id, kind: "order.picked_up", data: { orderId, count: units }, link: `/orders/${orderId}` }]).catch((error) =>
     console.warn(`pickup notice for ${orderId} not sent`, error),

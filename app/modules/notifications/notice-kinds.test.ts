@@ -34,6 +34,9 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "money.withdrawal_rejected": { amount: "¥120.00", reason: "收款账号与实名不符" },
   "money.withdrawal_failed": { amount: "¥120.00", reason: "account_rejected" },
   "admin.reconciliation_differences": { date: "2026-11-25", count: 2 },
+  "share.reward_points": { friend: "小*", points: 50 },
+  "share.reward_coupon": { friend: "小*", points: 0 },
+  "share.reward_fallback": { friend: "小*", points: 50 },
 };
 
 describe("renderNotice", () => {

@@ -34,6 +34,9 @@ export const NOTICE_KINDS = [
   "money.withdrawal_rejected",
   "money.withdrawal_failed",
   "admin.reconciliation_differences",
+  "share.reward_points",
+  "share.reward_coupon",
+  "share.reward_fallback",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

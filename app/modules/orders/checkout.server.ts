@@ -152,6 +152,8 @@ export async function placeOrder(
     addressId?: string;
     /** The pickup point of the leader whose share link brought the shopper (attribution cookie); kept only if it is active. */
     referralPointId?: string;
+    /** The shopper whose share link brought the buyer (resolved from the share cookie by ~/modules/share). */
+    sharerUserId?: string;
   },
 ): Promise<Result<{ orderId: string; payableFen: number; fulfilment: FulfilmentMethod; replayed: boolean }, PlaceOrderError>> {
   if (input.idempotencyKey) {
@@ -218,6 +220,7 @@ export async function placeOrder(
         pickupCodeHash: await lookupHash(ctx.env, `pickup:${pointRow.id}`, code),
         note: input.note ?? null,
         referralPointId: input.referralPointId ? sql<string | null>`(SELECT p.id FROM pickup_points p WHERE p.id = ${input.referralPointId} AND p.status = 'active')` : null,
+        sharerUserId: input.sharerUserId ?? null,
         ...deliveryColumns,
         idempotencyKey: input.idempotencyKey ?? null,
         payBy: now + settings["order.unpaid_timeout_minutes"] * 60_000,

@@ -68,6 +68,30 @@ export const CategoryOverridesSchema = v.pipe(
   v.check((o) => Object.keys(o).length <= MAX_CATEGORY_OVERRIDES),
 );
 
+/** Ranges of the share reward's fields. */
+export const SHARE_REWARD_LIMITS = {
+  points: { min: 1, max: 100_000 },
+  periodDays: { min: 1, max: 365 },
+  dailyCapPerSharer: { min: 1, max: 1_000 },
+} as const;
+
+/**
+ * What a sharer gets when a friend's order that came through their link is picked up (ADR 023):
+ * points, or one coupon of a template (points instead when it cannot be issued), once per friend
+ * per `periodDays`, at most `dailyCapPerSharer` rewards a day.
+ */
+export const ShareRewardSchema = v.pipe(
+  v.object({
+    kind: v.picklist(["points", "coupon"]),
+    points: int(SHARE_REWARD_LIMITS.points.min, SHARE_REWARD_LIMITS.points.max),
+    couponTemplateId: v.nullable(v.pipe(v.string(), v.regex(/^cpt_[0-9a-z]{20}$/))),
+    periodDays: int(SHARE_REWARD_LIMITS.periodDays.min, SHARE_REWARD_LIMITS.periodDays.max),
+    dailyCapPerSharer: int(SHARE_REWARD_LIMITS.dailyCapPerSharer.min, SHARE_REWARD_LIMITS.dailyCapPerSharer.max),
+  }),
+  v.check((r) => r.kind === "points" || r.couponTemplateId !== null, "coupon_template_required"),
+);
+export type ShareReward = v.InferOutput<typeof ShareRewardSchema>;
+
 /** Feature switches (on by default). Off hides the feature and makes its actions refuse; see ADR 015. */
 export const FEATURE_KEYS = [
   "feature.group_deals",
@@ -97,6 +121,7 @@ export const SETTING_SCHEMAS = {
   "points.max_redeem_bp": bp(),
   /** Points a shopper earns for reviewing a picked-up item (once per review; 0 turns the reward off). */
   "review.points": int(0, 1_000),
+  "share.reward": ShareRewardSchema,
   "feature.group_deals": v.boolean(),
   "feature.flash_sales": v.boolean(),
   "feature.door_delivery": v.boolean(),
@@ -132,6 +157,7 @@ export const SETTING_DEFAULTS: { [K in SettingKey]: SettingValue<K> } = {
   // Points may pay at most half of an order's eligible amount (100 points = ¥1).
   "points.max_redeem_bp": 5_000,
   "review.points": 10,
+  "share.reward": { kind: "points", points: 50, couponTemplateId: null, periodDays: 30, dailyCapPerSharer: 20 },
   "feature.group_deals": true,
   "feature.flash_sales": true,
   "feature.door_delivery": true,
@@ -149,6 +175,7 @@ export const SETTING_SECTIONS = {
   membership: ["membership.levels"],
   points: ["points.max_redeem_bp"],
   reviews: ["review.points"],
+  share: ["share.reward"],
   features: FEATURE_KEYS,
 } as const satisfies Record<string, readonly SettingKey[]>;
 export type SettingSection = keyof typeof SETTING_SECTIONS;

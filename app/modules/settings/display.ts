@@ -60,6 +60,10 @@ export function formatSettingValue(key: SettingKey, value: unknown, t: T, catego
         }),
       ).join(t("adminSettings.values.listJoin"));
     }
+    case "share.reward": {
+      const r = typed as { kind: "points" | "coupon"; points: number; couponTemplateId: string | null; periodDays: number; dailyCapPerSharer: number };
+      return t(r.kind === "coupon" ? "adminSettings.values.shareCoupon" : "adminSettings.values.sharePoints", { points: r.points, template: r.couponTemplateId ?? "—", days: r.periodDays, cap: r.dailyCapPerSharer });
+    }
     default:
       return typed ? t("adminSettings.values.on") : t("adminSettings.values.off");
   }

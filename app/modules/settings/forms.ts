@@ -6,6 +6,7 @@ import {
   MEMBERSHIP_LIMITS,
   SETTING_KEYS,
   SETTING_SECTIONS,
+  SHARE_REWARD_LIMITS,
   type FeatureKey,
   type MembershipLevel,
   type MembershipLevels,
@@ -59,7 +60,13 @@ export const FIELD_SPECS: Record<string, NumberFieldSpec> = {
   silverThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   goldThreshold: { kind: "yuan", ...MEMBERSHIP_LIMITS.thresholdFen },
   ...Object.assign({}, ...MEMBERSHIP_LEVELS.map(levelFields)),
+  sharePoints: { kind: "whole", ...SHARE_REWARD_LIMITS.points },
+  sharePeriodDays: { kind: "whole", ...SHARE_REWARD_LIMITS.periodDays },
+  shareDailyCap: { kind: "whole", ...SHARE_REWARD_LIMITS.dailyCapPerSharer },
 };
+
+/** A coupon template id (`cpt_` + 20 base32 characters). */
+export const COUPON_TEMPLATE_ID = /^cpt_[0-9a-z]{20}$/;
 
 /** A per-category override field is `override_<categoryId>`; empty means "no override". */
 export const OVERRIDE_PREFIX = "override_";
@@ -115,6 +122,14 @@ const SectionSchemas = {
   points: v.object(fields(["pointsMaxRedeem"]), "required"),
   reviews: v.object(fields(["reviewPoints"]), "required"),
   membership: v.object(fields(["silverThreshold", "goldThreshold", ...MEMBERSHIP_LEVELS.flatMap((l) => Object.keys(levelFields(l)))]), "required"),
+  share: v.object(
+    {
+      shareKind: v.picklist(["points", "coupon"], "required"),
+      shareCouponTemplate: v.optional(v.pipe(v.string(), v.trim(), v.check((s) => s === "" || COUPON_TEMPLATE_ID.test(s), "coupon_template_unknown")), ""),
+      ...fields(["sharePoints", "sharePeriodDays", "shareDailyCap"]),
+    },
+    "required",
+  ),
 } as const;
 
 /** The fields every section form carries besides its values: the versions it was rendered with, and an optional reason. */
@@ -205,6 +220,16 @@ export function parseSectionForm(section: SettingSection, form: Readonly<Record<
       const levels = { normal: { ...level("normal", 0), thresholdFen: 0 as const }, silver: level("silver", n("silverThreshold")), gold: level("gold", n("goldThreshold")) } satisfies MembershipLevels;
       return { ok: true, values: { "membership.levels": levels }, overrideCategoryIds: [] };
     }
+    case "share": {
+      const kind = o.shareKind as "points" | "coupon";
+      const template = (o.shareCouponTemplate as string) || null;
+      if (kind === "coupon" && !template) return { ok: false, fieldErrors: { shareCouponTemplate: ["coupon_template_required"] } };
+      return {
+        ok: true,
+        values: { "share.reward": { kind, points: n("sharePoints"), couponTemplateId: template, periodDays: n("sharePeriodDays"), dailyCapPerSharer: n("shareDailyCap") } },
+        overrideCategoryIds: [],
+      };
+    }
   }
 }
 
@@ -257,6 +282,10 @@ export function sectionFormValues(section: SettingSection, values: SettingValues
         out[`${l}Birthday`] = fenToYuanInput(levels[l].birthdayCouponFen);
       }
       return out;
+    }
+    case "share": {
+      const r = values["share.reward"];
+      return { shareKind: r.kind, sharePoints: String(r.points), shareCouponTemplate: r.couponTemplateId ?? "", sharePeriodDays: String(r.periodDays), shareDailyCap: String(r.dailyCapPerSharer) };
     }
     case "features":
       return Object.fromEntries(FEATURE_KEYS.filter((k) => values[k]).map((k) => [featureField(k), "on"]));
