@@ -7,6 +7,8 @@ import { fail, ok, type Result } from "~/lib/result";
 import type { AuditEntry } from "~/modules/audit/audit.server";
 import { checkWindow } from "~/modules/merchants/onboarding-schemas";
 import { noticeFlashSaleMismatch, noticeFlashSaleReviewed } from "~/modules/notifications/triggers.server";
+import type { MembershipLevels } from "~/modules/settings/catalogue";
+import { getSettings } from "~/modules/settings/settings.server";
 import { earlyAccessOf, stockFor, stockMeta } from "./sales.server";
 import { shardCountFor } from "./shards";
 import type { StockCounts } from "./stock-types";
@@ -60,9 +62,9 @@ function auditWhere(entry: AuditEntry, guard: SQL, now: number): BatchStatement 
 
 const isStockAbort = (error: unknown) => `${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`.includes("insufficient_stock");
 
-/** The earliest moment anyone can buy: the start minus the longest early access. */
-export function earliestOpening(sale: Pick<Sale, "startsAt" | "earlyAccessMinutes">): number {
-  const early = Object.values(earlyAccessOf(sale));
+/** The earliest moment anyone can buy: the start minus the longest early access (the sale's, or a level's perk). */
+export function earliestOpening(sale: Pick<Sale, "startsAt" | "earlyAccessMinutes">, levels?: MembershipLevels): number {
+  const early = Object.values(earlyAccessOf(sale, levels));
   return sale.startsAt - Math.max(0, ...early) * 60_000;
 }
 
@@ -147,7 +149,8 @@ export async function pauseFlashSale(ctx: AppContext, input: { merchantId: strin
   const now = input.now ?? Date.now();
   const sale = await ctx.db.query.flashSales.findFirst({ where: and(eq(flashSales.id, input.saleId), eq(flashSales.merchantId, input.merchantId)) });
   if (!sale) return fail("sale_not_found", "saleId");
-  if ((sale.status !== "pending_review" && sale.status !== "approved") || earliestOpening(sale) <= now) return fail("sale_not_pausable", "saleId");
+  const { "membership.levels": levels } = await getSettings(ctx, ["membership.levels"]);
+  if ((sale.status !== "pending_review" && sale.status !== "approved") || earliestOpening(sale, levels) <= now) return fail("sale_not_pausable", "saleId");
   const guard = sql`EXISTS (SELECT 1 FROM flash_sales WHERE id = ${sale.id} AND status = ${sale.status} AND updated_at = ${sale.updatedAt})`;
   const statements: BatchStatement[] = [];
   if (sale.status === "approved") statements.push(sql`UPDATE skus SET stock = stock + ${sale.stock}, updated_at = ${now} WHERE id = ${sale.skuId} AND ${guard}`);
@@ -353,6 +356,7 @@ async function listSales(ctx: AppContext, where: SQL | undefined, order: "newest
     .where(where)
     .orderBy(...(order === "newest" ? [desc(s.createdAt), desc(s.id)] : [asc(s.createdAt), asc(s.id)]))
     .limit(limit);
+  const { "membership.levels": levels } = await getSettings(ctx, ["membership.levels"]);
   return rows.map(({ sale, ...names }) => {
     const reconciliation = parseReconciliation(sale.reconciliation);
     return {
@@ -365,12 +369,12 @@ async function listSales(ctx: AppContext, where: SQL | undefined, order: "newest
       shards: sale.shards,
       perUserLimit: sale.perUserLimit,
       paymentTimeoutSeconds: sale.paymentTimeoutSeconds,
-      earlyAccess: earlyAccessOf(sale),
+      earlyAccess: earlyAccessOf(sale, levels),
       startsAt: sale.startsAt,
       endsAt: sale.endsAt,
       status: sale.status,
       phase: flashSalePhase(sale, now),
-      pausable: (sale.status === "pending_review" || sale.status === "approved") && earliestOpening(sale) > now,
+      pausable: (sale.status === "pending_review" || sale.status === "approved") && earliestOpening(sale, levels) > now,
       reviewNote: sale.reviewNote,
       createdAt: sale.createdAt,
       reconciledAt: sale.reconciledAt,

@@ -5,13 +5,14 @@ import { encryptField, lookupHash } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { describeCart } from "~/modules/cart/cart.server";
-import { memberLevelOf } from "~/modules/membership/levels.server";
+import { memberLevelAndLevels } from "~/modules/membership/levels.server";
+import type { MembershipLevels } from "~/modules/settings/catalogue";
 import { admissionLimits, admitted, withDeadline, type AdmissionLimits } from "./admission.server";
 import type { MemberLevel } from "~/modules/membership/levels";
 import { newPickupCode } from "~/modules/orders/checkout.server";
 import { priceCart } from "~/modules/pricing";
 import { orderRatesSnapshot, RATE_SETTING_KEYS, rateSettingsFrom } from "~/modules/settings/order-rates";
-import { settingsFromRows, settingsQuery } from "~/modules/settings/settings.server";
+import { getSettings, settingsFromRows, settingsQuery } from "~/modules/settings/settings.server";
 import { homeShard, shardName, shardOfReservation, shardShare } from "./shards";
 import type { Reservation, ReserveRefusal, ReserveResult, StockCounts, StockMeta } from "./stock-types";
 
@@ -78,23 +79,30 @@ async function rebalance(ctx: AppContext, sale: ShardedSale, home: number, need:
   return arrived;
 }
 
-/** Minutes before the start each membership level may buy (the sale's own setting; none by default). */
-export function earlyAccessOf(sale: Pick<Sale, "earlyAccessMinutes">): Partial<Record<MemberLevel, number>> {
+/**
+ * Minutes before the start each membership level may buy: the sale's own early access, or the
+ * level's perk from the membership settings (`earlyAccessMinutes`, a head start the platform
+ * promises on every sale) when that is longer. Without `levels`, the sale's own only.
+ */
+export function earlyAccessOf(sale: Pick<Sale, "earlyAccessMinutes">, levels?: MembershipLevels): Partial<Record<MemberLevel, number>> {
+  let raw: Record<string, unknown> = {};
   try {
-    const raw = JSON.parse(sale.earlyAccessMinutes) as Record<string, unknown>;
-    const out: Partial<Record<MemberLevel, number>> = {};
-    for (const level of ["normal", "silver", "gold"] as const) {
-      const m = raw[level];
-      if (typeof m === "number" && Number.isSafeInteger(m) && m > 0) out[level] = m;
-    }
-    return out;
+    raw = JSON.parse(sale.earlyAccessMinutes) as Record<string, unknown>;
   } catch {
-    return {};
+    raw = {};
   }
+  const out: Partial<Record<MemberLevel, number>> = {};
+  for (const level of ["normal", "silver", "gold"] as const) {
+    const own = raw[level];
+    const m = Math.max(typeof own === "number" && Number.isSafeInteger(own) ? own : 0, levels?.[level].earlyAccessMinutes ?? 0);
+    if (m > 0) out[level] = m;
+  }
+  return out;
 }
 
-/** When a shopper of `level` may start buying. */
-export const opensAtFor = (sale: Pick<Sale, "startsAt" | "earlyAccessMinutes">, level: MemberLevel) => sale.startsAt - (earlyAccessOf(sale)[level] ?? 0) * 60_000;
+/** When a shopper of `level` may start buying (the stock object refuses them before). */
+export const opensAtFor = (sale: Pick<Sale, "startsAt" | "earlyAccessMinutes">, level: MemberLevel, levels?: MembershipLevels) =>
+  sale.startsAt - (earlyAccessOf(sale, levels)[level] ?? 0) * 60_000;
 
 export type ReserveError = ReserveRefusal | "feature_off" | "sale_not_found" | "pickup_point_required" | "quantity_invalid" | "item_unavailable" | "busy";
 
@@ -139,11 +147,11 @@ async function reserveAdmitted(ctx: AppContext, userId: string, input: ReserveIn
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 1 || input.quantity > sale.perUserLimit) return fail("quantity_invalid", "quantity");
   const pointId = pointRows[0]?.id;
   if (!pointId) return fail("pickup_point_required", "pickupPointId");
-  const level = await memberLevelOf(ctx, userId, now);
+  const { level, levels } = await memberLevelAndLevels(ctx, userId, now);
   const home = homeShard(userId, sale.shards);
   const stock = stockFor(ctx, sale.id, home);
   const meta = stockMeta(sale, home);
-  const request = { meta, userId, quantity: input.quantity, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(), opensAt: opensAtFor(sale, level), now };
+  const request = { meta, userId, quantity: input.quantity, idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(), opensAt: opensAtFor(sale, level, levels), now };
   let reserved;
   try {
     reserved = await withDeadline<ReserveResult>(stock.reserve(request), limits.deadlineMs);
@@ -300,13 +308,13 @@ export async function listFlashSales(ctx: AppContext, viewer: { userId: string |
       sql`CASE WHEN ${flashSales.startsAt} <= ${now} THEN ${flashSales.endsAt} ELSE ${flashSales.startsAt} END`,
     )
     .limit(limit);
-  const level = viewer.userId ? await memberLevelOf(ctx, viewer.userId, now) : ("normal" as const);
+  const { level, levels } = viewer.userId ? await memberLevelAndLevels(ctx, viewer.userId, now) : { level: "normal" as const, levels: (await getSettings(ctx, ["membership.levels"]))["membership.levels"] };
   const lines = await describeCart(ctx, rows.map((s) => ({ skuId: s.skuId, quantity: 1 })), viewer.locale);
   return Promise.all(
     rows.map(async (s) => {
       const counts = await saleCounts(ctx, s, now);
       const line = lines.find((l) => l.skuId === s.skuId);
-      const opensAt = opensAtFor(s, level);
+      const opensAt = opensAtFor(s, level, levels);
       return {
         id: s.id,
         productId: s.productId,
@@ -320,7 +328,7 @@ export async function listFlashSales(ctx: AppContext, viewer: { userId: string |
         startsAt: s.startsAt,
         endsAt: s.endsAt,
         opensAt,
-        earlyAccessMinutes: earlyAccessOf(s),
+        earlyAccessMinutes: earlyAccessOf(s, levels),
         counts,
         phase: salePhase(s, counts, opensAt, now),
       };
@@ -331,10 +339,10 @@ export async function listFlashSales(ctx: AppContext, viewer: { userId: string |
 export async function getFlashSale(ctx: AppContext, saleId: string, viewer: { userId: string | null; locale: string }, now = Date.now()) {
   const sale = await ctx.db.query.flashSales.findFirst({ where: eq(flashSales.id, saleId) });
   if (!sale || sale.status !== "approved") return null;
-  const level = viewer.userId ? await memberLevelOf(ctx, viewer.userId, now) : ("normal" as const);
+  const { level, levels } = viewer.userId ? await memberLevelAndLevels(ctx, viewer.userId, now) : { level: "normal" as const, levels: (await getSettings(ctx, ["membership.levels"]))["membership.levels"] };
   const [line] = await describeCart(ctx, [{ skuId: sale.skuId, quantity: 1 }], viewer.locale);
   const counts = await saleCounts(ctx, sale, now);
-  const opensAt = opensAtFor(sale, level);
+  const opensAt = opensAtFor(sale, level, levels);
   return {
     id: sale.id,
     productId: sale.productId,
@@ -350,7 +358,7 @@ export async function getFlashSale(ctx: AppContext, saleId: string, viewer: { us
     endsAt: sale.endsAt,
     level,
     opensAt,
-    earlyAccessMinutes: earlyAccessOf(sale),
+    earlyAccessMinutes: earlyAccessOf(sale, levels),
     counts,
     phase: salePhase(sale, counts, opensAt, now),
     serverNow: now,

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
+import type { MembershipLevels } from "~/modules/settings/catalogue";
 import { getSettings } from "~/modules/settings/settings.server";
 import { LEVEL_WINDOW_DAYS, levelForSpend, type MemberLevel } from "./levels";
 
@@ -20,6 +21,12 @@ export async function spendOf(ctx: Pick<AppContext, "db">, userId: string, now =
 
 /** The shopper's membership level now, from their spend and the thresholds in the settings. */
 export async function memberLevelOf(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<MemberLevel> {
+  return (await memberLevelAndLevels(ctx, userId, now)).level;
+}
+
+/** The level and the levels' settings it was read against (thresholds and perks). */
+export async function memberLevelAndLevels(ctx: Pick<AppContext, "db">, userId: string, now = Date.now()): Promise<{ level: MemberLevel; levels: MembershipLevels }> {
   const [spend, settings] = await Promise.all([spendOf(ctx, userId, now), getSettings(ctx, ["membership.levels"])]);
-  return levelForSpend(spend, settings["membership.levels"]);
+  const levels = settings["membership.levels"];
+  return { level: levelForSpend(spend, levels), levels };
 }
