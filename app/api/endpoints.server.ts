@@ -10,6 +10,7 @@ import { leaderEndpoints } from "./leader-endpoints.server";
 import { pushEndpoints } from "./push-endpoints.server";
 import { groupEndpoints } from "./group-endpoints.server";
 import { flashEndpoints } from "./flash-endpoints.server";
+import { couponEndpoints } from "./coupon-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -42,6 +43,7 @@ export const endpoints: Endpoint[] = [
   ...pushEndpoints,
   ...groupEndpoints,
   ...flashEndpoints,
+  ...couponEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

@@ -56,6 +56,10 @@ const enApi = {
       over_limit: "That's more than this sale allows per person.",
       sale_not_found: "We couldn't find that flash sale.",
       busy: "Too many people at once. Try again in a moment.",
+      // Coupon centre.
+      limit_reached: "You already hold as many of this coupon as one person may.",
+      not_claimable: "This coupon can't be claimed in the coupon centre.",
+      not_active: "This coupon can't be claimed now (not started, paused or over).",
     },
   },
 };

@@ -1,9 +1,11 @@
 /** English: complete and natural, not literal. Keys mirror zh-CN.ts (plural forms may differ). */
 import groupDeals from "./en.group-deals";
 import flashSales from "./en.flash-sales";
+import coupons from "./en.coupons";
 const en = {
   ...groupDeals,
   ...flashSales,
+  ...coupons,
   app: {
     name: "Neighbourly",
     description: "Community group buying: order with your neighbours, collect from your local leader, fresh every morning.",

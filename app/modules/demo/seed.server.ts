@@ -42,6 +42,7 @@ import { seedDemoGroupDeals } from "./seed-group-deals.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
+  DEMO_CLAIMABLE_TEMPLATES,
   DEMO_COUPON_TEMPLATES,
   DEMO_FULL_REDUCTION,
   DEMO_LEADERS,
@@ -219,7 +220,10 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
       .onConflictDoNothing(),
     ...chunkRows(
       couponTemplates,
-      DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, createdAt: now })),
+      [
+        ...DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, claimable: false, createdAt: now })),
+        ...DEMO_CLAIMABLE_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, claimable: true, createdAt: now })),
+      ],
     ).map((rows) => db.insert(couponTemplates).values(rows).onConflictDoNothing()),
     ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);

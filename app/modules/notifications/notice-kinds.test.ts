@@ -33,6 +33,9 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "money.withdrawal_rejected": { amount: "¥120.00", reason: "收款账号与实名不符" },
   "money.withdrawal_failed": { amount: "¥120.00", reason: "account_rejected" },
   "admin.reconciliation_differences": { date: "2026-11-25", count: 2 },
+  "coupon.issued": { name: "满 50 减 10" },
+  "coupon.birthday": { amount: "¥10.00" },
+  "coupon.expiring": { name: "满 50 减 10", count: 2 },
 };
 
 describe("renderNotice", () => {

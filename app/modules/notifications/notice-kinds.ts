@@ -33,6 +33,9 @@ export const NOTICE_KINDS = [
   "money.withdrawal_rejected",
   "money.withdrawal_failed",
   "admin.reconciliation_differences",
+  "coupon.issued",
+  "coupon.birthday",
+  "coupon.expiring",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
