@@ -345,7 +345,7 @@ export async function issueToSegment(
   const segment = segmentSql(input.segment, now, settings["membership.levels"]);
   const [lo, hi] = segmentGrantKeyRange(input.issueId);
   const ofThisIssue = sql`c.grant_key >= ${lo} AND c.grant_key < ${hi}`;
-  const [inserted] = await rawBatch(ctx, [
+  const results = await rawBatch(ctx, [
     // The WHERE re-checks the template (a pause or end since the read wins); the LIMIT is what is
     // left of the total, evaluated once, before the first row: the total-limit trigger never fires.
     sql`INSERT INTO user_coupons (id, template_id, user_id, status, valid_from, valid_until, claimed_at, source, grant_key)
@@ -368,6 +368,9 @@ export async function issueToSegment(
       input.segment,
     )}), 'issued', (SELECT count(*) FROM user_coupons c WHERE ${ofThisIssue} AND c.claimed_at = ${now})),
         ${now}`,
+    // The count, read in the same transaction (`changes` would count the trigger's updates too).
+    sql`SELECT count(*) AS n FROM user_coupons c WHERE ${ofThisIssue} AND c.claimed_at = ${now}`,
   ]);
-  return ok({ issued: Number(inserted?.meta.changes ?? 0) });
+  const issued = (results[3]?.results as Array<{ n: number }> | undefined)?.[0]?.n;
+  return ok({ issued: Number(issued ?? 0) });
 }

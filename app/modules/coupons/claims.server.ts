@@ -163,7 +163,8 @@ export async function claimCoupon(
     if (!/coupon_sold_out/.test(`${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`)) throw error;
     return fail("sold_out", "templateId");
   }
-  if (changes === 1) {
+  // `changes` counts the trigger's update of issued_count too: any change means the coupon was inserted.
+  if (changes > 0) {
     const coupon = await ctx.db.get<{ valid_until: number }>(sql`SELECT valid_until FROM user_coupons WHERE id = ${id}`);
     return ok({
       couponId: id,

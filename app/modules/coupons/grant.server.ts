@@ -18,8 +18,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  *
  * The coupon is valid from now until `valid_days` later, never past the template's end. With a
  * `grantKey` (birthday gifts, share rewards) a second grant for the same event inserts nothing
- * (`ON CONFLICT DO NOTHING` on the unique `grant_key`). The statement's `changes` is 1 when a
- * coupon was issued and 0 when not; `couponGrantRefusal` tells why not.
+ * (`ON CONFLICT DO NOTHING` on the unique `grant_key`). The statement's `changes` is non-zero when a
+ * coupon was issued (D1 counts the trigger's update of `issued_count` too, so it is not 1) and 0
+ * when not; `couponGrantRefusalSql` tells why not.
  */
 export function couponGrantSql(input: {
   templateId: string;

@@ -113,7 +113,8 @@ export async function grantDueBirthdayGifts(ctx: AppContext, now: number, limit 
         JOIN user_coupons c ON c.grant_key = json_extract(j.value, '$.key')`,
     ]);
     chunk.forEach((d, k) => {
-      if (Number(results[first.length + k]?.meta.changes ?? 0) !== 1) return;
+      // Any change (the insert, and the trigger's count) means the gift was granted.
+      if (Number(results[first.length + k]?.meta.changes ?? 0) === 0) return;
       granted++;
       notices.push({ userId: d.id, kind: "coupon.birthday", data: { amount: formatFen(d.amount) }, link: "/me/coupons" });
     });
