@@ -141,14 +141,27 @@ describe("exact limits under concurrent claims", () => {
   it("300 claims at once from 150 shoppers on a template of 100, one each: exactly 100 coupons, nobody above 1", async () => {
     const id = await template({ totalLimit: 100, perUserLimit: 1 });
     const people = await shoppers(150);
-    const responses = await Promise.all(people.flatMap((p) => [claim(p.client, id), claim(p.client, id)]));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 302)).toHaveLength(100);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(200);
-    await Promise.all(responses.map((r) => r.body?.cancel()));
+    // Through the API (the page's form POST runs the same claimCoupon; a refused form re-renders the whole page).
+    const responses = await Promise.all(people.flatMap((p) => [0, 1].map(() => api(`/coupons/${id}/claim`, { token: p.token, method: "POST" }))));
+    const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, body: await json<{ error?: { code: string } }>(r) })));
+    expect(bodies.filter((b) => b.status === 201)).toHaveLength(100);
+    expect(bodies.filter((b) => b.status === 409)).toHaveLength(200);
+    expect(new Set(bodies.filter((b) => b.status === 409).map((b) => b.body.error!.code))).toEqual(new Set(["sold_out", "limit_reached"]));
     expect(await count("SELECT count(*) AS n FROM user_coupons WHERE template_id = ?", id)).toBe(100);
     expect(await count("SELECT issued_count AS n FROM coupon_templates WHERE id = ?", id)).toBe(100);
     expect(await count("SELECT count(*) AS n FROM (SELECT user_id FROM user_coupons WHERE template_id = ? GROUP BY user_id HAVING count(*) > 1)", id)).toBe(0);
+  });
+
+  it("through the page's form: 40 claims at once from 20 shoppers on a template of 10 → exactly 10", async () => {
+    const id = await template({ totalLimit: 10, perUserLimit: 1 });
+    const people = await shoppers(20);
+    const responses = await Promise.all(people.flatMap((p) => [claim(p.client, id), claim(p.client, id)]));
+    const statuses = responses.map((r) => r.status);
+    await Promise.all(responses.map((r) => r.body?.cancel()));
+    expect(statuses.filter((s) => s === 302)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(30);
+    expect(await count("SELECT issued_count AS n FROM coupon_templates WHERE id = ?", id)).toBe(10);
+    expect(await count("SELECT count(DISTINCT user_id) AS n FROM user_coupons WHERE template_id = ?", id)).toBe(10);
   });
 
   it("through the API with a per-user limit of 2: 3 claims each from 60 shoppers on 100 → exactly 100, nobody above 2, codes sold_out / limit_reached", async () => {
