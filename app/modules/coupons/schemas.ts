@@ -26,13 +26,16 @@ const Text = (max: number, required: string) => v.pipe(v.string(required), v.tri
 const moneyOk = (s: string) => Number.isSafeInteger(yuanToFen(s)) && yuanToFen(s) >= 1;
 
 /** An optional money field in yuan ("12.5") → fen, or undefined when left empty; one message per fault. */
+// Optional fields are `v.optional(pipe)` without a default: conform sends an empty field as undefined.
 const OptionalMoney = () =>
-  v.pipe(
-    v.optional(v.string(), ""),
-    v.trim(),
-    v.check((s) => s === "" || moneyOk(s), "money_invalid"),
-    v.check((s) => s === "" || !moneyOk(s) || yuanToFen(s) <= MAX_COUPON_FEN, "coupon_amount_too_large"),
-    v.transform((s) => (s === "" ? undefined : yuanToFen(s))),
+  v.optional(
+    v.pipe(
+      v.string("money_invalid"),
+      v.trim(),
+      v.check((s) => s === "" || moneyOk(s), "money_invalid"),
+      v.check((s) => s === "" || !moneyOk(s) || yuanToFen(s) <= MAX_COUPON_FEN, "coupon_amount_too_large"),
+      v.transform((s) => (s === "" ? undefined : yuanToFen(s))),
+    ),
   );
 
 const countOk = (s: string, max: number) => /^\d{1,7}$/.test(s) && Number(s) >= 1 && Number(s) <= max;
@@ -45,11 +48,13 @@ const Count = (max: number, invalid: string) =>
   );
 /** An optional whole number, or undefined when left empty. */
 const OptionalCount = (max: number, invalid: string) =>
-  v.pipe(
-    v.optional(v.string(), ""),
-    v.trim(),
-    v.check((s) => s === "" || countOk(s, max), invalid),
-    v.transform((s) => (s === "" ? undefined : Number(s))),
+  v.optional(
+    v.pipe(
+      v.string(invalid),
+      v.trim(),
+      v.check((s) => s === "" || countOk(s, max), invalid),
+      v.transform((s) => (s === "" ? undefined : Number(s))),
+    ),
   );
 
 const When = (required: string) =>
@@ -73,7 +78,7 @@ export const CreateTemplateInput = v.pipe(
   v.object({
     intent: v.literal("create"),
     nameZh: Text(40, "coupon_name_required"),
-    nameEn: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(60, "name_too_long")), ""),
+    nameEn: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(60, "name_too_long"))),
     kind: v.picklist(["fixed", "threshold", "percentage"], "coupon_kind_invalid"),
     amount: OptionalMoney(),
     threshold: OptionalMoney(),
