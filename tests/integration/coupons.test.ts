@@ -79,7 +79,7 @@ describe("the claim centre page", () => {
     const html = text(await res.text());
     // The demo's claimable templates: limited platform threshold, fresh-produce percentage, a merchant's.
     expect(html).toContain("限量 100 张 · 满 30 减 8");
-    expect(html).toContain("满 ¥30.00 减 ¥8.00");
+    expect(html).toContain("满 ¥30.00 可用");
     expect(html).toContain("限量 100 张");
     expect(html).toContain("剩余 100%");
     expect(html).toContain("9.5 折");

@@ -13,13 +13,12 @@ export function CouponFigure({ coupon, locale }: { coupon: CouponTermsRow; local
   );
 }
 
-/** The rule in words: 无门槛 / 满 50 减 10 / 满 X 可用 · 最高减 Y. */
+/** The rule in words, beside the figure: 无门槛 / 满 50 可用 / 满 X 可用 · 最高减 Y. */
 export function CouponRule({ coupon }: { coupon: CouponTermsRow }) {
   const { t } = useTranslation();
   const terms = termsOf(coupon);
   const parts: string[] = [];
-  if (terms.key === "threshold")
-    parts.push(t("coupons.terms.threshold", { threshold: formatFen(terms.thresholdFen ?? 0), amount: formatFen(terms.amountFen) }));
+  if (terms.key === "threshold") parts.push(t("coupons.terms.minimum", { amount: formatFen(terms.thresholdFen ?? 0) }));
   else if (terms.key === "fixed") parts.push(t("coupons.terms.fixedRule", { amount: formatFen(terms.amountFen) }));
   else {
     parts.push(terms.thresholdFen ? t("coupons.terms.minimum", { amount: formatFen(terms.thresholdFen) }) : t("coupons.terms.noMinimum"));

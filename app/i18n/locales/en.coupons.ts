@@ -47,7 +47,6 @@ const messages = {
     terms: {
       fixed: "{{amount}}",
       fixedRule: "{{amount}} off, no minimum",
-      threshold: "{{amount}} off {{threshold}}",
       percentage: "{{value}}% off",
       cap: "up to {{amount}} off",
       minimum: "on orders of {{amount}} or more",

@@ -44,7 +44,6 @@ const messages = {
     terms: {
       fixed: "{{amount}}",
       fixedRule: "无门槛减 {{amount}}",
-      threshold: "满 {{threshold}} 减 {{amount}}",
       percentage: "{{value}} 折",
       cap: "最高减 {{amount}}",
       minimum: "满 {{amount}} 可用",
