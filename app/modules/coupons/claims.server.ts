@@ -191,5 +191,3 @@ export async function claimCoupon(
   const reason = refusal?.reason ?? "not_active";
   return fail(reason === "already_granted" ? "limit_reached" : reason, "templateId");
 }
-
-export { onOffer as claimCentreCondition };
