@@ -11,6 +11,7 @@ import { pushEndpoints } from "./push-endpoints.server";
 import { groupEndpoints } from "./group-endpoints.server";
 import { flashEndpoints } from "./flash-endpoints.server";
 import { reviewEndpoints } from "./review-endpoints.server";
+import { couponEndpoints } from "./coupon-endpoints.server";
 import { defineEndpoint, type Endpoint } from "./router.server";
 import { MeResponse, RequestCodeBody, RequestCodeResponse, SignInBody, SignInResponse } from "./schemas";
 
@@ -44,6 +45,7 @@ export const endpoints: Endpoint[] = [
   ...groupEndpoints,
   ...flashEndpoints,
   ...reviewEndpoints,
+  ...couponEndpoints,
   defineEndpoint({
     method: "POST",
     path: "/payments/notify/{provider}",

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
     "manage:payouts:any",
     /** Hide abusive product reviews (with a reason) and show them again. */
     "moderate:review:any",
+    /** Platform coupon templates (create, pause, resume, end) and issuing coupons to a segment of shoppers. */
+    "manage:coupons:any",
   ],
 } as const satisfies Record<Role, readonly string[]>;
 
@@ -97,6 +99,7 @@ export const ADMIN_ROLE_DEFAULTS: Readonly<Record<EditableAdminRole, readonly Ad
     "read:settings:any",
     "update:settings:any",
     "read:audit-log:any",
+    "manage:coupons:any",
   ],
   /** The review queues: merchant and leader applications, product submissions. */
   reviewer: ["read:user:any", "read:merchant:any", "review:merchant:any", "review:leader:any", "review:product:any", "read:pickup-point:any", "moderate:review:any"],

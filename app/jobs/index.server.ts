@@ -13,6 +13,7 @@ import { sendDueFlashReminders } from "~/modules/flash-sales/reminders.server";
 import { enqueueDueSettlements } from "~/modules/settlement/jobs.server";
 import { runDueReconciliation } from "~/modules/settlement/reconcile.server";
 import { expireDuePoints } from "~/modules/membership/points.server";
+import { expireDueCoupons, grantDueBirthdayGifts, noticeExpiringCoupons } from "~/modules/coupons/jobs.server";
 
 /** Removes sign-in codes a day after they stopped working, and expired sessions. Idempotent. */
 export async function housekeeping(ctx: AppContext, now: number): Promise<void> {
@@ -38,7 +39,8 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
       // and flash sales whose window is over reconciled, unsold units back on the shelf (flash-sales/admin.server.ts),
       // orders past their after-sales window queued for settlement with refunds after settlement and lost payouts
       // (settlement/jobs.server.ts), once a day after 02:00 the reconciliation of yesterday (settlement/reconcile.server.ts),
-      // and points past their validity expired (membership/points.server.ts).
+      // and points past their validity expired (membership/points.server.ts), and coupons: past their end
+      // expired, "ends within 3 days" noticed once, and once a day the birthday gifts (coupons/jobs.server.ts).
       await runAll([
         () => housekeeping(ctx, scheduledTime),
         () => completeRefunds(ctx, scheduledTime),
@@ -48,6 +50,9 @@ export async function runScheduled(ctx: AppContext, cron: string, scheduledTime:
         () => enqueueDueSettlements(ctx, scheduledTime),
         () => runDueReconciliation(ctx, scheduledTime),
         () => expireDuePoints(ctx, scheduledTime),
+        () => expireDueCoupons(ctx, scheduledTime),
+        () => noticeExpiringCoupons(ctx, scheduledTime),
+        () => grantDueBirthdayGifts(ctx, scheduledTime),
       ]);
       break;
     case "* * * * *":

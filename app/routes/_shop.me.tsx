@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { blankSessionCookie, startSession } from "~/auth/session.server";
+import { BirthdayForm } from "~/components/coupons/birthday-form";
 import { Field, FormErrors } from "~/components/ui/field";
 import { LanguageSwitch, TextSizeSwitch } from "~/components/ui/preferences";
 import { RoleSwitcher } from "~/components/ui/role-switcher";
@@ -13,6 +14,9 @@ import { resolveLocale } from "~/lib/preferences.server";
 import { ChangePasswordInput } from "~/modules/identity/schemas";
 import { changePassword, getUserProfile, signOutEverywhere } from "~/modules/identity/users.server";
 import { getMembershipCard } from "~/modules/membership/points.server";
+import { getBirthday, setBirthday } from "~/modules/coupons/birthday.server";
+import { BirthdayInput } from "~/modules/coupons/schemas";
+import * as v from "valibot";
 import { countUnread } from "~/modules/notifications/inbox.server";
 import { isFeatureOn } from "~/modules/settings/settings.server";
 
@@ -23,11 +27,12 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request);
-  const [profile, unreadNotices, groupDeals, membership] = await Promise.all([
+  const [profile, unreadNotices, groupDeals, membership, birthday] = await Promise.all([
     getUserProfile(context, user.id),
     countUnread(context, user.id),
     isFeatureOn(context, "feature.group_deals"),
     getMembershipCard(context, user.id),
+    getBirthday(context, user.id),
   ]);
   if (!profile) throw new Response("Not Found", { status: 404 });
   const locale = resolveLocale(request);
@@ -36,6 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     profile,
     groupDeals,
     membership,
+    birthday,
     merchantApplyLabel: translate(locale, "merchantOnboarding.link"),
     leaderApplyLabel: translate(locale, "leaderApply.link"),
     notices: { label: translate(locale, "notices.meLink"), unread: unreadNotices, unreadLabel: translate(locale, "notices.unread", { count: unreadNotices }) },
@@ -49,6 +55,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === "sign-out-everywhere") {
     await signOutEverywhere(context, user.id);
     return redirect("/login", { headers: { "Set-Cookie": blankSessionCookie(context), "Clear-Site-Data": '"cache", "storage"' } });
+  }
+  if (intent === "set-birthday") {
+    const parsed = v.safeParse(BirthdayInput, Object.fromEntries(formData));
+    if (!parsed.success) {
+      const flat = v.flatten<typeof BirthdayInput>(parsed.issues);
+      return data({ birthdayErrors: { ...flat.nested, "": flat.root } as Record<string, string[] | undefined> }, { status: 400 });
+    }
+    const { month, day } = parsed.output;
+    await setBirthday(context, user.id, `${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`);
+    return redirect("/me?birthday=saved");
   }
   const submission = parseWithValibot(formData, { schema: ChangePasswordInput });
   if (submission.status !== "success") return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword"] }) }, { status: 400 });
@@ -70,7 +86,7 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
   const navigation = useNavigation();
   const [form, fields] = useForm({
     id: "change-password",
-    lastResult: actionData?.result,
+    lastResult: actionData && "result" in actionData ? actionData.result : undefined,
     onValidate: ({ formData }) => parseWithValibot(formData, { schema: ChangePasswordInput }),
     shouldValidate: "onBlur",
   });
@@ -104,7 +120,8 @@ function SecuritySection({ hasPassword, hasEmail }: { hasPassword: boolean; hasE
 
 export default function Me() {
   const { t } = useTranslation();
-  const { profile, groupDeals, membership, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
+  const { profile, groupDeals, membership, birthday, merchantApplyLabel, leaderApplyLabel, notices } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
     <div className="space-y-4 p-4">
@@ -147,6 +164,7 @@ export default function Me() {
           ...(groupDeals ? [["/me/groups", "groupDeals.me.link"]] : []),
           ["/me/coupons", "me.links.coupons"],
           ["/me/shares", "share.me.link"],
+          ["/coupons", "coupons.centre.title"],
           ["/me/favourites", "me.links.favourites"],
           ["/me/addresses", "me.links.addresses"],
           ["/pickup", "me.links.pickup"],
@@ -173,6 +191,11 @@ export default function Me() {
         </div>
         <TextSizeSwitch />
       </section>
+      <BirthdayForm
+        birthday={birthday}
+        errors={actionData && "birthdayErrors" in actionData ? actionData.birthdayErrors : null}
+        saved={params.get("birthday") === "saved"}
+      />
       {params.get("password") === "changed" ? (
         <p role="status" className="rounded-xl bg-brand-50 p-3 text-sm text-brand-800">
           {t("me.passwordChanged")}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { Banknote, ChartColumn, LayoutDashboard, MailWarning, MapPinHouse, MessageSquareText, PackageCheck, Scale, ScrollText, Settings, ShieldCheck, Store, Truck, Users, UsersRound, Zap } from "lucide-react";
+import { Banknote, ChartColumn, LayoutDashboard, MailWarning, MapPinHouse, MessageSquareText, PackageCheck, Scale, ScrollText, Settings, ShieldCheck, Store, TicketPercent, Truck, Users, UsersRound, Zap } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
 import { requireAdmin } from "~/auth/guards.server";
@@ -28,6 +28,7 @@ const NAV: Array<{ to: string; key: string; icon: typeof Users; end: boolean; pe
   { to: "/admin/group-deals", key: "groupDealsConsole.navAdmin", icon: UsersRound, end: false, permission: "review:product:any", queue: "groupDeals" },
   { to: "/admin/flash-sales", key: "flashSalesConsole.navAdmin", icon: Zap, end: false, permission: "review:product:any", queue: "flashSales" },
   { to: "/admin/reviews", key: "reviewsConsole.admin.nav", icon: MessageSquareText, end: false, permission: "moderate:review:any" },
+  { to: "/admin/coupons", key: "adminCoupons.nav", icon: TicketPercent, end: false, permission: "manage:coupons:any" },
   { to: "/admin/fulfilment", key: "admin.nav.fulfilment", icon: Truck, end: false, permission: "run:cutoff:any" },
   { to: "/admin/analytics", key: "admin.nav.analytics", icon: ChartColumn, end: false, permission: "read:analytics:any" },
   { to: "/admin/withdrawals", key: "adminFinance.nav.withdrawals", icon: Banknote, end: false, permission: "read:finance:any", queue: "withdrawals" },

@@ -26,6 +26,7 @@ export const users = sqliteTable(
     uniqueIndex("users_phone_hash_uq").on(t.phoneHash),
     index("users_display_name_idx").on(t.displayName),
     index("users_created_at_idx").on(t.createdAt),
+    index("users_birthday_idx").on(t.birthday),
   ],
 );
 

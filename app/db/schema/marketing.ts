@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
 
 /**
@@ -56,6 +56,8 @@ export const userCoupons = sqliteTable(
     source: text("source", { enum: COUPON_SOURCES }).notNull().default("claim"),
     /** Deterministic per business event for issued coupons (`birthday:<user>:<year>`, `share:<…>`), so a rerun grants nothing twice. */
     grantKey: text("grant_key"),
+    /** When the "expiring within 3 days" inbox notice went out (once per coupon). */
+    expiryNoticedAt: integer("expiry_noticed_at"),
   },
   (t) => [
     index("user_coupons_user_idx").on(t.userId, t.status, t.validUntil),
@@ -64,6 +66,20 @@ export const userCoupons = sqliteTable(
     index("user_coupons_expiry_idx").on(t.status, t.validUntil),
     uniqueIndex("user_coupons_grant_key_uq").on(t.grantKey),
   ],
+);
+
+/**
+ * Daily coupon jobs done for a business date (Asia/Shanghai), e.g. the birthday gifts: the `*\/5`
+ * cron acts once a day, and a finished day is not scanned again.
+ */
+export const couponJobDays = sqliteTable(
+  "coupon_job_days",
+  {
+    job: text("job").notNull(),
+    businessDate: text("business_date").notNull(),
+    doneAt: integer("done_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.businessDate] })],
 );
 
 /** 满减 promotions: the best tier of each applies to its eligible lines (pricing engine, ADR 009). */

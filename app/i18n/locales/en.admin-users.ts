@@ -69,6 +69,7 @@ const messages = {
       "read_finance_any": { name: "View finance", help: "See ledger balances, the daily reconciliation and its CSV, withdrawal requests and the dead-letter queue." },
       "manage_payouts_any": { name: "Handle payouts and reconciliation", help: "Approve or reject withdrawals (approval pays out), re-drive dead letters, rerun the reconciliation." },
       "moderate_review_any": { name: "Moderate product reviews", help: "Hide abusive reviews (with a reason) or show them again." },
+      "manage_coupons_any": { name: "Manage coupons", help: "Create, pause, resume and end platform coupons, and issue coupons to a group of shoppers." },
     },
     roles: {
       title: "Admin permissions",

@@ -4,6 +4,7 @@ import adminSettings from "./en.admin-settings";
 import adminAnalytics from "./en.admin-analytics";
 import adminAudit from "./en.admin-audit";
 import adminFinance from "./en.admin-finance";
+import adminCoupons from "./en.admin-coupons";
 
 const enAdmin = {
   ...adminUsers,
@@ -11,6 +12,7 @@ const enAdmin = {
   ...adminAnalytics,
   ...adminAudit,
   ...adminFinance,
+  ...adminCoupons,
 };
 
 export default enAdmin;

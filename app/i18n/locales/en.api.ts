@@ -58,6 +58,10 @@ const enApi = {
       already_reviewed: "You have already reviewed this item.",
       sale_not_found: "We couldn't find that flash sale.",
       busy: "Too many people at once. Try again in a moment.",
+      // Coupon centre.
+      limit_reached: "You already hold as many of this coupon as one person may.",
+      not_claimable: "This coupon can't be claimed in the coupon centre.",
+      not_active: "This coupon can't be claimed now (not started, paused or over).",
     },
   },
 };

@@ -68,6 +68,11 @@ const messages = {
           body_other: "{{point}} has checked in the {{date}} delivery: {{count}} items short, and the orders concerned have been refunded.",
         },
       },
+      coupon: {
+        issued: { title: "You've got a coupon", body: "“{{name}}” is in your coupons, ready for your next order." },
+        birthday: { title: "Happy birthday!", body: "Here's a {{amount}} birthday coupon, valid for 30 days. Have a lovely day!" },
+        expiring: { title: "A coupon ends soon", body_one: "“{{name}}” ends in {{count}} day. Don't forget to use it.", body_other: "“{{name}}” ends in {{count}} days. Don't forget to use it." },
+      },
       order: {
         picked_up: {
           title: "Collected",

@@ -1,6 +1,7 @@
 /** English: complete and natural, not literal. Keys mirror zh-CN.ts (plural forms may differ). */
 import groupDeals from "./en.group-deals";
 import flashSales from "./en.flash-sales";
+import coupons from "./en.coupons";
 import share from "./en.share";
 import reviews from "./en.reviews";
 const en = {
@@ -8,6 +9,7 @@ const en = {
   ...flashSales,
   ...reviews,
   ...share,
+  ...coupons,
   app: {
     name: "Neighbourly",
     description: "Community group buying: order with your neighbours, collect from your local leader, fresh every morning.",

@@ -69,6 +69,7 @@ const messages = {
       "read_finance_any": { name: "查看财务", help: "查看账本余额、每日对账及其 CSV、提现申请和死信队列。" },
       "manage_payouts_any": { name: "处理提现与对账", help: "批准或驳回提现（批准后即打款）、重投死信消息、重新对账。" },
       "moderate_review_any": { name: "管理商品评价", help: "隐藏违规评价（需填写原因）或恢复显示。" },
+      "manage_coupons_any": { name: "管理优惠券", help: "创建、暂停、恢复和结束平台券，并向人群发券。" },
     },
     roles: {
       title: "管理员权限",

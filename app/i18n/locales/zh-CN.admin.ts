@@ -4,6 +4,7 @@ import adminSettings from "./zh-CN.admin-settings";
 import adminAnalytics from "./zh-CN.admin-analytics";
 import adminAudit from "./zh-CN.admin-audit";
 import adminFinance from "./zh-CN.admin-finance";
+import adminCoupons from "./zh-CN.admin-coupons";
 
 const zhCNAdmin = {
   ...adminUsers,
@@ -11,6 +12,7 @@ const zhCNAdmin = {
   ...adminAnalytics,
   ...adminAudit,
   ...adminFinance,
+  ...adminCoupons,
 };
 
 export default zhCNAdmin;

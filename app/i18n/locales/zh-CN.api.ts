@@ -58,6 +58,10 @@ const zhCNApi = {
       already_reviewed: "这件商品已经评价过了。",
       sale_not_found: "找不到这个抢购活动。",
       busy: "抢购人数太多，请稍后再试。",
+      // 领券中心。
+      limit_reached: "你已领过这张券，达到每人限领数量。",
+      not_claimable: "这张券不能在领券中心领取。",
+      not_active: "这张券现在不能领取（未开始、已暂停或已结束）。",
     },
   },
 };

@@ -51,6 +51,11 @@ const messages = {
           body_other: "{{point}} 已确认收到 {{date}} 的配送批次，登记缺货 {{count}} 件，相关订单已退款。",
         },
       },
+      coupon: {
+        issued: { title: "你收到一张优惠券", body: "“{{name}}”已放入你的券包，下单时可用。" },
+        birthday: { title: "生日快乐！", body: "送你一张 {{amount}} 生日礼券，30 天内下单可用。祝你生日快乐！" },
+        expiring: { title: "优惠券快到期了", body_other: "“{{name}}”还有 {{count}} 天到期，别忘了使用。" },
+      },
       order: {
         picked_up: { title: "已取货", body_other: "订单 {{orderId}} 已在自提点交付 {{count}} 件商品。如有问题，可在订单页申请售后。" },
         uncollected: { title: "订单待取货", body: "您的订单 {{orderId}} 已到自提点超过 {{days}} 天，请尽快取货；长时间未取，团长可能将商品退回。" },

@@ -1,6 +1,7 @@
 /** Simplified Chinese: the primary language. Every key here must exist in en.ts (a test checks). */
 import groupDeals from "./zh-CN.group-deals";
 import flashSales from "./zh-CN.flash-sales";
+import coupons from "./zh-CN.coupons";
 import share from "./zh-CN.share";
 import reviews from "./zh-CN.reviews";
 const zhCN = {
@@ -8,6 +9,7 @@ const zhCN = {
   ...flashSales,
   ...reviews,
   ...share,
+  ...coupons,
   app: {
     name: "邻里团",
     description: "社区团购：邻里拼单，团长自提，新鲜直达。",

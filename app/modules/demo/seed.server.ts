@@ -43,6 +43,7 @@ import { seedDemoReviews } from "./seed-reviews.server";
 import {
   DEMO_ADMIN,
   DEMO_CATEGORIES,
+  DEMO_CLAIMABLE_TEMPLATES,
   DEMO_COUPON_TEMPLATES,
   DEMO_FULL_REDUCTION,
   DEMO_LEADERS,
@@ -220,7 +221,10 @@ export async function seedDemoWorld(ctx: SeedContext, options: { pastOrders?: bo
       .onConflictDoNothing(),
     ...chunkRows(
       couponTemplates,
-      DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, createdAt: now })),
+      [
+        ...DEMO_COUPON_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, perUserLimit: 1, claimable: false, createdAt: now })),
+        ...DEMO_CLAIMABLE_TEMPLATES.map((t) => ({ ...t, startsAt: now - day, endsAt: now + year, claimable: true, createdAt: now })),
+      ],
     ).map((rows) => db.insert(couponTemplates).values(rows).onConflictDoNothing()),
     ...chunkRows(userCoupons, couponRows).map((rows) => db.insert(userCoupons).values(rows).onConflictDoNothing()),
   ]);

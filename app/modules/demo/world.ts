@@ -206,6 +206,16 @@ export const DEMO_COUPON_TEMPLATES = [
   { id: "cpt_demofruit00000000000", nameZh: "鲜果坊满 80 减 15", nameEn: "Fresh Fruit: ¥15 off ¥80", funding: "merchant", merchantId: "mch_demofruit00000000000", kind: "threshold", amountFen: 1_500, thresholdFen: 8_000, discountBp: null, maxDiscountFen: null },
 ] as const;
 
+/**
+ * The claim centre's demo coupons (issue 10 part 3): nobody holds them at first. The templates
+ * above were handed out to every demo account, so they are issued-only (not in the claim centre).
+ */
+export const DEMO_CLAIMABLE_TEMPLATES = [
+  { id: "cpt_demolimited100000000", nameZh: "限量 100 张 · 满 30 减 8", nameEn: "Only 100: ¥8 off ¥30", funding: "platform", merchantId: null, kind: "threshold", amountFen: 800, thresholdFen: 3_000, discountBp: null, maxDiscountFen: null, categoryIds: null, totalLimit: 100, perUserLimit: 1, validDays: 7 },
+  { id: "cpt_demofreshpct00000000", nameZh: "生鲜 95 折（最高减 10 元）", nameEn: "Fresh produce 5% off (up to ¥10)", funding: "platform", merchantId: null, kind: "percentage", amountFen: null, thresholdFen: null, discountBp: 500, maxDiscountFen: 1_000, categoryIds: JSON.stringify(["cat_demofresh00000000000"]), totalLimit: null, perUserLimit: 2, validDays: 14 },
+  { id: "cpt_demobabyclaim0000000", nameZh: "宝宝优选满 100 减 12", nameEn: "Baby Select: ¥12 off ¥100", funding: "merchant", merchantId: "mch_demobaby000000000000", kind: "threshold", amountFen: 1_200, thresholdFen: 10_000, discountBp: null, maxDiscountFen: null, categoryIds: null, totalLimit: 500, perUserLimit: 1, validDays: 30 },
+] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Past orders (issue #5, leader commission). Self-contained block: its own ids (`ord_demopast…`,
 // `oli_`/`oev_`/`pay_demopast…`), its own shoppers (2, 6, 9 and 10, whom no browser journey uses).

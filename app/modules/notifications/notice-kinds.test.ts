@@ -37,6 +37,9 @@ const SAMPLE: Record<(typeof NOTICE_KINDS)[number], Record<string, string | numb
   "share.reward_points": { friend: "小*", points: 50 },
   "share.reward_coupon": { friend: "小*", points: 0 },
   "share.reward_fallback": { friend: "小*", points: 50 },
+  "coupon.issued": { name: "满 50 减 10" },
+  "coupon.birthday": { amount: "¥10.00" },
+  "coupon.expiring": { name: "满 50 减 10", count: 2 },
 };
 
 describe("renderNotice", () => {

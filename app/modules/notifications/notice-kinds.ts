@@ -37,6 +37,9 @@ export const NOTICE_KINDS = [
   "share.reward_points",
   "share.reward_coupon",
   "share.reward_fallback",
+  "coupon.issued",
+  "coupon.birthday",
+  "coupon.expiring",
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
