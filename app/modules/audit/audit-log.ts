@@ -22,6 +22,7 @@ export const AUDIT_GROUPS = [
   "reconciliation",
   "dead_letter",
   "review",
+  "coupon",
 ] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
