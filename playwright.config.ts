@@ -49,7 +49,7 @@ export default defineConfig({
       name: "mobile-zh",
       // The daily cycle's cut-off locks every paid order of the shared world, and the admin
       // console journey changes platform settings: they run after every other journey.
-      testIgnore: [/(daily-cycle|admin-console)\//, /merchant-orders\.spec\.ts$/],
+      testIgnore: [/(daily-cycle|admin-console|engagement)\//, /merchant-orders\.spec\.ts$/],
       use: mobileZh,
     },
     {
@@ -68,9 +68,16 @@ export default defineConfig({
       use: mobileZh,
     },
     {
+      // Writes one order's timeline straight into the local D1 too (see direct-sql): alone as well.
+      name: "engagement",
+      testMatch: /engagement\/.*\.spec\.ts$/,
+      dependencies: ["direct-sql"],
+      use: mobileZh,
+    },
+    {
       name: "admin-console",
       testMatch: /admin-console\/.*\.spec\.ts$/,
-      dependencies: ["direct-sql"],
+      dependencies: ["engagement"],
       use: mobileZh,
     },
   ],
