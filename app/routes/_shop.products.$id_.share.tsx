@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Download } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
-import { CopyLinkButton, PosterPngButton, SystemShareButton } from "~/components/share/share-actions";
+import { PosterPngButton } from "~/components/leader-apply/poster-png";
+import { CopyLinkButton, SystemShareButton } from "~/components/share/share-actions";
 import { translate } from "~/i18n/i18n";
 import { resolveLocale } from "~/lib/preferences.server";
 import { getPromotableProduct } from "~/modules/leaders/promote.server";
@@ -96,7 +97,7 @@ export default function ProductShare() {
           <Download aria-hidden className="size-5" />
           {t("share.page.downloadSvg")}
         </a>
-        <PosterPngButton href={posterHref} fileName={`poster-${product.id}.svg`} />
+        <PosterPngButton href={posterHref} fileName={`poster-${product.id}.png`} label={t("share.page.downloadPng")} savingLabel={t("share.page.saving")} failedLabel={t("share.page.saveFailed")} />
       </section>
       <Link to={`/products/${product.id}`} className="link text-sm">
         {t("share.page.back")}

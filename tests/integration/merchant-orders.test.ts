@@ -191,7 +191,10 @@ describe("merchant orders and after-sales", () => {
   });
 
   it("finance: sale − platform fee − the merchant's share of the leader's commission, to the fen, in the page and the CSV", async () => {
-    const lines = await all<{ merchant_id: string; payable_fen: number; refunded_fen: number }>("SELECT merchant_id, payable_fen, refunded_fen FROM order_lines WHERE order_id = ?", mixed);
+    const lines = await all<{ merchant_id: string; payable_fen: number; refunded_fen: number; platform_funded_fen: number }>(
+      "SELECT merchant_id, payable_fen, refunded_fen, platform_funded_fen FROM order_lines WHERE order_id = ?",
+      mixed,
+    );
     const { rates } = await one<{ rates: string }>("SELECT rates FROM orders WHERE id = ?", mixed);
     const { platformFeeBp, leaderCommissionBp } = JSON.parse(rates) as { platformFeeBp: number; leaderCommissionBp: number };
     const halfUp = (fen: number, bp: number) => Math.floor((fen * bp * 2 + 10_000) / 20_000);
@@ -207,6 +210,10 @@ describe("merchant orders and after-sales", () => {
     const floorOther = Math.floor((orderCommission * otherNet) / (netSale + otherNet));
     const commission = floorMine + floorOther === orderCommission || exactMine - floorMine < (orderCommission * otherNet) / (netSale + otherNet) - floorOther ? floorMine : floorMine + 1;
     const dec = (fen: number) => `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
+    // The platform-funded discounts on the merchant's lines, less the refunded share of each (rounded down).
+    const subsidy = lines
+      .filter((l) => l.merchant_id === FRUIT)
+      .reduce((s, l) => s + l.platform_funded_fen - (l.payable_fen > 0 ? Math.floor((l.platform_funded_fen * Math.min(l.refunded_fen, l.payable_fen)) / l.payable_fen) : 0), 0);
 
     const page = await fruit.get("/merchant/finance");
     expect(page.status).toBe(200);
@@ -219,9 +226,9 @@ describe("merchant orders and after-sales", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const text = new TextDecoder().decode(bytes);
     const row = text.split("\r\n").find((l) => l.startsWith(mixed))!;
-    expect(row.split(",").slice(3, 8)).toEqual([dec(line.payable_fen), dec(line.refunded_fen), dec(fee), dec(commission), dec(netSale - fee - commission)]);
+    expect(row.split(",").slice(3, 9)).toEqual([dec(line.payable_fen), dec(line.refunded_fen), dec(fee), dec(commission), dec(subsidy), dec(netSale - fee - commission + subsidy)]);
     // The fully refunded order nets zero; B's CSV has no row for A's order.
-    expect(text.split("\r\n").find((l) => l.startsWith(fruitOnly))!.split(",")[7]).toBe("0.00");
+    expect(text.split("\r\n").find((l) => l.startsWith(fruitOnly))!.split(",")[8]).toBe("0.00");
     expect(await (await baby.get("/merchant/finance.csv")).text()).not.toContain(fruitOnly);
     expect((await shopper.get("/merchant/finance.csv")).status).toBe(403);
   });

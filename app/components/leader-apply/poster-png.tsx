@@ -3,10 +3,10 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /**
- * "Save as picture": chat apps want a PNG, so once the page runs this fetches the SVG poster, draws
+ * "Save as picture" (leaders' posters and every product's share poster): chat apps want a PNG, so once the page runs this fetches the SVG poster, draws
  * it on a canvas at twice its size and downloads the PNG. Without JavaScript the SVG link remains.
  */
-export function PosterPngButton({ href, fileName, label }: { href: string; fileName: string; label: string }) {
+export function PosterPngButton({ href, fileName, label, savingLabel, failedLabel }: { href: string; fileName: string; label: string; savingLabel?: string; failedLabel?: string }) {
   const { t } = useTranslation();
   const [ready, setReady] = useState(false);
   const [state, setState] = useState<"idle" | "saving" | "failed">("idle");
@@ -57,11 +57,11 @@ export function PosterPngButton({ href, fileName, label }: { href: string; fileN
     <div className="space-y-1">
       <button type="button" onClick={save} disabled={state === "saving"} className="btn-secondary min-h-12 w-full">
         <ImageDown aria-hidden className="size-5" />
-        {state === "saving" ? t("leaderApply.promote.posterSaving") : label}
+        {state === "saving" ? (savingLabel ?? t("leaderApply.promote.posterSaving")) : label}
       </button>
       {state === "failed" ? (
         <p role="alert" className="text-sm text-danger">
-          {t("leaderApply.promote.posterFailed")}
+          {failedLabel ?? t("leaderApply.promote.posterFailed")}
         </p>
       ) : null}
     </div>
