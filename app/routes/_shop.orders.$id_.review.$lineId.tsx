@@ -37,7 +37,8 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
   const { orderId, lineId } = idsFrom(params);
   const target = await getReviewTarget(context, user.id, orderId, lineId);
   if (!target) throw new Response("Not Found", { status: 404 });
-  return data({ target, locale: resolveLocale(request) }, { headers: { "Cache-Control": "private, no-store" } });
+  // The image URL is made here: `imageUrl` lives in a server module the browser bundle leaves out.
+  return data({ target, image: imageUrl(target.imageKey), locale: resolveLocale(request) }, { headers: { "Cache-Control": "private, no-store" } });
 }
 
 export async function action({ params, request, context }: ActionFunctionArgs) {
@@ -59,13 +60,12 @@ export async function action({ params, request, context }: ActionFunctionArgs) {
 
 export default function ReviewLine() {
   const { t } = useTranslation();
-  const { target, locale } = useLoaderData<typeof loader>();
+  const { target, image, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const errors = actionData?.result.error;
   const earned = Number(params.get("done") ?? "0");
-  const image = imageUrl(target.imageKey);
   return (
     <div className="space-y-3 p-4">
       <Link to={`/orders/${target.orderId}`} className="link flex min-h-11 items-center gap-1 text-sm">

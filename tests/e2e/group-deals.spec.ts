@@ -72,7 +72,9 @@ test("a group of five: start, invite by link, the price drops to the second tier
   await expect(page.getByTestId("group-members")).toContainText("发起人");
   await expect(page.getByRole("timer")).toHaveText(/^\d{2}:\d{2}:\d{2}$/);
   const shareLink = await page.getByTestId("group-share-link").inputValue();
-  expect(shareLink).toMatch(new RegExp(`/r/SUNNY888\\?to=${groupPath}%3Ffrom%3Dusr_[0-9a-z]{20}$`));
+  // The sharer's own link (/s/<code>, share rewards) leading through the leader's (/r/<invite>) to the group page.
+  expect(shareLink).toMatch(/\/s\/[0-9a-z]+\?to=/);
+  expect(new URL(shareLink).searchParams.get("to")).toMatch(new RegExp(`^/r/SUNNY888\\?to=${groupPath}%3Ffrom%3Dusr_[0-9a-z]{20}$`));
   await expect(page.getByTestId("group-qr").locator("svg")).toBeVisible();
   await expect(page.getByRole("button", { name: "复制链接" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);

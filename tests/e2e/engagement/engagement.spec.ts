@@ -103,7 +103,7 @@ test("engagement: a coupon claimed and used, silver by spending, the multiplier 
   await leader.getByRole("textbox", { name: "取货码" }).fill(code);
   await leader.getByRole("button", { name: "查找", exact: true }).click();
   await leader.getByRole("button", { name: /^确认交付/ }).click();
-  await expect(leader.getByRole("status").filter({ hasText: "已交付" })).toBeVisible();
+  await expect(leader.getByRole("status").filter({ hasText: "已核销" })).toContainText("已全部交付");
   await leaderContext.close();
 
   // The sharer is rewarded: on their shares page and in their points.
@@ -118,7 +118,8 @@ test("engagement: a coupon claimed and used, silver by spending, the multiplier 
   await friend.getByText("5 星").click();
   await friend.getByLabel("说说你的感受（选填）").fill("蛋黄很香，朋友推荐的果然不错。");
   await friend.getByRole("button", { name: "提交评价" }).click();
-  await expect(friend).not.toHaveURL(/\/review\//);
+  // Saved, with its points (10 by default).
+  await expect(friend).toHaveURL(/\/review\/oli_[0-9a-z]{20}\?done=10$/);
   await friend.goto(`/products/${EGGS.product}`);
   await expect(friend.getByRole("main")).toContainText("蛋黄很香，朋友推荐的果然不错。");
   await friendContext.close();
