@@ -3,10 +3,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type TestWorker } from "../support/worker";
 
 /**
- * 1,000 groups closing at the same moment (issue 7): each room's deadline alarm fires, the cron's
+ * Hundreds of groups closing at the same moment (issue 7): each room's deadline alarm fires, the cron's
  * safety net races them, and afterwards every member has been charged exactly the reached tier,
  * to the fen, with at most one refund per order. The groups are written straight into D1 (the
  * record); the rooms have never seen them and rebuild themselves from it.
+ *
+ * Scale: GROUP_SCALE_GROUPS (a multiple of 5; 500 by default, which keeps the suite's time; the
+ * issue's 1,000 run with GROUP_SCALE_GROUPS=1000, about 135 s on two cores).
  */
 let worker: TestWorker;
 beforeAll(async () => {
@@ -15,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => worker?.dispose());
 afterEach(() => worker.expectNoServerErrors());
 
-const GROUPS = 1000;
+const GROUPS = Number(process.env.GROUP_SCALE_GROUPS ?? 500);
 const TIERS = [
   { size: 2, unitPriceFen: 2590 },
   { size: 3, unitPriceFen: 2390 },
@@ -28,9 +31,10 @@ const one = async <T>(sql: string, ...args: unknown[]) => (await worker.d1.prepa
 describe("group deals at scale", () => {
   it(`closes ${GROUPS} groups at once: every final charge equals the reached tier, refunds exact and never twice`, { timeout: 480_000 }, async () => {
     const now = Date.now();
-    // Far enough ahead for every room to hear of its group first (20–40 s on 2 cores, depending on
-    // what else runs); if priming takes longer, the late rooms close as soon as they hear of it.
-    const deadline = now + 75_000;
+    // Far enough ahead for every room to hear of its group first (20–40 s for 1,000 rooms on 2
+    // cores, depending on what else runs); if priming takes longer, the late rooms close as soon as
+    // they hear of it.
+    const deadline = now + 10_000 + GROUPS * 35;
     const users = Array.from({ length: 5 }, (_, j) => `usr_bulkmember${String(j).padStart(10, "0")}`);
     await worker.d1.batch([
       ...users.flatMap((id) => [
