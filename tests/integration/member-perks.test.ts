@@ -138,15 +138,59 @@ describe("member perks at checkout", () => {
     ).rejects.toThrow(/points_insufficient/);
   });
 
+  it("a refund gives back the points in step with the money: half the goods, half the points; the rest with the rest", async () => {
+    await worker.d1
+      .prepare("INSERT INTO points_entries (id, user_id, kind, points, key, created_at, expires_at) VALUES ('pnt_perksrefund000000000', ?, 'earn', 2000, 'test:perks:refund', ?, ?)")
+      .bind(GOLD, Date.now(), Date.now() + 300 * DAY)
+      .run();
+    const before = await balance(GOLD);
+    await shopper.post("/cart", { intent: "add", skuId: STRAWBERRY_SKU, quantity: "2" });
+    const html = await (await shopper.get("/checkout?coupon=none&points=max")).text();
+    const placed = await shopper.post("/checkout", { coupon: "none", points: "max", provider: "sandbox", expectedPayableFen: hidden(html, "expectedPayableFen"), idempotencyKey: hidden(html, "idempotencyKey") });
+    const paymentId = placed.headers.get("location")!.split("/").pop()!;
+    const { order_id: orderId } = await one<{ order_id: string }>("SELECT order_id FROM payments WHERE id = ?", paymentId);
+    expect((await shopper.post(`/pay/sandbox/${paymentId}`, { outcome: "succeeded" })).status).toBe(302);
+    const spent = -(await one<{ points: number }>("SELECT points FROM points_entries WHERE key = ?", `spend:${orderId}`)).points;
+    expect(spent).toBe(Math.min(before, Math.floor((2 * 3192) / 2))); // half of 2 × ¥31.92
+    // Locked for delivery, then the shopper asks for a refund and the merchant gives back one box of two.
+    await worker.d1.batch([
+      worker.d1.prepare("INSERT INTO order_events (id, order_id, event, from_status, to_status, actor_type, created_at) VALUES (?, ?, 'cut_off', 'paid', 'confirmed', 'system', ?)").bind(`oev_perks_${orderId.slice(4)}`, orderId, Date.now()),
+      worker.d1.prepare("UPDATE orders SET status = 'confirmed' WHERE id = ?").bind(orderId),
+    ]);
+    const askRefund = async () => {
+      const fd = new FormData();
+      fd.append("intent", "after-sales");
+      fd.append("reason", "damaged");
+      const encoded = new Request("http://encode.local/", { method: "POST", body: fd });
+      const res = await shopper.request(`/orders/${orderId}`, { method: "POST", body: await encoded.arrayBuffer(), headers: { Origin: shopper.origin, "Content-Type": encoded.headers.get("Content-Type")! } });
+      expect(res.status).toBe(302);
+    };
+    await askRefund();
+    const request = (await one<{ id: string }>("SELECT id FROM refunds WHERE order_id = ? AND status = 'requested'", orderId)).id;
+    const line = await one<{ id: string }>("SELECT id FROM order_lines WHERE order_id = ?", orderId);
+    const fruit = await signIn("fruit@demo.tuangou.test", "198.18.7.11");
+    expect((await fruit.post(`/merchant/orders/${orderId}`, { intent: "approve", refundId: request, "lines[0].lineId": line.id, "lines[0].quantity": "1" })).status).toBe(302);
+    const order = await one<{ paid_fen: number; refunded_fen: number }>("SELECT paid_fen, refunded_fen FROM orders WHERE id = ?", orderId);
+    expect(order.refunded_fen * 2).toBe(order.paid_fen);
+    expect(await one("SELECT points FROM points_entries WHERE key = ?", `spend_return:${request}`)).toEqual({ points: Math.floor(spent / 2) });
+    // The rest: a second request for the other box brings the points back in full.
+    await askRefund();
+    const second = (await one<{ id: string }>("SELECT id FROM refunds WHERE order_id = ? AND status = 'requested'", orderId)).id;
+    expect((await fruit.post(`/merchant/orders/${orderId}`, { intent: "approve", refundId: second, "lines[0].lineId": line.id, "lines[0].quantity": "1" })).status).toBe(302);
+    expect(await one("SELECT sum(points) AS back FROM points_entries WHERE order_id = ? AND kind = 'spend_return'", orderId)).toEqual({ back: spent });
+    expect(await balance(GOLD)).toBe(before);
+  });
+
   it("the API prices points too", async () => {
     // The API takes the same session as a bearer token.
     const token = /(?:^|; )[^=]*session[^=]*=([^;]+)/.exec(shopper.cookieHeader())![1]!;
     await worker.d1.prepare("INSERT INTO points_entries (id, user_id, kind, points, key, created_at) VALUES ('pnt_perksapi000000000000', ?, 'review', 300, 'test:perks:api', ?)").bind(GOLD, Date.now()).run();
+    const held = await balance(GOLD);
     await shopper.post("/cart", { intent: "add", skuId: STRAWBERRY_SKU, quantity: "1" });
     const quote = (await (
       await worker.fetch("/api/v1/cart/quote", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": "198.18.7.9" }, body: JSON.stringify({ couponId: "none", points: 200 }) })
     ).json()) as { breakdown: { totals: { pointsFen: number; payableFen: number } }; membership: { level: string; pointsBalance: number } };
-    expect(quote.membership).toMatchObject({ level: "gold", pointsBalance: 300 });
+    expect(quote.membership).toMatchObject({ level: "gold", pointsBalance: held });
     expect(quote.breakdown.totals.pointsFen).toBe(200);
     const bad = await worker.fetch("/api/v1/cart/quote", { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": "198.18.7.9" }, body: JSON.stringify({ points: "lots" }) });
     expect(bad.status).toBe(400);

@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray, isNotNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, lte, or, sql, type SQL } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { orders, paymentNotifications, payments, refunds, userCoupons } from "~/db/schema";
+import { orders, paymentNotifications, payments, pointsEntries, refunds, userCoupons } from "~/db/schema";
 import { newId } from "~/lib/ids";
 import { fail, ok, type Result } from "~/lib/result";
 import { isStateConflict, transitionStatements } from "~/modules/orders/orders.server";
@@ -261,6 +261,10 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
             .update(orders)
             .set({ refundedFen: sql`${orders.refundedFen} + ${refund.amountFen}`, updatedAt: now })
             .where(and(eq(orders.id, refund.orderId), sql`(SELECT status FROM refunds WHERE id = ${refund.id}) IN (${stillOpen})`)),
+          // Points spent on the order come back in step with the money: the order's points back so
+          // far follow ⌊spent × refunded / paid⌋ (a whole refund returns them all; several partial
+          // ones never drift). A cancellation already gave them all back with its release.
+          ...(refund.kind === "cancellation" ? [] : [pointsBackStatement(ctx, refund, stillOpen, now)]),
         ]
       : []),
     ctx.db
@@ -280,6 +284,22 @@ async function recordRefundOutcome(ctx: AppContext, refund: RefundRow, outcome: 
   // A failed group's order ends `refunded` when its full refund succeeds (group-deals module).
   if (changed && outcome.status === "succeeded" && refund.kind === "group_failed") await finishFailedGroupOrders(ctx, [refund.orderId], now);
   return changed;
+}
+
+/** The `spend_return` entry a succeeded refund owes the order's shopper (none when no points were spent, or none are due). */
+function pointsBackStatement(ctx: AppContext, refund: RefundRow, stillOpen: SQL, now: number) {
+  return ctx.db
+    .insert(pointsEntries)
+    .select(
+      sql`SELECT ${newId("pnt")}, s.user_id, 'spend_return', d.due, ${`spend_return:${refund.id}`}, o.id, NULL, NULL, ${now}
+        FROM orders o JOIN points_entries s ON s.key = 'spend:' || o.id
+        JOIN (SELECT o2.id AS order_id,
+                (-s2.points * min(o2.refunded_fen, o2.paid_fen)) / o2.paid_fen
+                  - coalesce((SELECT sum(r.points) FROM points_entries r WHERE r.order_id = o2.id AND r.kind = 'spend_return'), 0) AS due
+              FROM orders o2 JOIN points_entries s2 ON s2.key = 'spend:' || o2.id WHERE o2.id = ${refund.orderId} AND o2.paid_fen > 0) d ON d.order_id = o.id
+        WHERE o.id = ${refund.orderId} AND d.due > 0 AND (SELECT status FROM refunds WHERE id = ${refund.id}) IN (${stillOpen})`,
+    )
+    .onConflictDoNothing();
 }
 
 /**
