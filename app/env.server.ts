@@ -26,6 +26,11 @@ export interface Env
   PAYOUT_PROVIDER?: string;
   /** Test and bench only: the share of settlement consumer calls that throw (app/queues/index.server.ts); ignored in production. */
   SETTLEMENT_FAULT_RATE?: string;
+  /**
+   * Test only: multiplies the per-IP sign-in limits (app/auth/rate-limits.server.ts), for the browser
+   * suite whose every journey comes from 127.0.0.1; ignored in production.
+   */
+  RATE_LIMIT_IP_FACTOR?: string;
 }
 
 const base64Key = v.pipe(v.string(), v.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64"));

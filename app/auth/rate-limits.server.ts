@@ -17,6 +17,17 @@ export const RATE_LIMITS = {
   signUpPerIp: [{ name: "signup-ip-1h", limit: 10, windowMs: HOUR }],
 } satisfies Record<string, RateRule[]>;
 
+/**
+ * The per-IP rules as this deployment applies them: outside production, `RATE_LIMIT_IP_FACTOR`
+ * (a whole number ≥ 1) multiplies their limits — the browser suite signs dozens of people in from
+ * one address. Production always uses the rules as written.
+ */
+export function perIpRules(env: Pick<AppContext["env"], "APP_ENV" | "RATE_LIMIT_IP_FACTOR">, rules: RateRule[]): RateRule[] {
+  const factor = Number(env.RATE_LIMIT_IP_FACTOR);
+  if (env.APP_ENV === "production" || !Number.isSafeInteger(factor) || factor <= 1) return rules;
+  return rules.map((r) => ({ ...r, limit: r.limit * factor }));
+}
+
 export async function hitRateLimit(ctx: AppContext, key: string, rules: RateRule[]): Promise<RateResult> {
   const stub = ctx.env.RATE_LIMITER.get(ctx.env.RATE_LIMITER.idFromName(key));
   return stub.hit(rules);

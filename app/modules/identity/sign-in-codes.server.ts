@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
-import { hitAll, RATE_LIMITS } from "~/auth/rate-limits.server";
+import { hitAll, perIpRules, RATE_LIMITS } from "~/auth/rate-limits.server";
 import { signInCodes, users } from "~/db/schema";
 import { lookupHash } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
@@ -49,7 +49,7 @@ export async function requestSignInCode(
   const t = normaliseTarget(target);
   const hash = await targetHash(ctx, t.channel, t.value);
   const limit = await hitAll(ctx, [
-    [`code:ip:${opts.ip}`, RATE_LIMITS.codePerIp],
+    [`code:ip:${opts.ip}`, perIpRules(ctx.env, RATE_LIMITS.codePerIp)],
     [`code:${t.channel}:${hash}`, RATE_LIMITS.codePerTarget],
   ]);
   if (!limit.allowed) return fail("rate_limited", t.field, limit.retryAfterMs);
@@ -99,7 +99,7 @@ export async function verifySignInCode(
   const t = normaliseTarget(target);
   const hash = await targetHash(ctx, t.channel, t.value);
   const limit = await hitAll(ctx, [
-    [`signin:ip:${opts.ip}`, RATE_LIMITS.signInPerIp],
+    [`signin:ip:${opts.ip}`, perIpRules(ctx.env, RATE_LIMITS.signInPerIp)],
     [`signin:${t.channel}:${hash}`, RATE_LIMITS.signInPerTarget],
   ]);
   if (!limit.allowed) return fail("rate_limited", "code", limit.retryAfterMs);

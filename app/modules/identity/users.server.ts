@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { AppContext } from "~/context.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
-import { hitAll, RATE_LIMITS } from "~/auth/rate-limits.server";
+import { hitAll, perIpRules, RATE_LIMITS } from "~/auth/rate-limits.server";
 import { oauthAccounts, ROLES, sessions, userRoles, users, type Role } from "~/db/schema";
 import { decryptField, encryptField, lookupHash, maskEmail, maskPhone } from "~/lib/field-crypto.server";
 import { newId } from "~/lib/ids";
@@ -67,7 +67,7 @@ export async function signUpWithPassword(
   input: { displayName: string; email: string; password: string },
   opts: { ip: string; locale: string },
 ): Promise<Result<{ userId: string }, SignUpError>> {
-  const limit = await hitAll(ctx, [[`signup:ip:${opts.ip}`, RATE_LIMITS.signUpPerIp]]);
+  const limit = await hitAll(ctx, [[`signup:ip:${opts.ip}`, perIpRules(ctx.env, RATE_LIMITS.signUpPerIp)]]);
   if (!limit.allowed) return fail("rate_limited", "email", limit.retryAfterMs);
   const email = normaliseEmail(input.email);
   const taken = await ctx.db.query.users.findFirst({ where: eq(users.email, email), columns: { id: true } });
@@ -97,7 +97,7 @@ export async function signInWithPassword(
   const email = normaliseEmail(input.email);
   const emailHash = await lookupHash(ctx.env, "email", email);
   const limit = await hitAll(ctx, [
-    [`signin:ip:${opts.ip}`, RATE_LIMITS.signInPerIp],
+    [`signin:ip:${opts.ip}`, perIpRules(ctx.env, RATE_LIMITS.signInPerIp)],
     [`signin:email:${emailHash}`, RATE_LIMITS.signInPerTarget],
   ]);
   if (!limit.allowed) return fail("rate_limited", "password", limit.retryAfterMs);
