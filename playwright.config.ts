@@ -22,11 +22,16 @@ const mobileZh = {
   timezoneId: "Asia/Shanghai",
 } as const;
 
+/** Journeys that mostly wait for the real clock: a flash sale's start and payment minute, a group's deadline. */
+const TIMED = /(flash-sale|group-deal-failure)\.spec\.ts$/;
+
 export default defineConfig({
   testDir: "tests/e2e",
-  // One journey per file; files run in parallel. Two workers fit two cores next to wrangler dev.
+  // One journey per file; files run in parallel. Two busy workers fit two cores next to wrangler
+  // dev; a third runs the "timed" journeys, which spend most of their minutes waiting for a real
+  // clock (a flash sale's start and payment minute, a group's deadline) with the CPU idle.
   fullyParallel: false,
-  workers: 2,
+  workers: 3,
   // Sign-in codes are rate limited (one per phone per minute), so a retry would be refused
   // anyway; every run starts from a freshly seeded state instead.
   retries: 0,
@@ -49,13 +54,21 @@ export default defineConfig({
       name: "mobile-zh",
       // The daily cycle's cut-off locks every paid order of the shared world, and the admin
       // console journey changes platform settings: they run after every other journey.
-      testIgnore: [/(daily-cycle|admin-console|engagement)\//, /merchant-orders\.spec\.ts$/],
+      testIgnore: [/(daily-cycle|admin-console|engagement)\//, /merchant-orders\.spec\.ts$/, TIMED],
+      workers: 2,
+      use: mobileZh,
+    },
+    {
+      // Journeys that wait minutes for the real clock: beside the others, one at a time.
+      name: "timed",
+      testMatch: TIMED,
+      workers: 1,
       use: mobileZh,
     },
     {
       name: "daily-cycle",
       testMatch: /daily-cycle\/.*\.spec\.ts$/,
-      dependencies: ["mobile-zh"],
+      dependencies: ["mobile-zh", "timed"],
       use: mobileZh,
     },
     {
