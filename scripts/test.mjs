@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in order, stopping at the first failing phase.
-//   build (once, production) → typecheck → unit → integration (reuses the build) → browser → e2e
+//   build (once, production) → typecheck ‖ unit → integration (reuses the build) → browser → e2e
+// The type check (one tsc process, about a minute on one core) runs beside the unit tests; its
+// output is held back and printed when it ends, so the two phases' logs do not interleave.
 // Each phase prints its wall time; a summary line closes the run. Exit code: 0 only if all passed.
 //
 // `node scripts/test.mjs unit e2e` runs only the named phases (build is not implied).
@@ -14,23 +16,30 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules/.bin", name);
 
-let current = null; // the running child, so Ctrl-C stops it too
+const children = new Set(); // the running children, so Ctrl-C stops them too
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    current?.kill(signal);
+    for (const child of children) child.kill(signal);
     process.exit(130);
   });
 }
 
-function run(cmd, args, env = {}) {
+/**
+ * Runs a command to its end. With `out` (an array), its output is collected there instead of
+ * going to the terminal: a phase running beside another prints once it is done.
+ */
+function run(cmd, args, env = {}, out = null) {
   return new Promise((resolve) => {
-    current = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-    current.on("error", (error) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: out ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, ...env } });
+    children.add(child);
+    if (out) for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => out.push(chunk));
+    child.on("error", (error) => {
+      children.delete(child);
       console.error(`[test] cannot start ${cmd}: ${error.message}`);
       resolve(1);
     });
-    current.on("exit", (code, signal) => {
-      current = null;
+    child.on("exit", (code, signal) => {
+      children.delete(child);
       resolve(signal ? 1 : (code ?? 1));
     });
   });
@@ -63,17 +72,19 @@ async function ensureChromium() {
   return 1;
 }
 
+/** Phases in order; a `beside` phase starts and the next phase runs while it does (joined after it). */
 const PHASES = [
-  { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
   { name: "build", run: () => run(bin("remix"), ["build"], { NODE_ENV: "production" }) },
   // Generated binding types must match wrangler.toml (npm run typegen; they name the built Worker's
   // classes, so this runs after the build), then the whole tree type-checks.
   {
     name: "typecheck",
-    run: async () =>
-      (await run("node", ["scripts/wrangler.mjs", "types", "--include-runtime=false", "--strict-vars=false", "--check"])) ||
-      run(bin("tsc"), []),
+    beside: true,
+    run: async (out) =>
+      (await run("node", ["scripts/wrangler.mjs", "types", "--include-runtime=false", "--strict-vars=false", "--check"], {}, out)) ||
+      run(bin("tsc"), [], {}, out),
   },
+  { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
   // The integration global setup would build again; the build phase above already did.
   { name: "integration", run: () => run(bin("vitest"), ["run", "--project", "integration"], { SKIP_BUILD: "1" }) },
   { name: "browser", run: ensureChromium },
@@ -93,20 +104,42 @@ const results = [];
 const started = Date.now();
 let failed = null;
 
+function report(phase, code, ms) {
+  results.push({ name: phase.name, ms, ok: code === 0 });
+  console.log(`[test] ${code === 0 ? "✔" : "✘"} ${phase.name} ${code === 0 ? "passed" : `failed (exit ${code})`} in ${seconds(ms)}`);
+  if (code !== 0 && !failed) failed = phase.name;
+}
+
+let besides = []; // phases started beside the current one: { phase, t0, out, done }
 for (const phase of phases) {
+  if (phase.beside) {
+    console.log(`\n[test] ▶ ${phase.name} (beside the next phase; its output follows when it ends)`);
+    const out = [];
+    const t0 = Date.now();
+    besides.push({ phase, out, done: phase.run(out).then((code) => ({ code, ms: Date.now() - t0 })) });
+    continue;
+  }
   console.log(`\n[test] ▶ ${phase.name}`);
   const t0 = Date.now();
   const code = await phase.run();
-  const ms = Date.now() - t0;
-  results.push({ name: phase.name, ms, ok: code === 0 });
-  console.log(`[test] ${code === 0 ? "✔" : "✘"} ${phase.name} ${code === 0 ? "passed" : `failed (exit ${code})`} in ${seconds(ms)}`);
-  if (code !== 0) {
-    failed = phase.name;
-    break;
+  report(phase, code, Date.now() - t0);
+  for (const b of besides) {
+    const { code: bCode, ms } = await b.done;
+    console.log(`\n[test] ◀ ${b.phase.name} output:`);
+    process.stdout.write(Buffer.concat(b.out.map((c) => Buffer.from(c))));
+    report(b.phase, bCode, ms);
   }
+  besides = [];
+  if (failed) break;
+}
+// A `beside` phase that was the last one asked for (e.g. `node scripts/test.mjs typecheck`).
+for (const b of besides) {
+  const { code, ms } = await b.done;
+  process.stdout.write(Buffer.concat(b.out.map((c) => Buffer.from(c))));
+  report(b.phase, code, ms);
 }
 
-const skipped = phases.slice(results.length).map((p) => p.name);
+const skipped = phases.filter((p) => !results.some((r) => r.name === p.name)).map((p) => p.name);
 const parts = results.map((r) => `${r.name} ${seconds(r.ms)}${r.ok ? "" : " ✘"}`);
 console.log(
   `\n[test] ${failed ? `FAILED at ${failed}` : "ALL PASSED"} in ${seconds(Date.now() - started)} — ${parts.join(", ")}` +
