@@ -6,7 +6,8 @@
  */
 import { drizzle } from "drizzle-orm/d1";
 import { Miniflare } from "miniflare";
-import { readdirSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import * as schema from "../../app/db/schema";
@@ -52,6 +53,59 @@ export function migrationStatements(): string[] {
     );
 }
 
+/**
+ * Names a folder of ready-made worlds — `migrated/` (the schema only) and `seeded/` (the demo world
+ * too) — that `startWorker` copies instead of migrating and seeding again: the integration global
+ * setup makes them once per run (about two seconds saved per test file). Without it (benches,
+ * scripts), every start migrates and seeds.
+ */
+export const WORLD_TEMPLATES_ENV = "TG_WORLD_TEMPLATES";
+const D1_ID = "test-db";
+
+/** Seeds the demo world, retrying Miniflare's loopback assertion hiccup (see below). */
+async function seedDemo(d1: D1Database, images: R2Bucket) {
+  const db = drizzle(d1, { schema });
+  // Seeding goes through Miniflare's Node-side proxy, whose own `assert` on a loopback answer
+  // has failed now and then when several instances start at once on two busy cores ("false ==
+  // true" under a D1 query). The seed is idempotent (fixed ids), so that one error is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await seedDemoWorld({ db, env: { ...TEST_SECRETS, IMAGES: images } });
+      return;
+    } catch (error) {
+      const proxyHiccup = error instanceof Error && (error.name === "AssertionError" || (error.cause instanceof Error && error.cause.name === "AssertionError"));
+      if (!proxyHiccup || attempt === 3) throw error;
+      console.warn(`[startWorker] seeding hit Miniflare's proxy assertion; seeding again (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+/**
+ * Writes the two ready-made worlds into `dir` (see WORLD_TEMPLATES_ENV): D1 and R2 persisted by a
+ * bare Miniflare (no app Worker needed to write them).
+ */
+export async function prepareWorldTemplates(dir: string): Promise<void> {
+  for (const [name, seed] of [["migrated", false], ["seeded", true]] as const) {
+    const root = path.join(dir, name);
+    const mf = new Miniflare({
+      modules: true,
+      script: "export default { fetch() { return new Response(null, { status: 404 }); } };",
+      compatibilityDate: "2026-04-20",
+      d1Databases: { DB: D1_ID },
+      r2Buckets: ["IMAGES"],
+      d1Persist: path.join(root, "d1"),
+      r2Persist: path.join(root, "r2"),
+    });
+    try {
+      const d1 = (await mf.getD1Database("DB")) as unknown as D1Database;
+      await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
+      if (seed) await seedDemo(d1, (await mf.getR2Bucket("IMAGES")) as unknown as R2Bucket);
+    } finally {
+      await mf.dispose();
+    }
+  }
+}
+
 export interface StartOptions {
   vars?: Record<string, string>;
   seed?: boolean;
@@ -72,11 +126,15 @@ export async function startWorker(options: StartOptions = {}) {
       for (const line of chunk.split("\n")) if (line.trim()) into.push(line);
     });
   };
+  const templates = process.env[WORLD_TEMPLATES_ENV];
+  const persistRoot = templates ? mkdtempSync(path.join(os.tmpdir(), "tg-world-")) : null;
+  if (templates && persistRoot) cpSync(path.join(templates, options.seed === false ? "migrated" : "seeded"), persistRoot, { recursive: true });
   const mf = new Miniflare({
     modules: [{ type: "ESModule", path: path.join(root, "build/index.js") }],
     compatibilityDate: "2026-04-20",
     bindings: { APP_ENV: "test", SMS_PROVIDER: "outbox", EMAIL_PROVIDER: "outbox", SANDBOX_PAY_SECRET: TEST_SANDBOX_SECRET, ...TEST_SECRETS, ...TEST_VAPID, ...options.vars },
-    d1Databases: { DB: "test-db" },
+    d1Databases: { DB: D1_ID },
+    ...(persistRoot && { d1Persist: path.join(persistRoot, "d1"), r2Persist: path.join(persistRoot, "r2") }),
     r2Buckets: ["IMAGES"],
     durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true }, GROUP_DEAL_ROOM: { className: "GroupDealRoom", useSQLite: true }, FLASH_SALE_STOCK: { className: "FlashSaleStock", useSQLite: true } },
     queueProducers: { SETTLEMENT_QUEUE: "settlement" },
@@ -100,23 +158,11 @@ export async function startWorker(options: StartOptions = {}) {
   await mf.ready;
   const d1 = (await mf.getD1Database("DB")) as unknown as D1Database;
   const images = (await mf.getR2Bucket("IMAGES")) as unknown as R2Bucket;
-  await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
-  const db = drizzle(d1, { schema });
-  if (options.seed !== false) {
-    // Seeding goes through Miniflare's Node-side proxy, whose own `assert` on a loopback answer
-    // has failed now and then when several instances start at once on two busy cores ("false ==
-    // true" under a D1 query). The seed is idempotent (fixed ids), so that one error is retried.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await seedDemoWorld({ db, env: { ...TEST_SECRETS, IMAGES: images } });
-        break;
-      } catch (error) {
-        const proxyHiccup = error instanceof Error && (error.name === "AssertionError" || (error.cause instanceof Error && error.cause.name === "AssertionError"));
-        if (!proxyHiccup || attempt === 3) throw error;
-        console.warn(`[startWorker] seeding hit Miniflare's proxy assertion; seeding again (attempt ${attempt + 1})`);
-      }
-    }
+  if (!persistRoot) {
+    await d1.batch(migrationStatements().map((s) => d1.prepare(s)));
+    if (options.seed !== false) await seedDemo(d1, images);
   }
+  const db = drizzle(d1, { schema });
   const origin = options.origin ?? "http://localhost";
   const worker = await mf.getWorker();
 
@@ -158,6 +204,7 @@ export async function startWorker(options: StartOptions = {}) {
     },
     async dispose() {
       await mf.dispose();
+      if (persistRoot) rmSync(persistRoot, { recursive: true, force: true });
     },
   };
 }
