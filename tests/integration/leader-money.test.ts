@@ -327,6 +327,9 @@ describe("uncollected goods", () => {
     order.U1 = await placePaidOrder(shopper, [["sku_demostrawberry000001", 3], ["sku_demotomato0000000001", 1]]);
     order.U2 = await placePaidOrder(shopper, [["sku_demogreens0000000001", 2]]);
     order.U3 = await placePaidOrder(shopper, [["sku_demotomato0000000001", 1]]);
+    // Paid a day ago: before today's cut-off whatever the time of day now (a manual run after the
+    // configured time locks only what was paid before it; later orders wait for tomorrow's).
+    await worker.d1.prepare("UPDATE orders SET paid_at = paid_at - 86400000 WHERE id IN (?, ?, ?)").bind(order.U1, order.U2, order.U3).run();
     const admin = await signIn("admin@demo.tuangou.test");
     expect((await admin.post("/admin/fulfilment", { intent: "run-cutoff", businessDate: shanghaiDate(Date.now()) })).status).toBe(200);
     const batch = await one<{ id: string }>("SELECT id FROM delivery_batches WHERE pickup_point_id = ? AND merchant_id = 'mch_demofruit00000000000'", P3);

@@ -41,6 +41,16 @@ async function deskPage(browser: Browser, guard: ConsoleGuard, email: string): P
   return page;
 }
 
+/** The daily cut-off time, changed in the timing section of the platform settings. */
+async function setCutoffTime(admin: Page, time: string) {
+  await admin.goto("/admin/settings");
+  const timing = admin.locator("form").filter({ has: admin.getByLabel("每日截单时间") });
+  await timing.getByLabel("每日截单时间").fill(time);
+  await timing.getByRole("button", { name: "保存本节" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "已保存" })).toContainText("修改了 1 项设置");
+  await expect(timing.getByLabel("每日截单时间")).toHaveValue(time);
+}
+
 test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage refunded", async ({ browser, page, consoleGuard }) => {
   test.setTimeout(120_000);
 
@@ -57,11 +67,16 @@ test("daily cycle: cut-off, picking sheet, shipping, arrival with a shortage ref
   await expect(page).toHaveURL(/\/orders\/ord_[0-9a-z]{20}$/);
   const orderUrl = page.url();
 
-  // The admin runs today's cut-off by hand.
+  // The admin runs today's cut-off by hand. A run after the configured time (21:00) locks only
+  // what was paid before it, and these orders were paid just now: so the admin first moves the
+  // cut-off to 23:59 (the run then locks everything paid until now, whatever the hour the suite
+  // runs at), and afterwards puts it back.
   const admin = await deskPage(browser, consoleGuard, DEMO.admin.email);
+  await setCutoffTime(admin, "23:59");
   await admin.goto("/admin/fulfilment");
   await admin.getByRole("button", { name: "立即截单" }).click();
   await expect(admin.getByRole("status")).toContainText(/已截单|已经截过单/);
+  await setCutoffTime(admin, "21:00");
   await admin.context().close();
 
   // The merchant sees the batch, opens the picking sheet for the point, and ships it.
