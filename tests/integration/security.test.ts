@@ -514,13 +514,14 @@ describe("cross-site request refusal across every action", () => {
     });
     expect(refusals).toEqual([]);
     expect(changedTables(before, await databaseFingerprint())).toEqual([]);
-    // The same posts from this site reach the app (the refusal above was the Origin's doing).
+    // The same posts from this site reach the app (the refusal above was the Origin's doing); the
+    // single-fetch form runs just the action, no page render.
     await inBatches(
       actions.filter((r) => r.path !== "/logout"),
       6,
       async (r) => {
         const p = resolvePath(r.path);
-        const res = await clientFor(p).post(r.index ? `${p}?index` : p, { intent: "csrf-probe" });
+        const res = await clientFor(p).post(`${p === "/" ? "/_root" : p}.data${r.index ? "?index" : ""}`, { intent: "csrf-probe" });
         expect(res.status, `same-site POST ${p}`).not.toBe(403);
         expect(res.status, `same-site POST ${p}`).toBeLessThan(500);
         await res.text();
