@@ -27,10 +27,7 @@ export function applySecurityHeaders(response: Response, opts: { nonce: string; 
     res.headers.set("X-Content-Type-Options", "nosniff");
   }
   const h = res.headers;
-  const own = h.get("Content-Security-Policy");
-  if (!own) h.set("Content-Security-Policy", contentSecurityPolicy(opts.nonce));
-  // A route's own policy (images, posters: default-src 'none'; sandbox) still forbids framing.
-  else if (!/(^|;)\s*frame-ancestors\s/i.test(own)) h.set("Content-Security-Policy", `${own}; frame-ancestors 'none'`);
+  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", contentSecurityPolicy(opts.nonce));
   h.set("X-Frame-Options", "DENY");
   h.set("Referrer-Policy", "strict-origin-when-cross-origin");
   h.set("Permissions-Policy", "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()");
