@@ -137,14 +137,15 @@ async function expectWorkerHeaders(res: Response, label: string): Promise<string
   const csp = h.get("content-security-policy");
   expect(csp, label).toBeTruthy();
   const d = directives(csp!);
-  expect(d.get("frame-ancestors"), label).toEqual(["'none'"]);
   if (d.get("default-src")?.[0] === "'none'") {
-    // A file's own locked-down policy (images, posters): nothing loads or runs, sandboxed.
+    // A file's own locked-down policy (images, posters): nothing loads or runs, sandboxed; framing
+    // is refused by X-Frame-Options above.
     expect(d.has("sandbox"), label).toBe(true);
     expect(d.has("script-src"), label).toBe(false);
     expectCookies(res, label);
     return text;
   }
+  expect(d.get("frame-ancestors"), label).toEqual(["'none'"]);
   expect(d.get("object-src"), label).toEqual(["'none'"]);
   expect(d.get("base-uri"), label).toEqual(["'self'"]);
   expect(d.get("form-action"), label).toEqual(["'self'"]);
