@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newInviteCode } from "../../app/modules/leaders/invite-code";
+import { startOAuthStandin, type OAuthStandin } from "../support/oauth-standin";
 import { Client, startWorker, type TestWorker } from "../support/worker";
 
 const ORIGIN = "https://shop.example";
@@ -18,10 +19,27 @@ const PASSWORD = "demo-pass-2026";
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
 let worker: TestWorker;
+let provider: OAuthStandin;
 const as: Record<"admin" | "merchant" | "leader" | "shopper", Client> = {} as never;
 
 beforeAll(async () => {
-  worker = await startWorker({ origin: ORIGIN, vars: { EDGE_CACHE_TTL: "60" } });
+  // Sign-in providers configured (a stand-in served by the test), so their start and callback
+  // routes answer for real and set their transaction cookie.
+  provider = await startOAuthStandin();
+  worker = await startWorker({
+    origin: ORIGIN,
+    vars: {
+      EDGE_CACHE_TTL: "60",
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+      OIDC_ALLOW_INSECURE: "true",
+      WECHAT_APP_ID: provider.wechatAppId,
+      WECHAT_APP_SECRET: provider.wechatAppSecret,
+      WECHAT_OPEN_BASE: provider.wechatOpenBase,
+      WECHAT_API_BASE: provider.wechatApiBase,
+    },
+  });
   const signIn = async (email: string, ip: string) => {
     const c = worker.client({ ip });
     const res = await c.post("/login", { intent: "password", email, password: PASSWORD });
@@ -34,7 +52,10 @@ beforeAll(async () => {
   as.shopper = worker.client({ ip: "192.0.2.4" });
   expect((await as.shopper.signInWithPhone(worker, "13800000101")).status).toBe(302);
 });
-afterAll(() => worker?.dispose());
+afterAll(async () => {
+  await worker?.dispose();
+  await provider?.close();
+});
 afterEach(() => worker.expectNoServerErrors());
 
 // ---------------------------------------------------------------------------------------------
@@ -192,6 +213,11 @@ function expectPrivate(res: Response, label: string) {
   expect(cc, `${label}: Cache-Control`).toMatch(/\bprivate\b/);
   expect(cc, `${label}: Cache-Control`).toMatch(/\bno-store\b/);
   expect(cc, label).not.toMatch(/\bpublic\b|s-maxage/);
+}
+
+/** Reads bodies to their end (the statuses are what a burst test checks; an unread body holds its socket). */
+async function drain(responses: Response[]) {
+  await Promise.all(responses.map((r) => (r.bodyUsed ? null : r.arrayBuffer().catch(() => null))));
 }
 
 /** Runs the requests a few at a time (the Worker is concurrent; the machine is small). */
@@ -360,6 +386,8 @@ describe("cookies", () => {
       ["leader link", () => guest.get("/r/SUNNY888")],
       ["page view", () => guest.post("/beacon", { p: "/" }, { "User-Agent": BROWSER_UA })],
       ["share page", () => as.shopper.get("/products/prd_demoapple00000000000/share", { "User-Agent": BROWSER_UA })],
+      ["OIDC start", () => guest.get("/auth/oidc")],
+      ["WeChat start", () => guest.get("/auth/wechat")],
     ];
     for (const [label, step] of steps) await expectWorkerHeaders(await step(), label);
     const share = await worker.d1.prepare("SELECT code FROM share_codes LIMIT 1").first<{ code: string }>();
@@ -370,7 +398,7 @@ describe("cookies", () => {
     await expectWorkerHeaders(signIn, "sign-in");
     await expectWorkerHeaders(await guest.post("/logout", {}), "sign-out");
     expect([...seenCookies].sort()).toEqual(
-      expect.arrayContaining(["__Host-tg_session", "tg_cart", "tg_dev", "tg_lng", "tg_pickup", "tg_ref", "tg_share", "tg_text", "tg_vid"]),
+      expect.arrayContaining(["__Host-tg_session", "__Host-tg_oauth", "tg_cart", "tg_dev", "tg_lng", "tg_pickup", "tg_ref", "tg_share", "tg_text", "tg_vid"]),
     );
   });
 });
@@ -582,7 +610,7 @@ describe("rate limits are exact under concurrency", () => {
           : apiPost("/auth/code", ip, { channel: "email", email: `burst-${i}@example.test` }),
       ),
     );
-    await Promise.all(results.map((r) => r.text()));
+    await drain(results);
     expect(count(statuses(results), 200) + count(statuses(results), 202)).toBe(30);
     expect(count(statuses(results), 429)).toBe(4);
     const sent = await worker.d1.prepare("SELECT count(*) AS n FROM outbox_messages WHERE recipient LIKE 'burst-%@example.test'").first<{ n: number }>();
@@ -608,7 +636,7 @@ describe("rate limits are exact under concurrency", () => {
           : apiPost("/auth/sign-in", `198.51.102.${i + 1}`, { method: "password", email: "leader2@demo.tuangou.test", password: `wrong-${i}-pass` }),
       ),
     );
-    await Promise.all(results.map((r) => r.text()));
+    await drain(results);
     expect(count(statuses(results), 400) + count(statuses(results), 401)).toBe(10);
     expect(count(statuses(results), 429)).toBe(3);
     const right = await worker.client({ ip: "198.51.102.99" }).post("/login", { intent: "password", email: "leader2@demo.tuangou.test", password: PASSWORD });
@@ -624,7 +652,7 @@ describe("rate limits are exact under concurrency", () => {
           : apiPost("/auth/sign-in", ip, { method: "code", channel: "sms", phone: `1390000${String(2000 + i)}`, code: "000000" }),
       ),
     );
-    await Promise.all(results.map((r) => r.text()));
+    await drain(results);
     expect(count(statuses(results), 400) + count(statuses(results), 401)).toBe(60);
     expect(count(statuses(results), 429)).toBe(4);
   }, 60_000);
@@ -647,6 +675,6 @@ describe("rate limits are exact under concurrency", () => {
     );
     expect(count(statuses(results), 404)).toBe(30);
     expect(count(statuses(results), 429)).toBe(4);
-    await Promise.all(results.map((r) => r.text()));
+    await drain(results);
   }, 60_000);
 });
