@@ -78,6 +78,12 @@ export default {
       response = new Response(response.body, response);
       for (const c of cookies) response.headers.append("Set-Cookie", c);
     }
+    // A signed-in person's pages and data are theirs alone: never stored by a shared cache or the
+    // browser's disk cache, unless the route chose its own policy (public images, immutable files).
+    if (!response.headers.has("Cache-Control") && (await context.request?.session?.catch(() => null))) {
+      response = new Response(response.body, response);
+      response.headers.set("Cache-Control", "private, no-store");
+    }
     if (cacheKey && cookies.length === 0)
       response = edgeCacheStore(await edgeCache(), cacheKey, response, { nonce, ttl, waitUntil: (p) => exec.waitUntil(p) });
     return applySecurityHeaders(response, { nonce, secure });

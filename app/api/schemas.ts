@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ROLES } from "~/db/schema";
+import { ROLES } from "~/modules/identity/roles";
 import { Email, OneTimeCode, Password, Phone } from "~/modules/identity/schemas";
 
 export const RequestCodeBody = v.variant("channel", [

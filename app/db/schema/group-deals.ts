@@ -3,7 +3,9 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 import { users } from "./identity";
 import { orders } from "./orders";
 
-export const GROUP_CAMPAIGN_STATUSES = ["pending_review", "approved", "rejected", "paused"] as const;
+import { GROUP_CAMPAIGN_STATUSES } from "../enums";
+
+export { GROUP_CAMPAIGN_STATUSES };
 export const GROUP_DEAL_STATUSES = ["open", "succeeded", "failed"] as const;
 /** pending = order placed, not paid yet (holds a seat until it is paid or expires); paid; left = order cancelled or expired. */
 export const GROUP_MEMBER_STATUSES = ["pending", "paid", "left"] as const;
