@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptField, lookupHash } from "../../app/lib/field-crypto.server";
+import { ADMIN_ROLE_DEFAULTS, type AdminPermission } from "../../app/auth/permissions";
 import { priceCart } from "../../app/modules/pricing";
 import { insertLedgerOrders } from "../support/ledger-orders";
 import { apiOperations, fillPattern, inPool, pageRoutes, type ApiOperation, type PageRoute } from "../support/route-inventory";
@@ -81,6 +82,42 @@ const PAGE_EXCEPTIONS: Record<string, PageRule> = {
   "routes/merchant.products.$id": { get: "merchant", post: "merchant", getOwners: ["merchant"] },
 };
 
+/**
+ * The admin permission each admin route's loader (get) and action (post) asks for ("any-admin":
+ * the admin role alone). The super admin holds them all; a sub-admin — the reviewer — is checked
+ * too: allowed exactly when their sub-role's set has the permission, else 403.
+ */
+const ADMIN_PERMS: Record<string, { get?: AdminPermission | "any-admin"; post?: AdminPermission | "any-admin" }> = {
+  "routes/admin": { get: "any-admin" },
+  "routes/admin._index": { get: "any-admin" },
+  "routes/admin.analytics": { get: "read:analytics:any" },
+  "routes/admin.analytics[.csv]": { get: "read:analytics:any" },
+  "routes/admin.audit": { get: "read:audit-log:any" },
+  "routes/admin.audit[.csv]": { get: "read:audit-log:any" },
+  "routes/admin.coupons": { get: "manage:coupons:any", post: "manage:coupons:any" },
+  "routes/admin.dead-letters": { get: "read:finance:any", post: "manage:payouts:any" },
+  "routes/admin.flash-sales": { get: "review:product:any", post: "review:product:any" },
+  "routes/admin.fulfilment": { get: "run:cutoff:any", post: "run:cutoff:any" },
+  "routes/admin.group-deals": { get: "review:product:any", post: "review:product:any" },
+  "routes/admin.leaders": { get: "review:leader:any", post: "review:leader:any" },
+  "routes/admin.leaders_.$id.photo": { get: "review:leader:any" },
+  "routes/admin.member-products": { get: "read:settings:any", post: "update:settings:any" },
+  "routes/admin.merchants": { get: "read:merchant:any", post: "review:merchant:any" },
+  "routes/admin.merchants_.$id.licence": { get: "review:merchant:any" },
+  "routes/admin.products": { get: "review:product:any", post: "review:product:any" },
+  "routes/admin.reconciliation": { get: "read:finance:any", post: "manage:payouts:any" },
+  "routes/admin.reconciliation[.csv]": { get: "read:finance:any" },
+  "routes/admin.reviews": { get: "moderate:review:any", post: "moderate:review:any" },
+  "routes/admin.roles": { get: "manage:admin-roles:any", post: "manage:admin-roles:any" },
+  "routes/admin.settings": { get: "read:settings:any", post: "update:settings:any" },
+  "routes/admin.settings_.history": { get: "read:settings:any" },
+  "routes/admin.users": { get: "read:user:any", post: "update:user-roles:any" },
+  // The action's permission follows the intent; without one it is the page's own.
+  "routes/admin.users_.$id": { get: "read:user:any", post: "read:user:any" },
+  "routes/admin.withdrawals": { get: "read:finance:any", post: "manage:payouts:any" },
+};
+const REVIEWER_PERMISSIONS: ReadonlySet<string> = new Set(ADMIN_ROLE_DEFAULTS.reviewer);
+
 /** Rules by route-id prefix, first match wins. */
 const PAGE_PREFIXES: Array<[RegExp, PageRule]> = [
   [/^routes\/admin(\.|_|$)/, { get: "admin", post: "admin" }],
@@ -150,8 +187,9 @@ const API_POLICY: Record<string, ApiRule> = {
 
 // ─── World ─────────────────────────────────────────────────────────────────────────────────────
 let worker: TestWorker;
-const page = {} as Record<Actor | "otherShopper", Client>;
-const token = {} as Record<Actor | "otherShopper", string | null>;
+type Extra = "otherShopper" | "reviewer";
+const page = {} as Record<Actor | Extra, Client>;
+const token = {} as Record<Actor | Extra, string | null>;
 let routes: PageRoute[];
 let operations: ApiOperation[];
 /** Sample ids owned by the "home" actors (shopper 02, leader1's point, fruit@). */
@@ -170,7 +208,7 @@ const ORDER = "ord_authzmatrixa00000001";
 const BATCH_DATE = "2026-01-02";
 const RECON_RUN = "rcn_authzmatrix000000001";
 const OTHER_ORDER = "ord_authzmatrixb00000001";
-const ACCOUNTS: Record<Exclude<Actor, "anonymous"> | "otherShopper", { email: string; phone: string }> = {
+const ACCOUNTS: Record<Exclude<Actor, "anonymous"> | Extra, { email: string; phone: string }> = {
   shopper: { email: "authz-shopper02@demo.tuangou.test", phone: "13800000102" },
   otherShopper: { email: "authz-shopper06@demo.tuangou.test", phone: "13800000106" },
   leader: { email: "leader1@demo.tuangou.test", phone: "13800000021" },
@@ -178,6 +216,8 @@ const ACCOUNTS: Record<Exclude<Actor, "anonymous"> | "otherShopper", { email: st
   merchant: { email: "fruit@demo.tuangou.test", phone: "13800000011" },
   otherMerchant: { email: "baby@demo.tuangou.test", phone: "13800000012" },
   admin: { email: "admin@demo.tuangou.test", phone: "13800000000" },
+  /** A sub-admin (审核专员, the reviewer sub-role), for the admin routes' permissions. */
+  reviewer: { email: "reviewer@demo.tuangou.test", phone: "13800000001" },
 };
 
 async function api(path: string, init: { method?: string; token?: string | null; body?: unknown; ip?: string } = {}) {
@@ -323,8 +363,14 @@ function pageParams(r: PageRoute): Record<string, string> {
     "routes/r.$code": { code: s.inviteCode! },
     "routes/s.$code": { code: "nosuchcode" },
     "routes/review-photos.$reviewId.$file": { reviewId: s.review!, file: "1.jpg" },
+    "routes/_shop.products.$id": { id: s.product! },
+    "routes/_shop.products.$id_.reviews": { id: s.product! },
+    "routes/_shop.products.$id_.share": { id: s.product! },
+    "routes/products.$id.poster[.svg]": { id: s.product! },
   };
-  return byRoute[r.id] ?? { id: s.product! };
+  const values = byRoute[r.id];
+  if (!values && r.params.length) throw new Error(`No sample ids for ${r.id} (${r.pattern}): add them to pageParams`);
+  return values ?? {};
 }
 
 /** Query strings some loaders need (a day's sheet, a reconciliation run). */
@@ -336,8 +382,11 @@ const PAGE_QUERY: Record<string, string> = {
 };
 
 function apiParams(op: ApiOperation): Record<string, string> {
+  const idOf: Record<string, string> = { orders: s.order!, "group-deals": s.group!, "flash-sales": s.flashSale!, products: s.product! };
+  const id = idOf[op.path.split("/")[1] ?? ""];
+  if (op.params.includes("id") && !id) throw new Error(`No sample id for ${op.key}: add one to apiParams`);
   return {
-    id: op.path.startsWith("/orders") ? s.order! : op.path.startsWith("/group-deals") ? s.group! : op.path.startsWith("/flash-sales") ? s.flashSale! : s.product!,
+    ...(id ? { id } : {}),
     lineId: s.reviewLine!,
     skuId: s.sku!,
     templateId: s.couponTemplate!,
@@ -418,6 +467,12 @@ describe("authorisation matrix", () => {
       return rule && !rule.skip && ((r.hasLoader && !rule.get) || (r.hasAction && !rule.post));
     });
     expect(incomplete.map((r) => r.id)).toEqual([]);
+    // Every admin route says which permission it needs (and nothing else claims one).
+    const adminIds = routes.filter((r) => /^routes\/admin(\.|_|$)/.test(r.id) && (r.hasLoader || r.hasAction)).map((r) => r.id);
+    expect(adminIds.filter((id) => !ADMIN_PERMS[id]), "admin routes missing from ADMIN_PERMS").toEqual([]);
+    expect(Object.keys(ADMIN_PERMS).filter((id) => !adminIds.includes(id)), "ADMIN_PERMS entries for no admin route").toEqual([]);
+    const undeclared = routes.filter((r) => ADMIN_PERMS[r.id] && ((r.hasLoader && !ADMIN_PERMS[r.id]!.get) || (r.hasAction && !ADMIN_PERMS[r.id]!.post)));
+    expect(undeclared.map((r) => r.id)).toEqual([]);
     // The document and the policy agree on which operations need a token.
     const mismatched = operations.filter((o) => o.bearer !== (API_POLICY[o.operationId]!.who !== "public")).map((o) => o.key);
     expect(mismatched).toEqual([]);
@@ -449,9 +504,34 @@ describe("authorisation matrix", () => {
           checks.push({
             label: `${actor} POST ${base}${r.index ? "?index" : ""} [${r.id}]`,
             last: r.id === "routes/logout",
-            run: async () => judge(await outcome(await page[actor].post(dataUrl(base, r.id, "POST", r.index), {})), base, who, actor, rule.postOk ?? null),
+            run: async () => {
+              const got = await outcome(await page[actor].post(dataUrl(base, r.id, "POST", r.index), {}));
+              if (process.env.AUTHZ_TIMINGS && got.status < 400) console.log(`empty POST ${actor} ${base} → ${got.status} ${got.location ?? ""}`);
+              return judge(got, base, who, actor, rule.postOk ?? null);
+            },
           });
         }
+      }
+    }
+    // The sub-admin on every admin route: their sub-role's permissions decide.
+    let subAdminChecks = 0;
+    for (const r of routes) {
+      const perms = ADMIN_PERMS[r.id];
+      if (!perms) continue;
+      const base = fillPattern(r.pattern, pageParams(r)) + (PAGE_QUERY[r.id] ?? "");
+      for (const [method, perm, has] of [["GET", perms.get, r.hasLoader], ["POST", perms.post, r.hasAction]] as const) {
+        if (!has || !perm) continue;
+        const may = perm === "any-admin" || REVIEWER_PERMISSIONS.has(perm);
+        subAdminChecks++;
+        checks.push({
+          label: `reviewer ${method} ${base} [${r.id}, ${perm}]`,
+          run: async () => {
+            const res = method === "GET" ? await page.reviewer.get(dataUrl(base, r.id, "GET", r.index)) : await page.reviewer.post(dataUrl(base, r.id, "POST", r.index), {});
+            const { status } = await outcome(res);
+            if (!may) return status === 403 ? null : `expected 403 (the reviewer lacks ${perm}), got ${status}`;
+            return status === 401 || status === 403 || status >= 500 ? `expected access (${perm}), got ${status}` : null;
+          },
+        });
       }
     }
     let apiChecks = 0;
@@ -486,11 +566,19 @@ describe("authorisation matrix", () => {
         return { c, problem, ms: Date.now() - t0 };
       },
     );
-    if (process.env.AUTHZ_TIMINGS) console.log(timed.sort((a, b) => b.ms - a.ms).slice(0, 25).map((x) => `${x.ms} ms ${x.c.label}`).join("\n"));
+    if (process.env.AUTHZ_TIMINGS) {
+      const by = new Map<string, { n: number; ms: number }>();
+      for (const x of timed) {
+        const k = `${x.c.label.split(" ")[0]} ${x.c.label.split(" ")[1]} ${x.c.label.includes("/api/v1") ? "api" : "page"}`;
+        const e = by.get(k) ?? { n: 0, ms: 0 };
+        by.set(k, { n: e.n + 1, ms: e.ms + x.ms });
+      }
+      console.log([...by].map(([k, v]) => `${k}: ${v.n} checks, ${v.ms} ms total`).join("\n"));
+    }
     const failures = timed.filter((x) => x.problem);
     const pageRoutesChecked = routes.filter((r) => pageRule(r.id) && !pageRule(r.id)!.skip && (r.hasLoader || r.hasAction)).length;
     summary.push(
-      `authz matrix: ${pageRoutesChecked} page routes (${pageChecks / ACTORS.length} loader/action entries) + ${operations.length} API operations × ${ACTORS.length} actors = ${pageChecks + apiChecks} checks in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `authz matrix: ${pageRoutesChecked} page routes (${pageChecks / ACTORS.length} loader/action entries) + ${operations.length} API operations × ${ACTORS.length} actors = ${pageChecks + apiChecks} checks, + ${subAdminChecks} sub-admin permission checks, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     console.log(summary.at(-1));
     expect(failures.map((f) => `${f.c.label}: ${f.problem}`)).toEqual([]);
@@ -558,6 +646,31 @@ describe("authorisation matrix", () => {
       if (p.leak && DENIED.includes(res.status) && body.includes(p.leak)) problems.push(`the refusal shows ${p.leak}`);
       return problems.length ? `${p.label}: ${problems.join("; ")}` : null;
     });
+    // Reviews: the other shopper reviews their own line (a 宝宝优选 product); fruit@ cannot reply to
+    // it, baby@ can.
+    const reviewed = await api(`/orders/${OTHER_ORDER}/lines/${s.otherLine}/review`, { method: "POST", token: token.otherShopper, body: { rating: 4, body: "宝宝很喜欢。" } });
+    expect(reviewed.status).toBe(201);
+    const reviewId = ((await reviewed.json()) as { reviewId: string }).reviewId;
+    const foreignReply = await page.merchant.post("/merchant/reviews", { intent: "reply", reviewId, reply: "不是我家的商品" });
+    expect(foreignReply.status, "fruit@ replies to baby@'s review").toBe(404);
+    expect(await foreignReply.text()).not.toContain("宝宝很喜欢");
+    expect((await one<{ reply: string | null }>("SELECT reply FROM reviews WHERE id = ?", reviewId)).reply).toBeNull();
+    expect((await page.otherMerchant.post("/merchant/reviews", { intent: "reply", reviewId, reply: "谢谢支持！" })).status).toBe(200);
+    expect((await one<{ reply: string | null }>("SELECT reply FROM reviews WHERE id = ?", reviewId)).reply).toBe("谢谢支持！");
+    // Coupons: a shopper's quote cannot spend another shopper's coupon.
+    const foreignCoupon = (await one<{ id: string }>("SELECT id FROM user_coupons WHERE user_id = ? AND status = 'available' ORDER BY id LIMIT 1", OTHER_SHOPPER)).id;
+    expect((await api(`/cart/items/${s.sku}`, { method: "PUT", token: token.shopper, body: { quantity: 2 } })).status).toBe(200);
+    const quote = await api("/cart/quote", { method: "POST", token: token.shopper, body: { couponId: foreignCoupon } });
+    expect(quote.status).toBe(200);
+    const quoted = (await quote.json()) as { selectedCouponId?: string | null; breakdown: { totals: { couponFen: number } } };
+    expect(quoted.selectedCouponId ?? null).not.toBe(foreignCoupon);
+    expect(quoted.breakdown.totals.couponFen).toBe(0);
+    expect((await api("/me/pickup-point", { method: "PUT", token: token.shopper, body: { pickupPointId: SUNSHINE } })).status).toBe(200);
+    const foreignOrder = await api("/orders", { method: "POST", token: token.shopper, body: { couponId: foreignCoupon } });
+    const refused = (await foreignOrder.json()) as { error: { code: string; fields?: Record<string, string[]> } };
+    expect([foreignOrder.status, refused.error.fields], JSON.stringify(refused)).toEqual([409, { couponId: ["coupon_invalid"] }]);
+    expect(await one<{ status: string; n: number }>("SELECT status, (SELECT count(*) FROM orders WHERE user_id = ?) AS n FROM user_coupons WHERE id = ?", SHOPPER, foreignCoupon)).toEqual({ status: "available", n: 1 });
+
     // Nothing the probes tried changed the owners' objects.
     const orders = await worker.d1.prepare("SELECT id, status FROM orders WHERE id IN (?, ?) ORDER BY id").bind(ORDER, OTHER_ORDER).all<{ id: string; status: string }>();
     expect(orders.results).toEqual([
