@@ -7,6 +7,7 @@
  * New routes are covered automatically: a route or operation the policy tables below do not
  * classify fails the first test. Classify it there (README, "Testing").
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptField, lookupHash } from "../../app/lib/field-crypto.server";
 import { ADMIN_ROLE_DEFAULTS, type AdminPermission } from "../../app/auth/permissions";
@@ -338,6 +339,27 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => worker?.dispose());
 
+/** CPU seconds used so far by this process and by its workerd children (Linux /proc). */
+function cpuSeconds(): { node: number; workerd: number } {
+  const usage = process.cpuUsage();
+  let workerd = 0;
+  try {
+    const tick = 100; // USER_HZ
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        if (stat.includes("(workerd)") && Number(fields[1]) === process.pid) workerd += (Number(fields[11]) + Number(fields[12])) / tick;
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return { node: (usage.user + usage.system) / 1e6, workerd };
+}
+
 /** Sample values for a page route's params (route id + param name). */
 function pageParams(r: PageRoute): Record<string, string> {
   const byRoute: Record<string, Record<string, string>> = {
@@ -506,7 +528,6 @@ describe("authorisation matrix", () => {
             last: r.id === "routes/logout",
             run: async () => {
               const got = await outcome(await page[actor].post(dataUrl(base, r.id, "POST", r.index), {}));
-              if (process.env.AUTHZ_TIMINGS && got.status < 400) console.log(`empty POST ${actor} ${base} → ${got.status} ${got.location ?? ""}`);
               return judge(got, base, who, actor, rule.postOk ?? null);
             },
           });
@@ -557,6 +578,7 @@ describe("authorisation matrix", () => {
       }
     }
     endingChecks.push(...checks.filter((c) => c.last));
+    const cpuBefore = cpuSeconds();
     const timed = await inPool(
       checks.filter((c) => !c.last),
       8,
@@ -566,7 +588,11 @@ describe("authorisation matrix", () => {
         return { c, problem, ms: Date.now() - t0 };
       },
     );
+    // AUTHZ_TIMINGS=1 prints where the time goes (per actor and method, and CPU seconds of this
+    // process and the Worker's workerd), for keeping the file fast on a busy machine.
     if (process.env.AUTHZ_TIMINGS) {
+      const cpuAfter = cpuSeconds();
+      console.log(`CPU during the matrix: test process ${(cpuAfter.node - cpuBefore.node).toFixed(1)} s, workerd ${(cpuAfter.workerd - cpuBefore.workerd).toFixed(1)} s`);
       const by = new Map<string, { n: number; ms: number }>();
       for (const x of timed) {
         const k = `${x.c.label.split(" ")[0]} ${x.c.label.split(" ")[1]} ${x.c.label.includes("/api/v1") ? "api" : "page"}`;
