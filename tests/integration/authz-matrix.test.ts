@@ -127,8 +127,17 @@ const PAGE_PREFIXES: Array<[RegExp, PageRule]> = [
   [/^routes\/_shop\.(me|orders)(\.|_|$)/, { get: "user", post: "user" }],
   // Browsing is public; buying, joining and claiming need an account.
   [/^routes\/_shop\.(products\.\$id|groups\.\$id|flash-sales\.\$id|coupons)$/, { get: "public", post: "user" }],
-  [/^(root|routes\/_shop(\.|$))/, { get: "public", post: "public" }],
 ];
+
+/**
+ * The public storefront, by id: a new shop route is not public until it is listed here (the first
+ * test fails on it), so a page that forgot its guard is never waved through as "public".
+ */
+for (const id of ["root", "routes/_shop", "routes/_shop._index", "routes/_shop.categories", "routes/_shop.search", "routes/_shop.flash-sales._index", "routes/_shop.products.$id_.reviews", "routes/_shop.products.$id_.share"]) {
+  PAGE_EXCEPTIONS[id] = { get: "public" };
+}
+// Guests keep a cart and choose a pickup point (in cookies); an invite code sets the point.
+for (const id of ["routes/_shop.cart", "routes/_shop.pickup", "routes/_shop.join.$code"]) PAGE_EXCEPTIONS[id] = { get: "public", post: "public" };
 
 function pageRule(id: string): PageRule | undefined {
   return PAGE_EXCEPTIONS[id] ?? PAGE_PREFIXES.find(([re]) => re.test(id))?.[1];
