@@ -46,10 +46,14 @@ export function createRequestContext(request: Request, env: Env, exec: Execution
   const url = new URL(request.url);
   const secure = url.protocol === "https:";
   const d1 = openD1Session(env.DB, request, url, secure);
+  // drizzle's D1 driver and the session adapter only call prepare() and batch(), which a session
+  // has with the same types. ctx.env.DB stays the binding (the primary): the few raw-SQL reads of
+  // the admin and finance modules are always fresh there, and env keeps its identity (per-isolate
+  // caches such as the payment providers' are keyed by it).
+  const db = d1.client as unknown as D1Database;
   return {
     env,
-    // drizzle's D1 driver only calls prepare() and batch(), which a session has with the same types.
-    db: createDb(d1.session as unknown as D1Database),
+    db: createDb(db),
     waitUntil: (p) => exec.waitUntil(p),
     request: {
       url,

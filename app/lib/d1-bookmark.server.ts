@@ -35,6 +35,9 @@ export const BOOKMARK_COOKIE_NAMES = [bookmarkCookieName(false), bookmarkCookieN
 
 export interface D1RequestSession {
   session: D1DatabaseSession;
+  /** What ctx.db runs on: the session, counting what the request sends (see `d1Stats`). */
+  client: Pick<D1DatabaseSession, "prepare" | "batch">;
+  stats: { statements: number; batches: number; batched: number };
   /** The valid bookmark the client sent, if any. */
   sent: string | null;
   /** Whether the bookmark goes back as a header (API) or a cookie (pages). */
@@ -54,7 +57,19 @@ export function openD1Session(db: D1Database, request: Request, url: URL, secure
   const sent = parsed.success ? parsed.output : null;
   const reading = request.method === "GET" || request.method === "HEAD";
   const session = db.withSession(reading ? (sent ?? "first-unconstrained") : "first-primary");
-  return { session, sent, via, reading };
+  const stats = { statements: 0, batches: 0, batched: 0 };
+  const client = {
+    prepare(query: string) {
+      stats.statements++;
+      return session.prepare(query);
+    },
+    batch<T = unknown>(statements: D1PreparedStatement[]) {
+      stats.batches++;
+      stats.batched += statements.length;
+      return session.batch<T>(statements);
+    },
+  };
+  return { session, client, stats, sent, via, reading };
 }
 
 function bookmarkCookie(value: string, secure: boolean) {
@@ -70,4 +85,14 @@ export function withBookmark(response: Response, d1: D1RequestSession, secure: b
   if (d1.via === "header") out.headers.set(BOOKMARK_HEADER, latest);
   else out.headers.append("Set-Cookie", bookmarkCookie(latest, secure));
   return out;
+}
+
+/**
+ * `Server-Timing: d1;desc="…"`: the statements a request prepared and the round trips they took
+ * (a batch is one), outside production — how ADR 025 counts queries per page.
+ */
+export function d1Stats(d1: D1RequestSession): string {
+  const { statements, batches, batched } = d1.stats;
+  const roundTrips = statements - batched + batches;
+  return `d1;desc="${statements} statements, ${roundTrips} round trips"`;
 }

@@ -128,3 +128,92 @@ describe("D1 Sessions API on /api/v1", () => {
     expect(junk.status).toBe(200);
   });
 });
+
+/** `Server-Timing: d1;desc="N statements, M round trips"` (outside production). */
+function d1Timing(res: Response) {
+  const m = /d1;desc="(\d+) statements, (\d+) round trips"/.exec(res.headers.get("server-timing") ?? "");
+  expect(m, "a d1 Server-Timing entry").toBeTruthy();
+  return { statements: Number(m![1]), roundTrips: Number(m![2]) };
+}
+
+describe("D1 statements per request (ADR 025's numbers; a budget so a page cannot quietly grow)", () => {
+  it("the key pages stay within their statement budgets", async () => {
+    const guest = worker.client({ ip: "198.51.100.130" });
+    const shopper = worker.client({ ip: "198.51.100.131" });
+    expect((await shopper.post("/login", { intent: "password", email: "shopper1@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+    const leader = worker.client({ ip: "198.51.100.132" });
+    expect((await leader.post("/login", { intent: "password", email: "leader1@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+    const admin = worker.client({ ip: "198.51.100.133" });
+    expect((await admin.post("/login", { intent: "password", email: "admin@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+    await shopper.post("/pickup", { pickupPointId: "pkp_demosunshine00000000" });
+    await shopper.post("/cart", { intent: "add", skuId: EGGS, quantity: "1" });
+
+    const pages: Array<[string, Client, string, number]> = [
+      ["home (guest)", guest, "/", 8],
+      ["product (guest)", guest, "/products/prd_demostrawberry000000", 10],
+      ["home (shopper)", shopper, "/", 14],
+      ["cart", shopper, "/cart", 8],
+      ["checkout", shopper, "/checkout", 20],
+      ["orders", shopper, "/orders", 8],
+      ["leader today", leader, "/leader", 10],
+      ["admin dashboard", admin, "/admin", 6],
+    ];
+    const rows: string[] = [];
+    for (const [name, client, path, budget] of pages) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(200);
+      await res.arrayBuffer();
+      const t = d1Timing(res);
+      rows.push(`${name.padEnd(18)} ${String(t.statements).padStart(3)} statements ${String(t.roundTrips).padStart(3)} round trips (budget ${budget})`);
+      expect(t.statements, `${name}: D1 statements`).toBeLessThanOrEqual(budget);
+    }
+    console.log(`[d1 per request]\n${rows.join("\n")}`);
+  });
+});
+
+/**
+ * ADR 025's storage numbers, measured on demand (MEASURE_SCALE=1; prints, asserts only sanity):
+ * rows and bytes that one paid two-line order adds to D1, from the checkout to the settlement
+ * queue's ledger rows.
+ */
+describe.skipIf(!process.env.MEASURE_SCALE)("D1 rows and bytes per order (measurement for ADR 025)", () => {
+  it("places paid orders and reports the growth per order", async () => {
+    const ORDERS = 30;
+    const tables = (await worker.d1.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%'").all<{ name: string }>()).results.map((r) => r.name);
+    const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await worker.d1.prepare(`SELECT count(*) AS n FROM "${t}"`).first<{ n: number }>())!.n] as const)));
+    // D1 refuses PRAGMA page_count here (SQLITE_AUTH), so bytes are the stored values' own sizes
+    // (text as UTF-8, numbers 8 bytes): indexes and page overhead come on top (ADR 025 doubles it).
+    const pages = async () => {
+      let bytes = 0;
+      for (const t of tables) {
+        const { results } = await worker.d1.prepare(`SELECT * FROM "${t}"`).all<Record<string, unknown>>();
+        for (const row of results)
+          for (const v of Object.values(row)) bytes += v === null ? 1 : typeof v === "number" ? 8 : typeof v === "string" ? Buffer.byteLength(v) : v instanceof ArrayBuffer ? v.byteLength : String(v).length;
+      }
+      return bytes;
+    };
+    const before = await counts();
+    const bytesBefore = await pages();
+    const c = worker.client({ ip: "198.51.100.140" });
+    expect((await c.post("/login", { intent: "password", email: "shopper1@demo.tuangou.test", password: "demo-pass-2026" })).status).toBe(302);
+    await c.post("/pickup", { pickupPointId: "pkp_demosunshine00000000" });
+    const started = Date.now();
+    for (let i = 0; i < ORDERS; i++) {
+      await c.post("/cart", { intent: "add", skuId: EGGS, quantity: "1" });
+      await c.post("/cart", { intent: "add", skuId: STRAWBERRY, quantity: "1" });
+      const html = await (await c.get("/checkout?coupon=none")).text();
+      const field = (name: string) => new RegExp(`type="hidden" name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? "";
+      const placed = await c.post("/checkout", { coupon: "none", provider: "sandbox", expectedPayableFen: field("expectedPayableFen"), idempotencyKey: field("idempotencyKey") });
+      expect(placed.status).toBe(302);
+      expect((await c.post(placed.headers.get("location")!, { outcome: "succeeded" })).status).toBe(302);
+    }
+    const elapsed = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 3000)); // the settlement queue's consumer
+    const after = await counts();
+    const bytesAfter = await pages();
+    const grew = tables.filter((t) => after[t]! > before[t]!).map((t) => `${t}: ${((after[t]! - before[t]!) / ORDERS).toFixed(2)}`);
+    const rowsPerOrder = tables.reduce((n, t) => n + (after[t]! - before[t]!), 0) / ORDERS;
+    console.log(`[scale] ${ORDERS} orders in ${elapsed} ms (${(elapsed / ORDERS).toFixed(0)} ms each, 5 requests each)\n[scale] rows per order ${rowsPerOrder.toFixed(1)}: ${grew.join(", ")}\n[scale] bytes per order ${((bytesAfter - bytesBefore) / ORDERS).toFixed(0)} (database ${bytesBefore} → ${bytesAfter} bytes, ${tables.length} tables)`);
+    expect(rowsPerOrder).toBeGreaterThan(2);
+  }, 300_000);
+});
