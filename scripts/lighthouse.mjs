@@ -164,7 +164,7 @@ async function main() {
     // The table.
     console.log("");
     console.log(`Lighthouse ${rows[0].lhr.lighthouseVersion}, mobile preset, simulated throttling, ${rows[0].lhr.environment.hostUserAgent.match(/Chrome\/[\d.]+/)?.[0] ?? "chromium"}${runs > 1 ? `, median of ${runs} runs` : ""}`);
-    const header = `${pad("page", 14)}${CATEGORIES.map((c) => pad(c === "best-practices" ? "best-pr." : c === "performance" ? "perf" : c === "accessibility" ? "a11y" : c, 7)).join("")}${METRICS.map(([m]) => pad(m, 9)).join("")}`;
+    const header = `${pad("page", 14)}${CATEGORIES.map((c) => pad(c === "best-practices" ? "b.pr." : c === "performance" ? "perf" : c === "accessibility" ? "a11y" : c, 7)).join("")}${METRICS.map(([m]) => pad(m, 9)).join("")}`;
     const bench = rows.map((r) => Math.round(r.lhr.environment.benchmarkIndex));
     const cpu = rows[0].lhr.configSettings.throttling.cpuSlowdownMultiplier;
     console.log(`CPU slowdown ${cpu}×; host benchmarkIndex ${bench.join("/")} — the preset assumes a host of ~1,000 or more (DevTools rates the emulated Moto G Power at ~264); on a busier or slower host TBT and LCP come out overstated by about 1,000 ÷ benchmarkIndex.`);
