@@ -14,6 +14,7 @@ import { registerAllLocales } from "./i18n/all-locales.server";
 import { runScheduled } from "./jobs/index.server";
 import { edgeCache, edgeCacheKey, edgeCacheMatch, edgeCacheStore, edgeCacheTtl, isCacheableRequest } from "./lib/edge-cache.server";
 import { toBase64 } from "./lib/encoding";
+import { d1Stats, withBookmark } from "./lib/d1-bookmark.server";
 import { applySecurityHeaders } from "./lib/security-headers.server";
 import { handleQueueBatch } from "./queues/index.server";
 import { groupLiveSocket, GROUP_LIVE_PATH } from "./modules/group-deals/live.server";
@@ -86,6 +87,14 @@ export default {
     }
     if (cacheKey && cookies.length === 0)
       response = edgeCacheStore(await edgeCache(), cacheKey, response, { nonce, ttl, waitUntil: (p) => exec.waitUntil(p) });
+    // The latest D1 bookmark back to the client, so its next reads see its own writes.
+    if (context.request) {
+      response = withBookmark(response, context.request.d1, secure);
+      if (env.APP_ENV !== "production") {
+        response = new Response(response.body, response);
+        response.headers.append("Server-Timing", d1Stats(context.request.d1));
+      }
+    }
     return applySecurityHeaders(response, { nonce, secure });
   },
 

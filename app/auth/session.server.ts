@@ -117,7 +117,9 @@ export function cookieName(secure: boolean) {
 
 /** Lucia is cheap to construct; one per call keeps the cookie's Secure flag tied to the request. */
 function getLucia(ctx: AppContext, secure: boolean): Lucia {
-  return new Lucia(new HashedD1Adapter(ctx.env.DB), {
+  // The request's D1 session (read replication, app/lib/d1-bookmark.server.ts) where there is one.
+  const d1 = ctx.request ? (ctx.request.d1.client as unknown as D1Database) : ctx.env.DB;
+  return new Lucia(new HashedD1Adapter(d1), {
     sessionExpiresIn: new TimeSpan(SESSION_DAYS, "d"),
     sessionCookie: { name: cookieName(secure), expires: true, attributes: { secure, sameSite: "lax", path: "/" } },
     getSessionAttributes: (a) => ({ kind: a.kind }),

@@ -3,6 +3,7 @@ import type { AppContext } from "~/context.server";
 import { settings } from "~/db/schema";
 import { VISITOR_COOKIE } from "~/modules/analytics/capture.server";
 import { ATTRIBUTION_COOKIE } from "./attribution-cookie.server";
+import { BOOKMARK_COOKIE_NAMES } from "./d1-bookmark.server";
 import { GUEST_CART_COOKIE } from "./guest-cart.server";
 import { PICKUP_COOKIE } from "./pickup-cookie.server";
 import { DEVICE_COOKIE, SHARER_COOKIE } from "./share-cookies.server";
@@ -36,7 +37,7 @@ const PREFERENCE_COOKIES = new Set([LOCALE_COOKIE, TEXT_SIZE_COOKIE, PICKUP_COOK
  * Cookies that change nothing a catalogue page shows (keep it so: a loader reading one would poison
  * the cache). The analytics visitor cookie is read only by /beacon, the cart and the checkout.
  */
-const NEUTRAL_COOKIES = new Set([ATTRIBUTION_COOKIE, VISITOR_COOKIE, SHARER_COOKIE, DEVICE_COOKIE]);
+const NEUTRAL_COOKIES = new Set<string>([ATTRIBUTION_COOKIE, VISITOR_COOKIE, SHARER_COOKIE, DEVICE_COOKIE, ...BOOKMARK_COOKIE_NAMES]);
 const VERSION_KEY = "cache.catalogue_version";
 const VERSION_MEMO_MS = 2_000;
 const NONCE_HEADER = "X-Edge-Nonce";

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatFen } from "~/lib/format";
+import { aboveTheFold } from "~/lib/image-loading";
 import { SaleTimer } from "./countdown";
 import { StockBar } from "./stock-bar";
 
@@ -36,10 +37,10 @@ export function FlashStrip({ sales }: { sales: FlashStripItem[] }) {
         </Link>
       </div>
       <ul className="-mx-4 flex snap-x gap-3 overflow-x-auto px-4 pb-1" data-testid="home-flash">
-        {sales.map((s) => (
+        {sales.map((s, i) => (
           <li key={s.id} className="w-40 shrink-0 snap-start">
             <Link to={`/flash-sales/${s.id}`} className="block overflow-hidden rounded-2xl bg-white shadow-sm">
-              {s.imageUrl ? <img src={s.imageUrl} alt="" width={160} height={120} loading="lazy" decoding="async" className="h-28 w-full bg-brand-50 object-cover" /> : <div className="h-28 w-full bg-brand-50" />}
+              {s.imageUrl ? <img src={s.imageUrl} alt="" width={160} height={120} {...aboveTheFold(i, true)} decoding="async" className="h-28 w-full bg-brand-50 object-cover" /> : <div className="h-28 w-full bg-brand-50" />}
               <div className="space-y-1 p-2 text-sm">
                 <h3 className="truncate font-medium">{s.title}</h3>
                 <p className="flex items-baseline gap-1.5">

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { formatFen } from "~/lib/format";
+import { aboveTheFold } from "~/lib/image-loading";
 
 export interface HomeGroupItem {
   id: string;
@@ -40,10 +41,10 @@ export function OpenGroupsStrip({ groups, locale }: { groups: HomeGroupItem[]; l
         {t("groupDeals.home.title")}
       </h2>
       <ul className="-mx-4 flex snap-x gap-3 overflow-x-auto px-4 pb-1" data-testid="home-groups">
-        {groups.map((g) => (
+        {groups.map((g, i) => (
           <li key={g.id} className="w-40 shrink-0 snap-start">
             <Link to={`/groups/${g.id}`} className="block overflow-hidden rounded-2xl bg-white shadow-sm">
-              {g.imageUrl ? <img src={g.imageUrl} alt="" width={160} height={120} loading="lazy" decoding="async" className="h-28 w-full bg-brand-50 object-cover" /> : <div className="h-28 w-full bg-brand-50" />}
+              {g.imageUrl ? <img src={g.imageUrl} alt="" width={160} height={120} {...aboveTheFold(i)} decoding="async" className="h-28 w-full bg-brand-50 object-cover" /> : <div className="h-28 w-full bg-brand-50" />}
               <div className="space-y-0.5 p-2 text-sm">
                 <h3 className="truncate font-medium">{g.title}</h3>
                 <p className="tabular font-bold text-price">
