@@ -1,7 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
+import { FLASH_SALE_STATUSES } from "../enums";
 
-export const FLASH_SALE_STATUSES = ["pending_review", "approved", "rejected", "paused"] as const;
+export { FLASH_SALE_STATUSES };
 
 /**
  * Flash sales (限时抢购, SPEC §6, issue 8): a merchant offers `stock` units of one SKU at

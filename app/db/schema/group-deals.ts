@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
 import { orders } from "./orders";
+import { GROUP_CAMPAIGN_STATUSES } from "../enums";
 
-export const GROUP_CAMPAIGN_STATUSES = ["pending_review", "approved", "rejected", "paused"] as const;
+export { GROUP_CAMPAIGN_STATUSES };
 export const GROUP_DEAL_STATUSES = ["open", "succeeded", "failed"] as const;
 /** pending = order placed, not paid yet (holds a seat until it is paid or expires); paid; left = order cancelled or expired. */
 export const GROUP_MEMBER_STATUSES = ["pending", "paid", "left"] as const;

@@ -2,24 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { users } from "./identity";
 import { pickupPoints } from "./pickup";
+import { FULFILMENT_METHODS, ORDER_STATUS_VALUES } from "../enums";
 
-export const ORDER_STATUS_VALUES = [
-  "pending_payment",
-  /** A group-deal order, paid at the first tier's price, waiting for its group to close (ADR 017). */
-  "awaiting_group",
-  "paid",
-  "confirmed",
-  "shipped",
-  "ready_for_pickup",
-  "picked_up",
-  "completed",
-  "cancelled",
-  "refunding",
-  "refunded",
-] as const;
-
-/** How an order reaches the shopper: collected at the pickup point, or taken to the door by the leader. */
-export const FULFILMENT_METHODS = ["pickup", "door"] as const;
+export { FULFILMENT_METHODS, ORDER_STATUS_VALUES };
 
 /**
  * Orders: prices are a snapshot (the pricing breakdown as JSON plus the totals), and so are the

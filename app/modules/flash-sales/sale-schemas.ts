@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { FLASH_SALE_STATUSES } from "~/db/schema/flash-sales";
+import { FLASH_SALE_STATUSES } from "~/db/enums";
 import { ratioPermille } from "~/modules/analytics/numbers";
 import { shanghaiLocalToEpoch } from "~/modules/merchants/onboarding-schemas";
 import { parseWholeNumber, parseYuanToFen } from "~/modules/settings/units";

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import { ratioPermille } from "~/modules/analytics/numbers";
 import { MAX_PROMOTION_DAYS, shanghaiLocalToEpoch } from "~/modules/merchants/onboarding-schemas";
 import { parseWholeNumber, parseYuanToFen } from "~/modules/settings/units";
-import { GROUP_CAMPAIGN_STATUSES } from "~/db/schema/group-deals";
+import { GROUP_CAMPAIGN_STATUSES } from "~/db/enums";
 import { MAX_GROUP_SIZE, MAX_TIERS, MIN_GROUP_SIZE, validateTiers, type GroupTier } from "./tiers";
 
 /**

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { FULFILMENT_METHODS } from "~/db/schema/orders";
+import { FULFILMENT_METHODS } from "~/db/enums";
 import { fail, ok, type Result } from "~/lib/result";
 
 export { FULFILMENT_METHODS };

@@ -1,4 +1,4 @@
-import { ORDER_STATUS_VALUES } from "~/db/schema/orders";
+import { ORDER_STATUS_VALUES } from "~/db/enums";
 
 /**
  * The order state machine: every status, and the only transitions allowed between them.
