@@ -1,6 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Clock, MapPin, Truck } from "lucide-react";
+import Clock from "lucide-react/icons/clock";
+import MapPin from "lucide-react/icons/map-pin";
+import Truck from "lucide-react/icons/truck";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { formatHours } from "~/components/leader-apply/fields";

@@ -1,6 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Outlet, useLoaderData } from "@remix-run/react";
-import { CalendarCheck, PackageCheck, ScanLine, User, Wallet } from "lucide-react";
+import CalendarCheck from "lucide-react/icons/calendar-check";
+import PackageCheck from "lucide-react/icons/package-check";
+import ScanLine from "lucide-react/icons/scan-line";
+import User from "lucide-react/icons/user";
+import Wallet from "lucide-react/icons/wallet";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
 import { requireRole } from "~/auth/guards.server";
