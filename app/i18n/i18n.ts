@@ -1,5 +1,4 @@
 import i18next, { type i18n as I18n, type TOptions } from "i18next";
-import zhCN from "./locales/zh-CN";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -31,30 +30,42 @@ type Messages = Record<string, unknown>;
 
 /**
  * Translations come in parts, so the storefront's first load carries only what it shows:
- * - `core`: the storefront and everything shared. zh-CN's (the default and the fallback) is in the
- *   main bundle; another language's is its own chunk, fetched before hydration only by the people
- *   who use it (`loadLocale`).
- * - `console`: the leader, merchant and admin areas; their layout modules register it
- *   (`./console-messages`), so it travels in their chunks.
+ * - `core`: the storefront and everything shared. No JavaScript bundle carries it: the document
+ *   inlines the page's language's core as JSON (`<script type="application/json" id="i18n-core">`,
+ *   rendered by the root from `coreMessagesJson`), which the entry registers before hydrating
+ *   (`registerInlineCore`); a language switched to without a reload comes as its own chunk
+ *   (`loadLocale`). So the first load's JavaScript holds no translations, and a document served
+ *   from the service worker's cache hydrates offline with its own text.
+ * - `console`: the leader, merchant and admin areas (and the shopper pages that show their text);
+ *   their route modules import `./console-messages`, and declare `handle.i18n` (`messagesHandle`)
+ *   so the document inlines the part, as it does the core. A client-side navigation into such a
+ *   route fetches the part as its own chunk first (the module waits for it: `ensureMessages`).
  * - `admin`: what only the admin console shows (users and permissions, settings, analytics, the
- *   audit log); the admin layout registers it (`./admin-messages`), so the leader and merchant
- *   apps never download it.
+ *   audit log); the admin layout brings it (`./admin-messages`), so the leader and merchant apps
+ *   never download it.
  * - `api`: /api/v1 error messages, server only.
  * The server registers every part of every language at start-up (`./all-locales.server`).
  * Parts have disjoint top-level keys.
  */
 export type MessagePart = "core" | "console" | "admin" | "api";
 
-const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
-const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
+const bundles = new Map<Locale, Messages>();
+const loadedParts = new Set<string>();
+const parts = new Map<string, Messages>();
+type Lazy = () => Promise<{ default: Messages }>;
 /**
- * Languages loaded on demand in the browser: the core, and the consoles' part with it (a few kB
- * gzipped, so a console page in that language hydrates complete; storefront readers of that
- * language load it too, Chinese readers of the consoles never do).
+ * Parts loaded on demand in the browser. The core of either language when switched to without a
+ * reload (the document inlines the first one). English also brings the consoles' parts with it (a
+ * few kB gzipped, so a console page in English hydrates complete; storefront readers of English
+ * load them too); Chinese readers get zh-CN's console and admin parts from those areas' layout
+ * modules (./console-messages, ./admin-messages), never from here.
  */
-const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }, { default: Messages }]>>> = {
-  en: () => Promise.all([import("./locales/en"), import("./locales/en.console"), import("./locales/en.admin")]),
+const lazyParts: Record<Locale, Partial<Record<MessagePart, Lazy>>> = {
+  "zh-CN": { core: () => import("./locales/zh-CN"), console: () => import("./locales/zh-CN.console"), admin: () => import("./locales/zh-CN.admin") },
+  en: { core: () => import("./locales/en"), console: () => import("./locales/en.console"), admin: () => import("./locales/en.admin") },
 };
+/** The parts this browser page has asked for (the core, and whatever its routes ensured). */
+const wanted = new Set<MessagePart>(["core"]);
 
 const instances = new Map<Locale, I18n>();
 const memos = new Set<Map<string, unknown>>();
@@ -64,6 +75,7 @@ export function registerMessages(locale: Locale, part: MessagePart, messages: Me
   const id = `${locale}:${part}`;
   if (loadedParts.has(id)) return;
   loadedParts.add(id);
+  parts.set(id, messages);
   bundles.set(locale, { ...bundles.get(locale), ...messages });
   for (const inst of instances.values()) inst.addResourceBundle(locale, "translation", messages, true, true);
   for (const memo of memos) memo.clear();
@@ -73,14 +85,72 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads a language's core, console and admin translations (a network fetch in the browser the first time). */
+/**
+ * Loads the parts of a language this page uses (the core and those its routes ensured) that are
+ * not here yet: a network fetch in the browser the first time.
+ */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const load = lazyParts[locale];
-  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console") && isLocaleLoaded(locale, "admin")) || !load) return;
-  const [core, console, admin] = await load();
-  registerMessages(locale, "core", core.default);
-  registerMessages(locale, "console", console.default);
-  registerMessages(locale, "admin", admin.default);
+  const missing = [...wanted].filter((part) => !isLocaleLoaded(locale, part) && lazyParts[locale][part]);
+  const loaded = await Promise.all(missing.map((part) => lazyParts[locale][part]!()));
+  missing.forEach((part, i) => registerMessages(locale, part, loaded[i]!.default));
+}
+
+const partJson = new Map<string, string>();
+
+/**
+ * One part of a language's translations as the JSON a document inlines (`<` escaped, so the text
+ * can sit inside a script element). "" when that part is not registered here.
+ */
+export function messagesJson(locale: Locale, part: MessagePart = "core"): string {
+  const id = `${locale}:${part}`;
+  let json = partJson.get(id);
+  if (json === undefined) {
+    const messages = parts.get(id);
+    if (!messages) return "";
+    json = JSON.stringify(messages).replace(/</g, "\\u003c");
+    partJson.set(id, json);
+  }
+  return json;
+}
+
+/** The id of the element that carries an inlined part (rendered by the root, read in the browser). */
+export const inlineId = (part: MessagePart) => `i18n-${part}`;
+
+/** Registers a part a document inlined; returns false when there is none or it is not JSON. */
+export function registerInline(locale: Locale, part: MessagePart, json: string | null | undefined): boolean {
+  if (!json) return false;
+  try {
+    registerMessages(locale, part, JSON.parse(json) as Messages);
+  } catch {
+    return false;
+  }
+  partJson.set(`${locale}:${part}`, json);
+  return true;
+}
+
+/** What a route declares in `handle` for the document to inline the parts it shows. */
+export interface MessagesHandle {
+  i18n: MessagePart[];
+}
+export const messagesHandle = (...partsNeeded: MessagePart[]): MessagesHandle => ({ i18n: partsNeeded });
+
+/**
+ * Makes parts available before a route renders, in the browser: registered already, or inlined
+ * by the document (`handle.i18n`), or fetched as their own chunk (a client-side navigation). The
+ * server has every part from start-up, so there it does nothing.
+ */
+export async function ensureMessages(partsNeeded: MessagePart[]): Promise<void> {
+  if (typeof document === "undefined") return;
+  const lang = document.documentElement.lang;
+  const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
+  const missing: MessagePart[] = [];
+  for (const part of partsNeeded) {
+    wanted.add(part);
+    if (isLocaleLoaded(locale, part) || registerInline(locale, part, document.getElementById(inlineId(part))?.textContent)) continue;
+    missing.push(part);
+  }
+  const loaded = await Promise.all(missing.map((part) => lazyParts[locale][part]!()));
+  missing.forEach((part, i) => registerMessages(locale, part, loaded[i]!.default));
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

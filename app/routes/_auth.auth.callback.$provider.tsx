@@ -5,9 +5,7 @@ import { getOAuthProvider, isOAuthError, isOAuthProviderName } from "~/auth/oaut
 import { clearTransactionCookie, readTransaction } from "~/auth/oauth-flow.server";
 import { completeWebSignIn } from "~/auth/sign-in.server";
 import { resolveLocale } from "~/lib/preferences.server";
-import { eq } from "drizzle-orm";
-import { users } from "~/db/schema";
-import { findOrCreateUserForOAuth } from "~/modules/identity/users.server";
+import { findOrCreateUserForOAuth, isUserActive } from "~/modules/identity/users.server";
 
 export const meta: MetaFunction = () => [{ title: "Sign-in" }];
 
@@ -26,8 +24,7 @@ export async function loader({ params, request, context }: LoaderFunctionArgs) {
     const { userId } = await findOrCreateUserForOAuth(context, profile, resolveLocale(request));
     // A disabled account gets no session (the session check would refuse it on the next request
     // anyway); say so here instead of landing on the sign-in page without an explanation.
-    const account = await context.db.query.users.findFirst({ where: eq(users.id, userId), columns: { status: true } });
-    if (account?.status !== "active") {
+    if (!(await isUserActive(context, userId))) {
       return Response.json({ failure: "account_disabled" as const }, { status: 403, headers: { "Set-Cookie": clear } });
     }
     const response = await completeWebSignIn(context, request, userId, tx.returnTo ?? null);

@@ -1,6 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { sql } from "drizzle-orm";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { getOptionalUser, requireUser } from "~/auth/guards.server";
@@ -8,7 +7,7 @@ import { CouponFigure, CouponRule } from "~/components/coupons/coupon-face";
 import { translate } from "~/i18n/i18n";
 import { formatDate, formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
-import { claimCoupon, listClaimable, type ClaimableTemplate } from "~/modules/coupons/claims.server";
+import { claimCoupon, findClaimedCoupon, listClaimable, templatePerUserLimit, type ClaimableTemplate } from "~/modules/coupons/claims.server";
 import { ClaimInput } from "~/modules/coupons/schemas";
 
 /**
@@ -29,9 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [templates, claimed] = await Promise.all([
     listClaimable(context, { userId: user?.id ?? null, locale }),
     user && claimedId && /^ucp_[0-9a-z]{20}$/.test(claimedId)
-      ? context.db.get<{ name_zh: string; name_en: string; valid_until: number }>(
-          sql`SELECT t.name_zh, t.name_en, c.valid_until FROM user_coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.id = ${claimedId} AND c.user_id = ${user.id}`,
-        )
+      ? findClaimedCoupon(context, user.id, claimedId)
       : null,
   ]);
   return data(
@@ -52,9 +49,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const locale = resolveLocale(request);
   const claimed = await claimCoupon(context, { userId: user.id, templateId: parsed.output.templateId, locale });
   if (!claimed.ok) {
-    const limit = await context.db.get<{ per_user_limit: number }>(sql`SELECT per_user_limit FROM coupon_templates WHERE id = ${parsed.output.templateId}`);
+    const perUserLimit = await templatePerUserLimit(context, parsed.output.templateId);
     return data(
-      { templateId: parsed.output.templateId, error: claimed.error.code, perUserLimit: limit ? Number(limit.per_user_limit) : null },
+      { templateId: parsed.output.templateId, error: claimed.error.code, perUserLimit },
       { status: claimed.error.code === "not_found" ? 404 : 409 },
     );
   }

@@ -1,11 +1,13 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { Clock, MapPin, Truck } from "lucide-react";
+import Clock from "lucide-react/icons/clock";
+import MapPin from "lucide-react/icons/map-pin";
+import Truck from "lucide-react/icons/truck";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { formatHours } from "~/components/leader-apply/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, messagesHandle } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { findPointByInviteCode, joinThroughInvite } from "~/modules/leaders/promote.server";
@@ -14,6 +16,8 @@ import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 // The invite page's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
+/** The document inlines these translations for the page (see ~/i18n/i18n). */
+export const handle = messagesHandle("console");
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -1,7 +1,7 @@
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Phone } from "lucide-react";
+import Phone from "lucide-react/icons/phone";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";

@@ -1,7 +1,8 @@
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
-import { LocateFixed, MapPin } from "lucide-react";
+import LocateFixed from "lucide-react/icons/locate-fixed";
+import MapPin from "lucide-react/icons/map-pin";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { getOptionalUser, safeRedirectPath } from "~/auth/guards.server";

@@ -1,6 +1,9 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Heart, Store, Users, Zap } from "lucide-react";
+import Heart from "lucide-react/icons/heart";
+import Store from "lucide-react/icons/store";
+import Users from "lucide-react/icons/users";
+import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser, requireUser } from "~/auth/guards.server";
 import { translate } from "~/i18n/i18n";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ChevronLeft } from "lucide-react";
+import ChevronLeft from "lucide-react/icons/chevron-left";
 import { useTranslation } from "react-i18next";
 import { ReviewItem } from "~/components/reviews/review-item";
 import { RatingOverview } from "~/components/reviews/review-summary";

@@ -1,6 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { Form, Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import { ClipboardList, House, LayoutGrid, MapPin, Search, ShoppingCart, User } from "lucide-react";
+import ClipboardList from "lucide-react/icons/clipboard-list";
+import House from "lucide-react/icons/house";
+import LayoutGrid from "lucide-react/icons/layout-grid";
+import MapPin from "lucide-react/icons/map-pin";
+import Search from "lucide-react/icons/search";
+import ShoppingCart from "lucide-react/icons/shopping-cart";
+import User from "lucide-react/icons/user";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { TabBar } from "~/components/ui/tab-bar";

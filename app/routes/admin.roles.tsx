@@ -1,7 +1,7 @@
 import { parseWithValibot } from "@conform-to/valibot";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Check } from "lucide-react";
+import Check from "lucide-react/icons/check";
 import { useTranslation } from "react-i18next";
 import { forgetAdminAccess, getAdminAccess, requirePermission } from "~/auth/guards.server";
 import { ADMIN_PERMISSIONS, EDITABLE_ADMIN_ROLES, type AdminPermission } from "~/auth/permissions";

@@ -1,15 +1,34 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { Banknote, ChartColumn, LayoutDashboard, MailWarning, MapPinHouse, MessageSquareText, PackageCheck, Scale, ScrollText, Settings, ShieldCheck, Store, TicketPercent, Truck, Users, UsersRound, Zap } from "lucide-react";
+import Banknote from "lucide-react/icons/banknote";
+import ChartColumn from "lucide-react/icons/chart-column";
+import LayoutDashboard from "lucide-react/icons/layout-dashboard";
+import MailWarning from "lucide-react/icons/mail-exclamation-point";
+import MapPinHouse from "lucide-react/icons/map-pin-house";
+import MessageSquareText from "lucide-react/icons/message-square-text";
+import PackageCheck from "lucide-react/icons/package-check";
+import Scale from "lucide-react/icons/scale";
+import ScrollText from "lucide-react/icons/scroll-text";
+import Settings from "lucide-react/icons/settings";
+import ShieldCheck from "lucide-react/icons/shield-check";
+import Store from "lucide-react/icons/store";
+import TicketPercent from "lucide-react/icons/ticket-percent";
+import Truck from "lucide-react/icons/truck";
+import Users from "lucide-react/icons/users";
+import UsersRound from "lucide-react/icons/users-round";
+import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
+import { messagesHandle } from "~/i18n/i18n";
 import { requireAdmin } from "~/auth/guards.server";
 import type { AdminPermission } from "~/auth/permissions";
 import { RoleHeader } from "~/components/ui/role-header";
 import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
-// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
+// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
 registerAdminMessages();
+/** The document inlines these translations for the page (see ~/i18n/i18n). */
+export const handle = messagesHandle("console", "admin");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, access } = await requireAdmin(context, request);

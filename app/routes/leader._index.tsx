@@ -1,6 +1,8 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { ChevronRight, PackageX, Phone } from "lucide-react";
+import ChevronRight from "lucide-react/icons/chevron-right";
+import PackageX from "lucide-react/icons/package-x";
+import Phone from "lucide-react/icons/phone";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";
 import { CutoffCountdown } from "~/components/leader/cutoff-countdown";

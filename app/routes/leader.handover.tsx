@@ -1,6 +1,9 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, isRouteErrorResponse, useActionData, useFetcher, useLoaderData, useNavigation, type ClientLoaderFunctionArgs, type ShouldRevalidateFunction } from "@remix-run/react";
-import { Minus, Plus, RefreshCw, WifiOff } from "lucide-react";
+import Minus from "lucide-react/icons/minus";
+import Plus from "lucide-react/icons/plus";
+import RefreshCw from "lucide-react/icons/refresh-cw";
+import WifiOff from "lucide-react/icons/wifi-off";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";

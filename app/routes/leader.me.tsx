@@ -1,6 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Bell, ChevronRight, Megaphone, PackageX, Store, Wallet } from "lucide-react";
+import Bell from "lucide-react/icons/bell";
+import ChevronRight from "lucide-react/icons/chevron-right";
+import Megaphone from "lucide-react/icons/megaphone";
+import PackageX from "lucide-react/icons/package-x";
+import Store from "lucide-react/icons/store";
+import Wallet from "lucide-react/icons/wallet";
 import { useTranslation } from "react-i18next";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";
 import { InstallPrompt } from "~/components/leader/install-prompt";

@@ -1,6 +1,7 @@
 import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Download, Search } from "lucide-react";
+import Download from "lucide-react/icons/download";
+import Search from "lucide-react/icons/search";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireOwnPickupPoint, requireRole } from "~/auth/guards.server";

@@ -1,6 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FileUp, Plus, Search } from "lucide-react";
+import FileUp from "lucide-react/icons/file-up";
+import Plus from "lucide-react/icons/plus";
+import Search from "lucide-react/icons/search";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireOwnMerchant, requireRole } from "~/auth/guards.server";

@@ -1,13 +1,25 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { ClipboardList, Megaphone, MessageSquareText, Package, Store, Truck, Users, UsersRound, Wallet, Zap } from "lucide-react";
+import ClipboardList from "lucide-react/icons/clipboard-list";
+import Megaphone from "lucide-react/icons/megaphone";
+import MessageSquareText from "lucide-react/icons/message-square-text";
+import Package from "lucide-react/icons/package";
+import Store from "lucide-react/icons/store";
+import Truck from "lucide-react/icons/truck";
+import Users from "lucide-react/icons/users";
+import UsersRound from "lucide-react/icons/users-round";
+import Wallet from "lucide-react/icons/wallet";
+import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
+import { messagesHandle } from "~/i18n/i18n";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
 
-// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
+// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
 registerConsoleMessages();
+/** The document inlines these translations for the page (see ~/i18n/i18n). */
+export const handle = messagesHandle("console");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "merchant");

@@ -1,13 +1,11 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useLoaderData } from "@remix-run/react";
-import { eq } from "drizzle-orm";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
-import { orders, payments } from "~/db/schema";
 import { isDevelopment } from "~/env.server";
 import { formatFen } from "~/lib/format";
-import { handlePaymentNotification } from "~/modules/payments/payments.server";
+import { findPaymentWithOwner, handlePaymentNotification } from "~/modules/payments/payments.server";
 import { signSandboxNotification } from "~/modules/payments/providers";
 import { randomBase32 } from "~/lib/ids";
 import type { AppContext } from "~/context.server";
@@ -18,12 +16,7 @@ async function loadOwnPayment(context: AppContext, request: Request, paymentId: 
   if (!isDevelopment(context.env) || !context.env.SANDBOX_PAY_SECRET) throw new Response("Not Found", { status: 404 });
   const user = await requireUser(context, request);
   if (!/^pay_[0-9a-z]{20}$/.test(paymentId)) throw new Response("Not Found", { status: 404 });
-  const rows = await context.db
-    .select({ payment: payments, userId: orders.userId })
-    .from(payments)
-    .innerJoin(orders, eq(orders.id, payments.orderId))
-    .where(eq(payments.id, paymentId));
-  const row = rows[0];
+  const row = await findPaymentWithOwner(context, paymentId);
   if (!row || row.userId !== user.id || row.payment.provider !== "sandbox") throw new Response("Not Found", { status: 404 });
   return row.payment;
 }

@@ -19,6 +19,7 @@
 import { rollupDay, rollupDays } from "../../app/modules/analytics/rollup.server";
 import { addDays, businessDateOf, dayStart } from "../../app/modules/analytics/dates";
 import { startWorker } from "../support/worker";
+import { recordSummary, verdict } from "./summary";
 
 const ORDERS = Number(process.env.BENCH_ANALYTICS_ORDERS ?? 540_000);
 const SAMPLES = Number(process.env.BENCH_ANALYTICS_SAMPLES ?? 20);
@@ -206,6 +207,11 @@ try {
     ...dashPlans.map(([what, detail]) => `- ${what}: ${detail}`),
   );
   console.log(out.join("\n"));
+  recordSummary("analytics", [
+    ...results.map((r) => ({ metric: `${r.label} p95 (${raw.orders.toLocaleString("en-US")} orders)`, measured: `${r.p95.toFixed(1)} ms (p50 ${r.p50.toFixed(1)} ms)`, target: `≤ ${TARGET_MS} ms`, result: verdict(r.p95 <= TARGET_MS) })),
+    { metric: `rollup job over ${days} days`, measured: `${(rollupMs / days).toFixed(0)} ms a day, ${(rollupMs / 1000).toFixed(1)} s in all`, result: "info" as const },
+    { metric: "one day's rollup with ÷ without the paid_at index", measured: `${withIndex.toFixed(0)} ms vs ${withoutIndex.toFixed(0)} ms`, ratio: `${(withIndex / withoutIndex).toFixed(2)} × without`, result: "info" as const },
+  ]);
 } finally {
   await worker.dispose();
 }

@@ -6,6 +6,7 @@
  * the cron path — timed, and checked. See docs/benchmarks.md.
  */
 import { startWorker } from "../support/worker";
+import { recordSummary } from "./summary";
 
 const ORDERS = Number(process.env.BENCH_CUTOFF_ORDERS ?? 10_000);
 const POINTS = 50;
@@ -58,6 +59,9 @@ try {
   const confirmed = (await d1.prepare("SELECT count(*) AS n FROM orders WHERE status = 'confirmed'").first<{ n: number }>())!.n;
   log(`one cut-off run: ${ms.toFixed(0)} ms wall time for ${run?.orders} orders → ${run?.batches} batches (${confirmed} confirmed)`);
   if (confirmed !== ORDERS || run?.orders !== ORDERS) throw new Error("the cut-off did not lock every order");
+  recordSummary("cutoff", [
+    { metric: `daily cut-off over ${ORDERS.toLocaleString("en-US")} paid orders (one cron run)`, measured: `${ms.toFixed(0)} ms → ${run?.batches} batches`, ratio: `${((ms / ORDERS) * 1000).toFixed(0)} µs an order`, result: "info" },
+  ]);
   const t1 = performance.now();
   await worker.scheduled("*/2 * * * *", at + 150_000);
   log(`a second tick (already run): ${(performance.now() - t1).toFixed(0)} ms`);

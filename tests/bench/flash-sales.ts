@@ -28,6 +28,7 @@ import * as schema from "../../app/db/schema";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
 import { migrationStatements, TEST_SECRETS } from "../support/worker";
 import { appWorkerOptions } from "./app-worker";
+import { recordSummary, verdict } from "./summary";
 
 const int = (name: string, fallback: number) => {
   const n = Number(process.env[name] ?? fallback);
@@ -296,6 +297,18 @@ try {
   ];
   console.log(out.join("\n"));
   if (stderr.length) console.log(stderr.slice(0, 10).join("\n"));
+  const api = med("api");
+  recordSummary("flash-sales", [
+    {
+      metric: `torture: ${fmt(TORTURE.attempts)} attempts on ${TORTURE.stock} units`,
+      measured: `${units} units sold, ${violations} over the limit, ${duplicates} duplicates, ${bad.length} bad observations`,
+      target: `= ${TORTURE.stock}, 0, 0, 0`,
+      result: verdict(units === TORTURE.stock && violations === 0 && duplicates === 0 && bad.length === 0),
+    },
+    { metric: "stock object `reserve` ÷ naive D1", measured: `${fmt(object.rps)} vs ${fmt(naive.rps)} req/s`, ratio: `${(object.rps / naive.rps).toFixed(2)} × naive D1`, target: "≥ 1.5", result: verdict(object.rps / naive.rps >= 1.5) },
+    { metric: "stock object `reserve` ÷ hello-world", measured: `${fmt(object.rps)} vs ${fmt(hello.rps)} req/s`, ratio: `${(object.rps / hello.rps).toFixed(2)} × hello-world`, target: "≥ 0.30", result: verdict(object.rps / hello.rps >= 0.3) },
+    { metric: "reservation API `POST /api/v1/flash-sales/{id}/reservations`", measured: `${fmt(api.rps)} req/s (p99 ${api.p99} ms)`, ratio: `${(api.rps / hello.rps).toFixed(2)} × hello-world`, result: "info" },
+  ]);
 } finally {
   await mf.dispose();
 }

@@ -23,6 +23,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../app/db/schema";
+import { recordSummary } from "./summary";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
 import { migrationStatements, TEST_SECRETS } from "../support/worker";
 import { appWorkerOptions } from "./app-worker";
@@ -192,6 +193,13 @@ try {
   ];
   console.log(out.join("\n"));
   if (stderr.length) console.log(stderr.slice(0, 10).join("\n"));
+  recordSummary(
+    "group-deals",
+    (["room", "one", "many"] as const).map((key) => {
+      const m = med(key);
+      return { metric: targets.find((t) => t.key === key)!.label, measured: `${fmt(m.rps)} req/s (p99 ${m.p99} ms)`, ratio: `${(m.rps / hello.rps).toFixed(2)} × hello-world`, result: m.non2xx ? "FAIL" : "info" };
+    }),
+  );
 } finally {
   await mf.dispose();
 }

@@ -20,6 +20,7 @@ import { Miniflare } from "miniflare";
 import type { Readable } from "node:stream";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../app/db/schema";
+import { recordSummary, verdict } from "./summary";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
 import { BULK, insertBulkOrders } from "../support/ledger-orders";
 import { migrationStatements, TEST_SECRETS } from "../support/worker";
@@ -131,7 +132,13 @@ try {
   console.log(`\nchecks: ${inLedger}/${ORDERS} and ${done}/${E2E} orders settled; unbalanced transactions: ${Number(unbalanced!.n)}`);
   const errors = stderr.filter((l) => /error/i.test(l));
   if (errors.length) console.log(`worker errors:\n${errors.slice(0, 10).join("\n")}`);
-  if (inLedger !== ORDERS || done !== E2E || Number(unbalanced!.n) !== 0) process.exitCode = 1;
+  const settledOk = inLedger === ORDERS && done === E2E && Number(unbalanced!.n) === 0;
+  recordSummary("settlement", [
+    { metric: "settlement consumer (orders/s) ÷ ack-only handler", measured: `${fmt(settled.perSecond)} vs ${fmt(floor.perSecond)} /s`, ratio: `${(settled.perSecond / floor.perSecond).toFixed(2)} × ack-only`, result: "info" },
+    { metric: "end to end: cron → queue → consumer", measured: `${fmt(E2E / e2eSeconds)} orders/s`, ratio: `${(E2E / e2eSeconds / floor.perSecond).toFixed(2)} × ack-only`, result: "info" },
+    { metric: "every order settled, every transaction balanced", measured: `${inLedger}/${ORDERS} + ${done}/${E2E}, ${Number(unbalanced!.n)} unbalanced`, target: "all, 0", result: verdict(settledOk) },
+  ]);
+  if (!settledOk) process.exitCode = 1;
 } finally {
   await mf.dispose();
 }

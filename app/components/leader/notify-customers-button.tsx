@@ -1,5 +1,5 @@
 import { Form, useLocation, useNavigation, useSearchParams } from "@remix-run/react";
-import { BellRing } from "lucide-react";
+import BellRing from "lucide-react/icons/bell-ring";
 import { useTranslation } from "react-i18next";
 
 export const NOTIFY_CUSTOMERS_ACTION = "/leader/notify-customers";

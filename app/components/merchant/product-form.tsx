@@ -1,7 +1,8 @@
 import { getFormProps, getInputProps, getSelectProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithValibot } from "@conform-to/valibot";
 import { Form, useNavigation } from "@remix-run/react";
-import { Plus, Trash2 } from "lucide-react";
+import Plus from "lucide-react/icons/plus";
+import Trash2 from "lucide-react/icons/trash";
 import { useTranslation } from "react-i18next";
 import { MAX_SKUS, ProductInput } from "~/modules/catalog/manage";
 import { CatalogErrors, CatalogField, CatalogTextarea } from "./catalog-field";

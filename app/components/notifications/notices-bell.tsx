@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { Bell } from "lucide-react";
+import Bell from "lucide-react/icons/bell";
 import { useTranslation } from "react-i18next";
 
 /**

@@ -1,4 +1,5 @@
-import { Bell, BellOff } from "lucide-react";
+import Bell from "lucide-react/icons/bell";
+import BellOff from "lucide-react/icons/bell-off";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { currentSubscription, pushSupported, serviceWorkerRegistration, subscribe, syncSubscription, unsubscribe } from "./push-client";

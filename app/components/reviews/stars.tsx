@@ -1,4 +1,4 @@
-import { Star } from "lucide-react";
+import Star from "lucide-react/icons/star";
 import { useTranslation } from "react-i18next";
 
 /** A 1–5 rating as five stars; the text for screen readers says the number. */

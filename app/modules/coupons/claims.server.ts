@@ -191,3 +191,16 @@ export async function claimCoupon(
   const reason = refusal?.reason ?? "not_active";
   return fail(reason === "already_granted" ? "limit_reached" : reason, "templateId");
 }
+
+/** The shopper's own claimed coupon, named after a claim (`/coupons?claimed=`); null if not theirs. */
+export function findClaimedCoupon(ctx: AppContext, userId: string, couponId: string) {
+  return ctx.db.get<{ name_zh: string; name_en: string; valid_until: number }>(
+    sql`SELECT t.name_zh, t.name_en, c.valid_until FROM user_coupons c JOIN coupon_templates t ON t.id = c.template_id WHERE c.id = ${couponId} AND c.user_id = ${userId}`,
+  );
+}
+
+/** A template's per-shopper limit (to explain a refused claim), or null when there is no such template. */
+export async function templatePerUserLimit(ctx: AppContext, templateId: string): Promise<number | null> {
+  const row = await ctx.db.get<{ per_user_limit: number }>(sql`SELECT per_user_limit FROM coupon_templates WHERE id = ${templateId}`);
+  return row ? Number(row.per_user_limit) : null;
+}

@@ -292,3 +292,9 @@ export async function searchUsers(
     ),
   };
 }
+
+/** Whether the account exists and is active (not disabled). */
+export async function isUserActive(ctx: AppContext, userId: string): Promise<boolean> {
+  const account = await ctx.db.query.users.findFirst({ where: eq(users.id, userId), columns: { status: true } });
+  return account?.status === "active";
+}

@@ -520,3 +520,13 @@ async function completeRefund(
 
   return sendRefund(ctx, provider, refund, payment, now);
 }
+
+/** A payment with the id of the user whose order it pays (the sandbox cashier checks the owner). */
+export async function findPaymentWithOwner(ctx: AppContext, paymentId: string) {
+  const rows = await ctx.db
+    .select({ payment: payments, userId: orders.userId })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(eq(payments.id, paymentId));
+  return rows[0];
+}
