@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import { signSandboxNotification } from "../../app/modules/payments/providers";
 import { settleDue } from "../support/settlement";
-import { startWorker, TEST_SANDBOX_SECRET, type TestWorker } from "../support/worker";
+import { startWorker, TEST_SANDBOX_SECRET } from "../support/worker";
 
 export interface DayOptions {
   shoppers: number;
@@ -563,8 +563,8 @@ export async function simulateDay(opts: DayOptions): Promise<DayReport> {
     const settled = (await d1.prepare("SELECT id FROM orders WHERE settled_at IS NOT NULL ORDER BY id").all<{ id: string }>()).results;
     const redeliver = settled.filter(() => rnd.chance(0.1));
     const queue = await worker.queueProducer();
-    for (let i = 0; i < redeliver.length; i += 100) {
-      await queue.sendBatch(redeliver.slice(i, i + 100).flatMap((o) => [{ body: { v: 1, kind: "order.settle", key: `settle:${o.id}`, orderId: o.id } }, { body: { v: 1, kind: "order.settle", key: `settle:${o.id}`, orderId: o.id } }]));
+    for (let i = 0; i < redeliver.length; i += 50) {
+      await queue.sendBatch(redeliver.slice(i, i + 50).flatMap((o) => [{ body: { v: 1, kind: "order.settle", key: `settle:${o.id}`, orderId: o.id } }, { body: { v: 1, kind: "order.settle", key: `settle:${o.id}`, orderId: o.id } }]));
     }
     counts["settle messages redelivered"] = redeliver.length * 2;
     await worker.scheduled("*/5 * * * *", Date.now());
@@ -690,4 +690,3 @@ export function formatReport(r: DayReport): string {
   return lines.join("\n");
 }
 
-export type { TestWorker };
