@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import type { AppContext } from "~/context.server";
 import { handOver, lookupPickupCode, type HandoverOrderView } from "./handover.server";
 import { parsePickupCode } from "./handover";
