@@ -41,6 +41,19 @@ export default {
     if (isForbiddenCrossSite(request, url)) {
       return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
     }
+    // A path with broken percent-encoding (%ZZ, a lone surrogate's bytes) names no page or
+    // endpoint; answer it here rather than let the router log that it could not decode it.
+    try {
+      decodeURIComponent(url.pathname);
+    } catch {
+      const message = "The URL path is not valid percent-encoded UTF-8";
+      return applySecurityHeaders(
+        url.pathname.startsWith("/api/")
+          ? Response.json({ error: { code: "invalid_path", message } }, { status: 400, headers: { "Cache-Control": "no-store" } })
+          : new Response(`400 Bad Request: ${message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }),
+        { nonce, secure }
+      );
+    }
     // Page actions take HTML forms only; anything else would make request.formData() throw (a 500).
     if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !url.pathname.startsWith("/api/")) {
       const type = (request.headers.get("Content-Type") ?? "").toLowerCase();
@@ -52,6 +65,18 @@ export default {
           }),
           { nonce, secure }
         );
+      }
+      // A multipart body no browser would send (a part without a name, a broken boundary) makes
+      // request.formData() throw inside whichever action reads it; refuse it here, once, as a 400.
+      if (type.startsWith("multipart/form-data")) {
+        try {
+          await request.clone().formData();
+        } catch {
+          return applySecurityHeaders(
+            new Response("400 Bad Request: the multipart form body is malformed", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }),
+            { nonce, secure }
+          );
+        }
       }
     }
     // Live group progress: a WebSocket handed to the group's room (hibernation API), before Remix.
