@@ -43,8 +43,9 @@ export default {
     }
     // A path with broken percent-encoding (%ZZ, a lone surrogate's bytes) names no page or
     // endpoint; answer it here rather than let the router log that it could not decode it.
+    let decodedPath: string;
     try {
-      decodeURIComponent(url.pathname);
+      decodedPath = decodeURIComponent(url.pathname);
     } catch {
       const message = "The URL path is not valid percent-encoded UTF-8";
       return applySecurityHeaders(
@@ -53,6 +54,12 @@ export default {
           : new Response(`400 Bad Request: ${message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }),
         { nonce, secure }
       );
+    }
+    // The API's splat route (`.*`) cannot cross an encoded line break, so such a path would fall
+    // through to the HTML 404 page; no endpoint has one: the API's own JSON 404.
+    if (url.pathname.startsWith("/api/") && /[\r\n\u2028\u2029]/.test(decodedPath)) {
+      const body = { error: { code: "not_found", message: "No such endpoint" } };
+      return applySecurityHeaders(Response.json(body, { status: 404, headers: { "Cache-Control": "no-store" } }), { nonce, secure });
     }
     // Page actions take HTML forms only; anything else would make request.formData() throw (a 500).
     if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !url.pathname.startsWith("/api/")) {
