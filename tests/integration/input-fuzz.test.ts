@@ -410,3 +410,49 @@ describe("/api/v1 operations", () => {
     expect(problems).toEqual([]);
   }, 300_000);
 });
+
+// -----------------------------------------------------------------------------------------------
+// What deeper runs found, kept as fixed cases so they stay fixed whatever the seed.
+
+describe("regressions found by fuzzing", () => {
+  it("a forged Conform control is an error on that field, not a 500", async () => {
+    const client = await clientFor("shopper");
+    for (const intent of ["１２３", "null", "{}", JSON.stringify({ type: "remove", payload: { name: "label", index: 0 } })]) {
+      const res = await client.request("/me/addresses.data", {
+        method: "POST",
+        body: new URLSearchParams({ label: "家", __intent__: intent }).toString(),
+        headers: { Origin: client.origin, "Content-Type": "application/x-www-form-urlencoded" },
+      });
+      expect(res.status, intent).toBe(400);
+      expect(await decodeData(res)).toMatchObject({ data: { result: { error: { __intent__: ["form_control_invalid"] } } } });
+    }
+  });
+
+  it("a multipart body with a nameless part is a 400 before any action", async () => {
+    const client = await clientFor("shopper");
+    const form = new FormData();
+    form.append("", "x");
+    const encoded = new Response(form);
+    const res = await client.request("/preferences", {
+      method: "POST",
+      body: new Uint8Array(await encoded.arrayBuffer()),
+      headers: { Origin: client.origin, "Content-Type": encoded.headers.get("Content-Type")! },
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^400 Bad Request/);
+  });
+
+  it("API paths that are not UTF-8, hold a stray %, or an encoded line break get the JSON error body", async () => {
+    const token = await apiToken("leader");
+    const get = (path: string) => worker.fetch(`/api/v1${path}`, { headers: { Authorization: `Bearer ${token}`, "Accept-Language": "en" } });
+    const notUtf8 = await get("/leader/pickups/%ED%A0%80");
+    expect(notUtf8.status).toBe(400);
+    expect(await notUtf8.json()).toMatchObject({ error: { code: "invalid_path" } });
+    const strayPercent = await get("/leader/pickups/%2500%25FF");
+    expect(strayPercent.status).toBe(400);
+    expect(await strayPercent.json()).toMatchObject({ error: { code: "validation_failed", fields: { code: ["code_invalid"] } } });
+    const lineBreak = await get("/group-deals/grp_x%0A");
+    expect(lineBreak.status).toBe(404);
+    expect(await lineBreak.json()).toMatchObject({ error: { code: "not_found" } });
+  });
+});

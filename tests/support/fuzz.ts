@@ -222,7 +222,7 @@ export function formCase(forms: FormField[][]): fc.Arbitrary<FormCase> {
 }
 
 /** Body and Content-Type of a generated form. */
-export async function encodeForm(c: FormCase): Promise<{ body: Uint8Array | string; contentType: string }> {
+export async function encodeForm(c: FormCase): Promise<{ body: Uint8Array<ArrayBuffer> | string; contentType: string }> {
   if (c.encoding === "urlencoded") {
     return { body: new URLSearchParams(c.pairs).toString() + c.rawTail, contentType: "application/x-www-form-urlencoded" };
   }
