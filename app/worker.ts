@@ -26,6 +26,9 @@ registerAllLocales();
 
 const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV);
 
+/** Multipart bodies up to this size are parsed once before Remix, to answer a malformed one with 400. */
+const MULTIPART_PRECHECK_BYTES = 32 * 1024 * 1024;
+
 function forbiddenResponse(url: URL): Response {
   const body = { error: { code: "forbidden_origin", message: "Cross-site request refused" } };
   return url.pathname.startsWith("/api/")
@@ -75,7 +78,10 @@ export default {
       }
       // A multipart body no browser would send (a part without a name, a broken boundary) makes
       // request.formData() throw inside whichever action reads it; refuse it here, once, as a 400.
-      if (type.startsWith("multipart/form-data")) {
+      // (Read twice, so not when the declared length is past any form's size: an action refuses
+      // such an upload by its Content-Length before reading it.)
+      const declared = Number(request.headers.get("Content-Length") ?? "0");
+      if (type.startsWith("multipart/form-data") && !(declared > MULTIPART_PRECHECK_BYTES)) {
         try {
           await request.clone().formData();
         } catch {
