@@ -27,6 +27,9 @@ registerAllLocales();
 
 const handleRemix = createRequestHandler(build as unknown as ServerBuild, process.env.NODE_ENV);
 
+/** Multipart bodies up to this size are parsed once before Remix, to answer a malformed one with 400. */
+const MULTIPART_PRECHECK_BYTES = 32 * 1024 * 1024;
+
 function forbiddenResponse(url: URL): Response {
   const body = { error: { code: "forbidden_origin", message: "Cross-site request refused" } };
   return url.pathname.startsWith("/api/")
@@ -42,6 +45,26 @@ export default {
     if (isForbiddenCrossSite(request, url)) {
       return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
     }
+    // A path with broken percent-encoding (%ZZ, a lone surrogate's bytes) names no page or
+    // endpoint; answer it here rather than let the router log that it could not decode it.
+    let decodedPath: string;
+    try {
+      decodedPath = decodeURIComponent(url.pathname);
+    } catch {
+      const message = "The URL path is not valid percent-encoded UTF-8";
+      return applySecurityHeaders(
+        url.pathname.startsWith("/api/")
+          ? Response.json({ error: { code: "invalid_path", message } }, { status: 400, headers: { "Cache-Control": "no-store" } })
+          : new Response(`400 Bad Request: ${message}`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }),
+        { nonce, secure }
+      );
+    }
+    // The API's splat route (`.*`) cannot cross an encoded line break, so such a path would fall
+    // through to the HTML 404 page; no endpoint has one: the API's own JSON 404.
+    if (url.pathname.startsWith("/api/") && /[\r\n\u2028\u2029]/.test(decodedPath)) {
+      const body = { error: { code: "not_found", message: "No such endpoint" } };
+      return applySecurityHeaders(Response.json(body, { status: 404, headers: { "Cache-Control": "no-store" } }), { nonce, secure });
+    }
     // Page actions take HTML forms only; anything else would make request.formData() throw (a 500).
     if (!["GET", "HEAD", "OPTIONS"].includes(request.method) && !url.pathname.startsWith("/api/")) {
       const type = (request.headers.get("Content-Type") ?? "").toLowerCase();
@@ -53,6 +76,21 @@ export default {
           }),
           { nonce, secure }
         );
+      }
+      // A multipart body no browser would send (a part without a name, a broken boundary) makes
+      // request.formData() throw inside whichever action reads it; refuse it here, once, as a 400.
+      // (Read twice, so not when the declared length is past any form's size: an action refuses
+      // such an upload by its Content-Length before reading it.)
+      const declared = Number(request.headers.get("Content-Length") ?? "0");
+      if (type.startsWith("multipart/form-data") && !(declared > MULTIPART_PRECHECK_BYTES)) {
+        try {
+          await request.clone().formData();
+        } catch {
+          return applySecurityHeaders(
+            new Response("400 Bad Request: the multipart form body is malformed", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } }),
+            { nonce, secure }
+          );
+        }
       }
     }
     // Live group progress: a WebSocket handed to the group's room (hibernation API), before Remix.

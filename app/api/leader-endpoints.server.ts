@@ -90,7 +90,13 @@ export const leaderEndpoints: Endpoint[] = [
     },
     async handler({ ctx, session, params }) {
       const point = await requireLeaderPoint(ctx, session);
-      const code = parsePickupCode(decodeURIComponent(params.code ?? ""));
+      let raw = params.code ?? "";
+      try {
+        raw = decodeURIComponent(raw);
+      } catch {
+        // a stray "%" (already decoded once by the router) is not a code; parsePickupCode refuses it
+      }
+      const code = parsePickupCode(raw);
       if (!code) throw new ApiError(400, "validation_failed", { code: ["code_invalid"] });
       const found = await lookupPickupCode(ctx, { pickupPointId: point.id, userId: session!.user.id, code });
       if (!found.ok) throw handoverError(found.error.code, found.error.field, found.error.retryAfterMs);

@@ -2,6 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import * as v from "valibot";
+import { fieldsFromIssues } from "~/api/errors";
 import { requireUser, safeRedirectPath } from "~/auth/guards.server";
 import { ProductGrid } from "~/components/shop/product-card";
 import { translate } from "~/i18n/i18n";
@@ -27,7 +28,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request);
   const parsed = v.safeParse(FavouriteInput, Object.fromEntries(await request.formData()));
-  if (!parsed.success) return data({ error: parsed.issues[0].message }, { status: 400 });
+  if (!parsed.success) {
+    const fields = fieldsFromIssues(parsed.issues);
+    // one code for the page to show: the product's or the intent's
+    const error = fields.productId ? "product_invalid" : "intent_invalid";
+    return data({ error, fields }, { status: 400 });
+  }
   const result = await setFavourite(context, user.id, parsed.output.productId, parsed.output.intent === "add");
   if (result === "not_found") return data({ error: "product_invalid" }, { status: 404 });
   if (result === "full") return data({ error: "favourites_full" }, { status: 409 });

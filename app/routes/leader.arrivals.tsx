@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";

@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -31,8 +31,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const point = await requireOwnPickupPoint(context, user);
   const submission = parseWithValibot(await request.formData(), { schema: MarkReturnedInput });
   if (submission.status !== "success") {
-    const code = submission.error?.orderId?.[0] ?? submission.error?.intent?.[0] ?? "generic";
-    return data({ error: code, done: null }, { status: 400 });
+    const field = submission.error?.orderId?.[0] ? "orderId" : "intent";
+    const given = submission.error?.[field]?.[0];
+    // valibot's own sentence (a missing key) is not one of our codes
+    const code = given && !given.includes(" ") ? given : `${field === "orderId" ? "order" : "intent"}_invalid`;
+    return data({ error: code, fieldErrors: { [field]: [code] } as Record<string, string[]>, done: null }, { status: 400 });
   }
   const result = await markUncollectedReturned(context, { pointId: point.id, userId: user.id, orderId: submission.value.orderId, origin: new URL(request.url).origin });
   if (!result.ok) {

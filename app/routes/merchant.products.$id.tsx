@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import ArrowDown from "lucide-react/icons/arrow-down";
@@ -46,7 +46,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return { ...found, categories: await listAllowedCategories(context, merchant.id), locale: resolveLocale(request) };
 }
 
-const failure = (code: string, status = 400) => data({ result: null, error: code }, { status });
+const failure = (code: string, status = 400, field?: string) =>
+  data({ result: null, error: code, fieldErrors: (field ? { [field]: [code] } : {}) as Record<string, string[]> }, { status });
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { user, merchant, found } = await guard(request, context, params.id);
@@ -85,11 +86,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       if (part instanceof File && part.size > 0) variants.set(w, part);
     }
     const uploaded = await uploadProductImage(context, merchant.id, user.id, productId, file instanceof File ? file : null, variants);
-    if (!uploaded.ok) return failure(uploaded.error.code, uploaded.error.code === "image_too_large" ? 413 : uploaded.error.code === "locked_in_review" ? 409 : 400);
+    if (!uploaded.ok) {
+      const status = uploaded.error.code === "image_too_large" ? 413 : uploaded.error.code === "locked_in_review" ? 409 : 400;
+      return failure(uploaded.error.code, status, status === 409 ? undefined : "image");
+    }
     return back(uploaded.value.sentToReview ? "sentToReview" : "uploaded");
   }
   const change = v.safeParse(ImageChange, { intent, imageId: form.get("imageId") });
-  if (!change.success) return failure("invalid");
+  if (!change.success) return failure("invalid", 400, v.getDotPath(change.issues[0]) === "imageId" ? "imageId" : "intent");
   const changed = await changeProductImage(
     context,
     merchant.id,

@@ -37,7 +37,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(context, request, "merchant");
   const { merchant } = await requireOwnMerchant(context, user);
   const form = await request.formData();
-  if (form.get("intent") !== "bulk") return data({ errors: [] as BulkRowError[], values: {}, changed: null }, { status: 400 });
+  if (form.get("intent") !== "bulk") return data({ errors: [] as BulkRowError[], values: {}, changed: null, fieldErrors: { intent: ["intent_invalid"] } }, { status: 400 });
   const rows = bulkRowsFromForm(form);
   const values = Object.fromEntries(rows.flatMap((r) => [[`price.${r.skuId}`, r.priceYuan], [`stock.${r.skuId}`, r.stock]]));
   const checked = validateBulkRows(rows);

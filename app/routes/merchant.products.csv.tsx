@@ -33,14 +33,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(context, request, "merchant");
   await requireOwnMerchant(context, user);
   const form = await request.formData();
+  // The import page posts its error list back as JSON; anything else is refused, naming the field.
+  const refused = () =>
+    Response.json({ error: { code: "validation_failed", message: "The error list is not valid.", fields: { errors: ["errors_invalid"] } } }, { status: 400 });
   let raw: unknown;
   try {
     raw = JSON.parse(String(form.get("errors") ?? ""));
   } catch {
-    return new Response("Bad Request", { status: 400 });
+    return refused();
   }
   const parsed = v.safeParse(ReportErrors, raw);
-  if (!parsed.success) return new Response("Bad Request", { status: 400 });
+  if (!parsed.success) return refused();
   const locale = resolveLocale(request);
   const tr = (k: string) => translate(locale, k);
   const rows = [

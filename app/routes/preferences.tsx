@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/cloudflare";
 import * as v from "valibot";
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import { safeRedirectPath } from "~/auth/guards.server";
 import { getSession } from "~/auth/session.server";
 import { LOCALES } from "~/i18n/i18n";

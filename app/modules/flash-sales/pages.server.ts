@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import { and, asc, desc, eq, gt } from "drizzle-orm";
 import * as v from "valibot";
 import type { AppContext } from "~/context.server";

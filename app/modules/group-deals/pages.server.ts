@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import * as v from "valibot";
 import type { AppContext } from "~/context.server";
 import { getOptionalUser } from "~/auth/guards.server";

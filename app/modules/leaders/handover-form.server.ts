@@ -1,4 +1,4 @@
-import { parseWithValibot } from "@conform-to/valibot";
+import { parseWithValibot } from "~/lib/form-submission";
 import type { AppContext } from "~/context.server";
 import { handOver, lookupPickupCode, type HandoverOrderView } from "./handover.server";
 import { parsePickupCode } from "./handover";
@@ -13,7 +13,7 @@ import { HandoverForm, LookupForm } from "./schemas";
 export type HandoverActionData =
   | { step: "lookup"; code: string; clientRef: string; order: HandoverOrderView; error: string | null; fieldErrors: Record<string, string[]> }
   | { step: "done"; customerName: string; completed: boolean; units: number; left: number }
-  | { step: "error"; error: string; typed: string };
+  | { step: "error"; error: string; typed: string; fieldErrors?: Record<string, string[]> };
 
 const STATUS: Record<string, number> = {
   code_not_found: 404,
@@ -33,9 +33,15 @@ const STATUS: Record<string, number> = {
 const statusOf = (code: string) => STATUS[code] ?? 409;
 
 function firstError(errors: Record<string, string[] | null> | null | undefined): { field: string; code: string } {
-  for (const [field, list] of Object.entries(errors ?? {})) if (list?.[0]) return { field, code: list[0] };
+  for (const [field, list] of Object.entries(errors ?? {})) {
+    // valibot's own sentence (a missing key) is not one of our codes
+    if (list?.[0]) return { field, code: list[0].includes(" ") ? (field === "code" ? "code_required" : "intent_invalid") : list[0] };
+  }
   return { field: "", code: "intent_invalid" };
 }
+
+/** The failing field, for the answer's field-level errors. */
+const fieldErrorsOf = ({ field, code }: { field: string; code: string }) => (field ? { [field]: [code] } : {});
 
 export async function handoverFormAction(
   ctx: AppContext,
@@ -55,8 +61,8 @@ export async function handoverFormAction(
   if (intent === "lookup") {
     const parsed = parseWithValibot(form, { schema: LookupForm });
     if (parsed.status !== "success") {
-      const { code } = firstError(parsed.error);
-      return { status: 400, body: { step: "error", error: code, typed } };
+      const first = firstError(parsed.error);
+      return { status: 400, body: { step: "error", error: first.code, typed, fieldErrors: fieldErrorsOf(first) } };
     }
     const found = await lookupPickupCode(ctx, { pickupPointId, userId, code: parsed.value.code });
     if (!found.ok) return { status: statusOf(found.error.code), body: { step: "error", error: found.error.code, typed } };
@@ -73,7 +79,7 @@ export async function handoverFormAction(
     const clientRef = String(form.get("clientRef") ?? "");
     if (parsed.status !== "success") {
       const first = firstError(parsed.error);
-      if (!code) return { status: 400, body: { step: "error", error: first.code, typed } };
+      if (!code) return { status: 400, body: { step: "error", error: first.code, typed, fieldErrors: fieldErrorsOf(first) } };
       return again(code, /^[\x21-\x7e]{8,64}$/.test(clientRef) ? clientRef : crypto.randomUUID(), first.code, { [first.field]: [first.code] });
     }
     const done = await handOver(ctx, { pickupPointId, leaderUserId: userId, code: parsed.value.code, lines: parsed.value.lines, clientRef: parsed.value.clientRef });
@@ -96,5 +102,5 @@ export async function handoverFormAction(
     };
   }
 
-  return { status: 400, body: { step: "error", error: "intent_invalid", typed } };
+  return { status: 400, body: { step: "error", error: "intent_invalid", typed, fieldErrors: { intent: ["intent_invalid"] } } };
 }
