@@ -2,16 +2,16 @@ import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider } from "react-i18next";
-import { DEFAULT_LOCALE, getI18n, inlineId, isLocale, loadLocale, registerInline } from "./i18n/i18n";
+import { DEFAULT_LOCALE, getI18n, INLINE_CORE_ID, isLocale, loadLocale, registerInlineCore } from "./i18n/i18n";
 
 const lang = document.documentElement.lang;
 const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
 
-// The page's translations are inlined in the document (no JavaScript bundle carries them; the
-// console routes' modules have registered their parts already, see ~/i18n/i18n). Anything missing
-// is fetched first (the page is already usable without JavaScript, so hydration can wait). If a
-// fetch fails the page stays a working server-rendered page rather than hydrating with missing text.
-registerInline(locale, "core", document.getElementById(inlineId("core"))?.textContent);
+// The page's language's core translations are inlined in the document (no JavaScript bundle carries
+// them); English's console parts are fetched first (the page is already usable without
+// JavaScript, so hydration can wait for them). If a fetch fails the page stays a working
+// server-rendered page rather than hydrating with missing text.
+registerInlineCore(locale, document.getElementById(INLINE_CORE_ID)?.textContent);
 loadLocale(locale).then(
   () => {
     const i18n = getI18n(locale);

@@ -8,7 +8,6 @@ import {
   ScrollRestoration,
   useLoaderData,
   useLocation,
-  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -19,7 +18,7 @@ import { PageBeacon } from "./components/analytics/page-beacon";
 import { ErrorPage } from "./components/ui/error-page";
 import { ProgressBar } from "./components/ui/progress-bar";
 import { isDevelopment } from "./env.server";
-import { inlineId, isLocale, loadLocale, messagesJson, type MessagePart, type MessagesHandle } from "./i18n/i18n";
+import { coreMessagesJson, INLINE_CORE_ID, isLocale, loadLocale } from "./i18n/i18n";
 import { useNonce } from "./lib/nonce";
 import { resolveLocale, resolveTextSize } from "./lib/preferences.server";
 import styles from "./styles/app.css";
@@ -61,9 +60,6 @@ function Document({ children, locale, textSize }: { children: React.ReactNode; l
     );
   }, [i18n, locale]);
   const leader = pathname === "/leader" || pathname.startsWith("/leader/");
-  // The core, and the parts the matched routes show (`handle.i18n`).
-  const matches = useMatches();
-  const parts = [...new Set<MessagePart>(["core", ...matches.flatMap((m) => (m.handle as Partial<MessagesHandle> | undefined)?.i18n ?? [])])];
   return (
     <html lang={locale} className={textSize === "large" ? "text-large" : undefined}>
       <head>
@@ -72,16 +68,13 @@ function Document({ children, locale, textSize }: { children: React.ReactNode; l
         <meta name="theme-color" content="#16803c" />
         <meta name="description" content={t("app.description")} />
         <link rel="manifest" href={leader ? "/leader.webmanifest" : "/manifest.webmanifest"} />
-        {/* The page's translations, for hydration (see ~/i18n/i18n): data, not code. */}
-        {parts.map((part) => (
-          <script
-            key={part}
-            id={inlineId(part)}
-            type="application/json"
-            suppressHydrationWarning
-            dangerouslySetInnerHTML={{ __html: isLocale(locale) ? messagesJson(locale, part) : "" }}
-          />
-        ))}
+        {/* The page's language's core translations, for hydration (see ~/i18n/i18n): data, not code. */}
+        <script
+          id={INLINE_CORE_ID}
+          type="application/json"
+          suppressHydrationWarning
+          dangerouslySetInnerHTML={{ __html: isLocale(locale) ? coreMessagesJson(locale) : "" }}
+        />
         <Meta />
         <Links />
       </head>

@@ -15,10 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => path.join(root, "node_modules/.bin", name);
 
 let current = null;
-let stopped = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
-    stopped = true; // no further bench starts
     // The child (tsx → node) disposes Miniflare on the same signal; wait for it to go.
     if (current) current.kill(signal);
     else process.exit(130);
@@ -88,7 +86,6 @@ console.log(`[bench] running ${selected.map((b) => b.name).join(", ")} (${Object
 
 const outcomes = [];
 for (const b of selected) {
-  if (stopped) process.exit(130);
   const t0 = Date.now();
   const code = await run(bin("tsx"), [path.join(root, "tests/bench", b.file)], env);
   outcomes.push({ ...b, code, seconds: (Date.now() - t0) / 1000 });

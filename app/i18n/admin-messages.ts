@@ -1,11 +1,11 @@
 // The admin console's own translations (users and permissions, settings, analytics, audit log):
-// brought by the admin layout only (with `handle = messagesHandle("console", "admin")`), so the
-// leader and merchant apps never download them. See ./console-messages.
-import { adminMessagesReady } from "./admin-messages.client";
+// imported by the admin layout only, so the leader and merchant apps, which share the console part,
+// never carry them. English comes with the lazily loaded English core (`loadLocale("en")`).
 import { registerConsoleMessages } from "./console-messages";
+import { registerMessages } from "./i18n";
+import zhCNAdmin from "./locales/zh-CN.admin";
 
-/** As registerConsoleMessages, for the admin layout: the console and admin parts. */
-export function registerAdminMessages(): Promise<void> | undefined {
+export function registerAdminMessages(): void {
   registerConsoleMessages();
-  return adminMessagesReady;
+  registerMessages("zh-CN", "admin", zhCNAdmin);
 }

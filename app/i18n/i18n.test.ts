@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, messagesJson, registerInline, translate } from "./i18n";
+import { coreMessagesJson, DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, registerInlineCore, translate } from "./i18n";
 import en from "./locales/en";
 import enAdmin from "./locales/en.admin";
 import enApi from "./locales/en.api";
@@ -197,18 +197,18 @@ describe("translate", () => {
     expect(Object.keys(enAdmin).sort()).toEqual(Object.keys(zhCNAdmin).sort());
   });
 
-  it("gives each part of each language as the JSON a document inlines: the whole part, safe inside a script element", () => {
-    const all = [["zh-CN", "core", zhCN], ["en", "core", en], ["zh-CN", "console", zhCNConsole], ["en", "console", enConsole], ["zh-CN", "admin", zhCNAdmin], ["en", "admin", enAdmin]] as const;
-    for (const [locale, part, messages] of all) {
-      const json = messagesJson(locale, part);
+  it("gives each language's core as the JSON a document inlines: the whole core, safe inside a script element", () => {
+    for (const [locale, core] of [["zh-CN", zhCN], ["en", en]] as const) {
+      const json = coreMessagesJson(locale);
+      expect(json).not.toMatch(/<\/?script/i);
       expect(json).not.toContain("<");
-      expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(messages)));
+      expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(core)));
     }
-    // What the browser reads back from the document: JSON or nothing; never a throw.
-    expect(registerInline("zh-CN", "core", messagesJson("zh-CN"))).toBe(true);
-    expect(registerInline("en", "core", "")).toBe(false);
-    expect(registerInline("en", "console", null)).toBe(false);
-    expect(registerInline("en", "admin", "{not json")).toBe(false);
+    // What the entry reads back from the document: JSON or nothing; never a throw.
+    expect(registerInlineCore("zh-CN", coreMessagesJson("zh-CN"))).toBe(true);
+    expect(registerInlineCore("en", "")).toBe(false);
+    expect(registerInlineCore("en", null)).toBe(false);
+    expect(registerInlineCore("en", "{not json")).toBe(false);
   });
 
   it("memoises plain lookups per language and still interpolates every call", () => {

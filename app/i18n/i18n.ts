@@ -36,13 +36,11 @@ type Messages = Record<string, unknown>;
  *   (`registerInlineCore`); a language switched to without a reload comes as its own chunk
  *   (`loadLocale`). So the first load's JavaScript holds no translations, and a document served
  *   from the service worker's cache hydrates offline with its own text.
- * - `console`: the leader, merchant and admin areas (and the shopper pages that show their text);
- *   their route modules import `./console-messages`, and declare `handle.i18n` (`messagesHandle`)
- *   so the document inlines the part, as it does the core. A client-side navigation into such a
- *   route fetches the part as its own chunk first (the module waits for it: `ensureMessages`).
+ * - `console`: the leader, merchant and admin areas; their layout modules register it
+ *   (`./console-messages`), so it travels in their chunks.
  * - `admin`: what only the admin console shows (users and permissions, settings, analytics, the
- *   audit log); the admin layout brings it (`./admin-messages`), so the leader and merchant apps
- *   never download it.
+ *   audit log); the admin layout registers it (`./admin-messages`), so the leader and merchant
+ *   apps never download it.
  * - `api`: /api/v1 error messages, server only.
  * The server registers every part of every language at start-up (`./all-locales.server`).
  * Parts have disjoint top-level keys.
@@ -61,11 +59,9 @@ type Lazy = () => Promise<{ default: Messages }>;
  * modules (./console-messages, ./admin-messages), never from here.
  */
 const lazyParts: Record<Locale, Partial<Record<MessagePart, Lazy>>> = {
-  "zh-CN": { core: () => import("./locales/zh-CN"), console: () => import("./locales/zh-CN.console"), admin: () => import("./locales/zh-CN.admin") },
+  "zh-CN": { core: () => import("./locales/zh-CN") },
   en: { core: () => import("./locales/en"), console: () => import("./locales/en.console"), admin: () => import("./locales/en.admin") },
 };
-/** The parts this browser page has asked for (the core, and whatever its routes ensured). */
-const wanted = new Set<MessagePart>(["core"]);
 
 const instances = new Map<Locale, I18n>();
 const memos = new Set<Map<string, unknown>>();
@@ -85,72 +81,43 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/**
- * Loads the parts of a language this page uses (the core and those its routes ensured) that are
- * not here yet: a network fetch in the browser the first time.
- */
+/** Loads the parts of a language the browser can fetch and does not have yet (a network fetch the first time). */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const missing = [...wanted].filter((part) => !isLocaleLoaded(locale, part) && lazyParts[locale][part]);
-  const loaded = await Promise.all(missing.map((part) => lazyParts[locale][part]!()));
-  missing.forEach((part, i) => registerMessages(locale, part, loaded[i]!.default));
+  const missing = (Object.entries(lazyParts[locale]) as Array<[MessagePart, Lazy]>).filter(([part]) => !isLocaleLoaded(locale, part));
+  const loaded = await Promise.all(missing.map(([, load]) => load()));
+  missing.forEach(([part], i) => registerMessages(locale, part, loaded[i]!.default));
 }
 
-const partJson = new Map<string, string>();
+const coreJson = new Map<Locale, string>();
 
 /**
- * One part of a language's translations as the JSON a document inlines (`<` escaped, so the text
- * can sit inside a script element). "" when that part is not registered here.
+ * A language's core translations as the JSON the document inlines (`<` escaped, so the text can
+ * sit inside a script element). "" when that core is not registered here.
  */
-export function messagesJson(locale: Locale, part: MessagePart = "core"): string {
-  const id = `${locale}:${part}`;
-  let json = partJson.get(id);
+export function coreMessagesJson(locale: Locale): string {
+  let json = coreJson.get(locale);
   if (json === undefined) {
-    const messages = parts.get(id);
-    if (!messages) return "";
-    json = JSON.stringify(messages).replace(/</g, "\\u003c");
-    partJson.set(id, json);
+    const core = parts.get(`${locale}:core`);
+    if (!core) return "";
+    json = JSON.stringify(core).replace(/</g, "\\u003c");
+    coreJson.set(locale, json);
   }
   return json;
 }
 
-/** The id of the element that carries an inlined part (rendered by the root, read in the browser). */
-export const inlineId = (part: MessagePart) => `i18n-${part}`;
+/** The id of the element that carries the inlined core (rendered by the root, read by the entry). */
+export const INLINE_CORE_ID = "i18n-core";
 
-/** Registers a part a document inlined; returns false when there is none or it is not JSON. */
-export function registerInline(locale: Locale, part: MessagePart, json: string | null | undefined): boolean {
+/** Registers the core a document inlined; returns false when there is none or it is not JSON. */
+export function registerInlineCore(locale: Locale, json: string | null | undefined): boolean {
   if (!json) return false;
   try {
-    registerMessages(locale, part, JSON.parse(json) as Messages);
+    registerMessages(locale, "core", JSON.parse(json) as Messages);
   } catch {
     return false;
   }
-  partJson.set(`${locale}:${part}`, json);
+  coreJson.set(locale, json);
   return true;
-}
-
-/** What a route declares in `handle` for the document to inline the parts it shows. */
-export interface MessagesHandle {
-  i18n: MessagePart[];
-}
-export const messagesHandle = (...partsNeeded: MessagePart[]): MessagesHandle => ({ i18n: partsNeeded });
-
-/**
- * Makes parts available before a route renders, in the browser: registered already, or inlined
- * by the document (`handle.i18n`), or fetched as their own chunk (a client-side navigation). The
- * server has every part from start-up, so there it does nothing.
- */
-export async function ensureMessages(partsNeeded: MessagePart[]): Promise<void> {
-  if (typeof document === "undefined") return;
-  const lang = document.documentElement.lang;
-  const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
-  const missing: MessagePart[] = [];
-  for (const part of partsNeeded) {
-    wanted.add(part);
-    if (isLocaleLoaded(locale, part) || registerInline(locale, part, document.getElementById(inlineId(part))?.textContent)) continue;
-    missing.push(part);
-  }
-  const loaded = await Promise.all(missing.map((part) => lazyParts[locale][part]!()));
-  missing.forEach((part, i) => registerMessages(locale, part, loaded[i]!.default));
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { formatHours } from "~/components/leader-apply/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate, messagesHandle } from "~/i18n/i18n";
+import { translate } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { findPointByInviteCode, joinThroughInvite } from "~/modules/leaders/promote.server";
@@ -16,8 +16,6 @@ import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 // The invite page's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -4,15 +4,13 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { useOnboardingErrorText } from "~/components/merchant-onboarding/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate, messagesHandle } from "~/i18n/i18n";
+import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { acceptInvitation, findInvitation, type AcceptError } from "~/modules/merchants/staff.server";
 
 // The onboarding strings live with the console's; this page brings them along.
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

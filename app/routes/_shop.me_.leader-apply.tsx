@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { formatHours, LeaderErrors, LeaderField } from "~/components/leader-apply/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate, messagesHandle } from "~/i18n/i18n";
+import { translate } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ApplyLeaderInput, LEADER_PHOTO_MAX_BYTES, LEADER_PHOTO_TYPES, WEEKDAYS } from "~/modules/leaders/apply-schemas";
@@ -17,8 +17,6 @@ import { isFeatureOn } from "~/modules/settings/settings.server";
 
 // The leader application's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -5,15 +5,13 @@ import { requireUser } from "~/auth/guards.server";
 import { Inbox } from "~/components/notifications/inbox";
 import { PushToggle } from "~/components/notifications/push-toggle";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate, messagesHandle } from "~/i18n/i18n";
+import { translate } from "~/i18n/i18n";
 import { listInbox, markAllRead } from "~/modules/notifications/inbox.server";
 import { pushToggleState } from "~/modules/notifications/push.server";
 import { InboxQuery } from "~/modules/notifications/schemas";
 
 // The notices' strings travel with the console's; this page brings them along.
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

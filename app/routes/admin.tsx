@@ -19,16 +19,13 @@ import UsersRound from "lucide-react/icons/users-round";
 import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
-import { messagesHandle } from "~/i18n/i18n";
 import { requireAdmin } from "~/auth/guards.server";
 import type { AdminPermission } from "~/auth/permissions";
 import { RoleHeader } from "~/components/ui/role-header";
 import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
-// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerAdminMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console", "admin");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, access } = await requireAdmin(context, request);

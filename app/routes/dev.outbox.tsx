@@ -3,16 +3,13 @@ import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { messagesHandle } from "~/i18n/i18n";
 import { isDevelopment } from "~/env.server";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { listOutbox } from "~/modules/notifications/outbox.server";
 
-// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction = () => [{ title: "Dev outbox · 开发发件箱" }];
 

@@ -7,17 +7,14 @@ import User from "lucide-react/icons/user";
 import Wallet from "lucide-react/icons/wallet";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { messagesHandle } from "~/i18n/i18n";
 import { requireRole } from "~/auth/guards.server";
 import { NoticesBell } from "~/components/notifications/notices-bell";
 import { RoleHeader } from "~/components/ui/role-header";
 import { countUnread } from "~/modules/notifications/inbox.server";
 import { TabBar } from "~/components/ui/tab-bar";
 
-// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 /** The leader app shell. Each child loader guards itself too (loaders run in parallel). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

@@ -12,14 +12,11 @@ import Wallet from "lucide-react/icons/wallet";
 import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { messagesHandle } from "~/i18n/i18n";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
 
-// This area's translations: inlined by the document (handle below), or fetched before this module runs on a client-side navigation (~/i18n/console-messages).
+// This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "merchant");

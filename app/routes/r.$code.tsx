@@ -3,15 +3,13 @@ import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser, safeRedirectPath } from "~/auth/guards.server";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate, messagesHandle } from "~/i18n/i18n";
+import { translate } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { arriveThroughShareLink } from "~/modules/leaders/promote.server";
 
 // The not-found text lives with the console's strings; this page brings them along.
 registerConsoleMessages();
-/** The document inlines these translations for the page (see ~/i18n/i18n). */
-export const handle = messagesHandle("console");
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";
