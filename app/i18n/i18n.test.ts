@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coreMessagesJson, DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, registerInlineCore, translate } from "./i18n";
+import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, translate } from "./i18n";
 import en from "./locales/en";
 import enAdmin from "./locales/en.admin";
 import enApi from "./locales/en.api";
@@ -195,20 +195,6 @@ describe("translate", () => {
     expect(Object.keys(enConsole).sort()).toEqual(Object.keys(zhCNConsole).sort());
     expect(Object.keys(enApi).sort()).toEqual(Object.keys(zhCNApi).sort());
     expect(Object.keys(enAdmin).sort()).toEqual(Object.keys(zhCNAdmin).sort());
-  });
-
-  it("gives each language's core as the JSON a document inlines: the whole core, safe inside a script element", () => {
-    for (const [locale, core] of [["zh-CN", zhCN], ["en", en]] as const) {
-      const json = coreMessagesJson(locale);
-      expect(json).not.toMatch(/<\/?script/i);
-      expect(json).not.toContain("<");
-      expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify(core)));
-    }
-    // What the entry reads back from the document: JSON or nothing; never a throw.
-    expect(registerInlineCore("zh-CN", coreMessagesJson("zh-CN"))).toBe(true);
-    expect(registerInlineCore("en", "")).toBe(false);
-    expect(registerInlineCore("en", null)).toBe(false);
-    expect(registerInlineCore("en", "{not json")).toBe(false);
   });
 
   it("memoises plain lookups per language and still interpolates every call", () => {
