@@ -2,16 +2,14 @@ import { RemixBrowser } from "@remix-run/react";
 import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 import { I18nextProvider } from "react-i18next";
-import { DEFAULT_LOCALE, getI18n, INLINE_CORE_ID, isLocale, loadLocale, registerInlineCore } from "./i18n/i18n";
+import { DEFAULT_LOCALE, getI18n, isLocale, loadLocale } from "./i18n/i18n";
 
 const lang = document.documentElement.lang;
 const locale = isLocale(lang) ? lang : DEFAULT_LOCALE;
 
-// The page's language's core translations are inlined in the document (no JavaScript bundle carries
-// them); English's console parts are fetched first (the page is already usable without
-// JavaScript, so hydration can wait for them). If a fetch fails the page stays a working
-// server-rendered page rather than hydrating with missing text.
-registerInlineCore(locale, document.getElementById(INLINE_CORE_ID)?.textContent);
+// The default language is in this bundle; another one is fetched first (the page is already
+// usable without JavaScript, so hydration can wait for it). If the fetch fails the page stays a
+// working server-rendered page rather than hydrating with the wrong language.
 loadLocale(locale).then(
   () => {
     const i18n = getI18n(locale);

@@ -18,7 +18,7 @@ import { PageBeacon } from "./components/analytics/page-beacon";
 import { ErrorPage } from "./components/ui/error-page";
 import { ProgressBar } from "./components/ui/progress-bar";
 import { isDevelopment } from "./env.server";
-import { coreMessagesJson, INLINE_CORE_ID, isLocale, loadLocale } from "./i18n/i18n";
+import { isLocale, loadLocale } from "./i18n/i18n";
 import { useNonce } from "./lib/nonce";
 import { resolveLocale, resolveTextSize } from "./lib/preferences.server";
 import styles from "./styles/app.css";
@@ -68,13 +68,6 @@ function Document({ children, locale, textSize }: { children: React.ReactNode; l
         <meta name="theme-color" content="#16803c" />
         <meta name="description" content={t("app.description")} />
         <link rel="manifest" href={leader ? "/leader.webmanifest" : "/manifest.webmanifest"} />
-        {/* The page's language's core translations, for hydration (see ~/i18n/i18n): data, not code. */}
-        <script
-          id={INLINE_CORE_ID}
-          type="application/json"
-          suppressHydrationWarning
-          dangerouslySetInnerHTML={{ __html: isLocale(locale) ? coreMessagesJson(locale) : "" }}
-        />
         <Meta />
         <Links />
       </head>

@@ -7,11 +7,9 @@ import en from "./locales/en";
 import enApi from "./locales/en.api";
 import enAdmin from "./locales/en.admin";
 import enConsole from "./locales/en.console";
-import zhCN from "./locales/zh-CN";
 import zhCNApi from "./locales/zh-CN.api";
 
 export function registerAllLocales(): void {
-  registerMessages("zh-CN", "core", zhCN);
   registerMessages("en", "core", en);
   registerAdminMessages();
   registerMessages("en", "console", enConsole);

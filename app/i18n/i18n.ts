@@ -1,4 +1,5 @@
 import i18next, { type i18n as I18n, type TOptions } from "i18next";
+import zhCN from "./locales/zh-CN";
 
 export const LOCALES = ["zh-CN", "en"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -30,12 +31,9 @@ type Messages = Record<string, unknown>;
 
 /**
  * Translations come in parts, so the storefront's first load carries only what it shows:
- * - `core`: the storefront and everything shared. No JavaScript bundle carries it: the document
- *   inlines the page's language's core as JSON (`<script type="application/json" id="i18n-core">`,
- *   rendered by the root from `coreMessagesJson`), which the entry registers before hydrating
- *   (`registerInlineCore`); a language switched to without a reload comes as its own chunk
- *   (`loadLocale`). So the first load's JavaScript holds no translations, and a document served
- *   from the service worker's cache hydrates offline with its own text.
+ * - `core`: the storefront and everything shared. zh-CN's (the default and the fallback) is in the
+ *   main bundle; another language's is its own chunk, fetched before hydration only by the people
+ *   who use it (`loadLocale`).
  * - `console`: the leader, merchant and admin areas; their layout modules register it
  *   (`./console-messages`), so it travels in their chunks.
  * - `admin`: what only the admin console shows (users and permissions, settings, analytics, the
@@ -47,20 +45,15 @@ type Messages = Record<string, unknown>;
  */
 export type MessagePart = "core" | "console" | "admin" | "api";
 
-const bundles = new Map<Locale, Messages>();
-const loadedParts = new Set<string>();
-const parts = new Map<string, Messages>();
-type Lazy = () => Promise<{ default: Messages }>;
+const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
+const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
 /**
- * Parts loaded on demand in the browser. The core of either language when switched to without a
- * reload (the document inlines the first one). English also brings the consoles' parts with it (a
- * few kB gzipped, so a console page in English hydrates complete; storefront readers of English
- * load them too); Chinese readers get zh-CN's console and admin parts from those areas' layout
- * modules (./console-messages, ./admin-messages), never from here.
+ * Languages loaded on demand in the browser: the core, and the consoles' part with it (a few kB
+ * gzipped, so a console page in that language hydrates complete; storefront readers of that
+ * language load it too, Chinese readers of the consoles never do).
  */
-const lazyParts: Record<Locale, Partial<Record<MessagePart, Lazy>>> = {
-  "zh-CN": { core: () => import("./locales/zh-CN") },
-  en: { core: () => import("./locales/en"), console: () => import("./locales/en.console"), admin: () => import("./locales/en.admin") },
+const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }, { default: Messages }]>>> = {
+  en: () => Promise.all([import("./locales/en"), import("./locales/en.console"), import("./locales/en.admin")]),
 };
 
 const instances = new Map<Locale, I18n>();
@@ -71,7 +64,6 @@ export function registerMessages(locale: Locale, part: MessagePart, messages: Me
   const id = `${locale}:${part}`;
   if (loadedParts.has(id)) return;
   loadedParts.add(id);
-  parts.set(id, messages);
   bundles.set(locale, { ...bundles.get(locale), ...messages });
   for (const inst of instances.values()) inst.addResourceBundle(locale, "translation", messages, true, true);
   for (const memo of memos) memo.clear();
@@ -81,43 +73,14 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads the parts of a language the browser can fetch and does not have yet (a network fetch the first time). */
+/** Loads a language's core, console and admin translations (a network fetch in the browser the first time). */
 export async function loadLocale(locale: Locale): Promise<void> {
-  const missing = (Object.entries(lazyParts[locale]) as Array<[MessagePart, Lazy]>).filter(([part]) => !isLocaleLoaded(locale, part));
-  const loaded = await Promise.all(missing.map(([, load]) => load()));
-  missing.forEach(([part], i) => registerMessages(locale, part, loaded[i]!.default));
-}
-
-const coreJson = new Map<Locale, string>();
-
-/**
- * A language's core translations as the JSON the document inlines (`<` escaped, so the text can
- * sit inside a script element). "" when that core is not registered here.
- */
-export function coreMessagesJson(locale: Locale): string {
-  let json = coreJson.get(locale);
-  if (json === undefined) {
-    const core = parts.get(`${locale}:core`);
-    if (!core) return "";
-    json = JSON.stringify(core).replace(/</g, "\\u003c");
-    coreJson.set(locale, json);
-  }
-  return json;
-}
-
-/** The id of the element that carries the inlined core (rendered by the root, read by the entry). */
-export const INLINE_CORE_ID = "i18n-core";
-
-/** Registers the core a document inlined; returns false when there is none or it is not JSON. */
-export function registerInlineCore(locale: Locale, json: string | null | undefined): boolean {
-  if (!json) return false;
-  try {
-    registerMessages(locale, "core", JSON.parse(json) as Messages);
-  } catch {
-    return false;
-  }
-  coreJson.set(locale, json);
-  return true;
+  const load = lazyParts[locale];
+  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console") && isLocaleLoaded(locale, "admin")) || !load) return;
+  const [core, console, admin] = await load();
+  registerMessages(locale, "core", core.default);
+  registerMessages(locale, "console", console.default);
+  registerMessages(locale, "admin", admin.default);
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */
