@@ -112,7 +112,9 @@ describe("the cut-off", () => {
     baby = await skusOf("宝宝优选");
     p1 = await pointOf("leader1@demo.tuangou.test");
     p2 = await pointOf("leader2@demo.tuangou.test");
-    const t = Date.now() - 3_600_000;
+    // Paid a day ago: before today's cut-off whatever the time of day now (a manual run after the
+    // configured time locks only what was paid before it).
+    const t = Date.now() - 26 * 3_600_000;
     o.A = await order({ point: p1, createdAt: t, lines: [{ sku: fruit[0]!, qty: 2, payableFen: 1000 }, { sku: baby[0]!, qty: 1, payableFen: 2990 }] });
     o.B = await order({ point: p1, createdAt: t + 1000, lines: [{ sku: fruit[0]!, qty: 3, payableFen: 1000 }] });
     o.G = await order({ point: p1, createdAt: t + 2000, lines: [{ sku: fruit[1]!, qty: 1, payableFen: 1590 }] });
