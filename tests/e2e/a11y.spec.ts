@@ -31,6 +31,8 @@ async function newPage(browser: Browser, guard: ConsoleGuard) {
 }
 
 test("accessibility: a guest's and a shopper's main pages have no serious axe violations", async ({ page, browser, consoleGuard }) => {
+  // axe on a dozen pages: about 45 s on two idle cores, beside two other journeys.
+  test.setTimeout(120_000);
   // A guest: sign-in, storefront, a product.
   await audit(page, "/login", "登录邻里团");
   await audit(page, "/");
@@ -54,6 +56,7 @@ test("accessibility: a guest's and a shopper's main pages have no serious axe vi
 });
 
 test("accessibility: the leader's, merchant's and admin's main pages have no serious axe violations", async ({ browser, consoleGuard }) => {
+  test.setTimeout(120_000);
   // The leader of 阳光花园.
   const leader = await newPage(browser, consoleGuard);
   await signInWithPassword(leader, "leader1@demo.tuangou.test", "/leader");
