@@ -102,7 +102,9 @@ test("flash sale: gold early, ordinary at the start, one pays, one expires and t
   await expect(normal.getByTestId("flash-phase")).toHaveText("即将开抢");
   await expect(normal.getByTestId("flash-timer")).toHaveText(/^距开抢 \d{2}:\d{2}$/);
   const shown = clockMs((await normal.getByTestId("flash-timer").textContent())!.replace("距开抢 ", ""));
-  expect(Math.abs(startsAt - Date.now() - shown)).toBeLessThan(3_000);
+  // Whole seconds on the clock, read a moment before Date.now() here: a few seconds of slack on two
+  // busy cores (a wrong zone or a minute's error is far outside it).
+  expect(Math.abs(startsAt - Date.now() - shown)).toBeLessThan(5_000);
   await expect(normal.getByRole("button", { name: "¥6.90 立即抢购" })).toHaveCount(0);
   // At the start the page opens by itself (no reload).
   await expect(normal.getByTestId("flash-phase")).toHaveText("抢购中", { timeout: startsAt - Date.now() + 15_000 });
