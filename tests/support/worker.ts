@@ -5,11 +5,12 @@
  * `expectNoServerErrors()` fails the test on it.
  */
 import { drizzle } from "drizzle-orm/d1";
-import { Miniflare } from "miniflare";
+import { Miniflare, Response as MiniflareResponse } from "miniflare";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
+import { TransformStream } from "node:stream/web";
 import * as schema from "../../app/db/schema";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
 
@@ -168,7 +169,8 @@ export async function startWorker(options: StartOptions = {}) {
 
   async function fetchRaw(pathOrUrl: string, init?: RequestInit): Promise<Response> {
     const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${origin}${pathOrUrl}`;
-    return (await mf.dispatchFetch(url, { redirect: "manual", ...init } as never)) as unknown as Response;
+    const res = await mf.dispatchFetch(url, { redirect: "manual", ...init } as never);
+    return holdBody(res) as unknown as Response;
   }
 
   return {
@@ -207,6 +209,20 @@ export async function startWorker(options: StartOptions = {}) {
       if (persistRoot) rmSync(persistRoot, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Miniflare answers `dispatchFetch` with `new Response(undiciResponse.body, undiciResponse)` and drops
+ * the undici Response. undici registers that dropped object with a FinalizationRegistry that cancels
+ * its body stream once it is garbage-collected while the stream is still unlocked — so a caller that
+ * awaits other work before reading (300 concurrent claims, then `res.json()` on each) can find the
+ * body already cancelled: "Body is unusable: Body has already been read". It happens only when a GC
+ * runs in that window, i.e. on a busy machine. Piping the body into a fresh stream locks it at once,
+ * which the registry respects, and keeps streaming responses streaming.
+ */
+function holdBody(res: MiniflareResponse): MiniflareResponse {
+  if (res.body === null || res.status === 101) return res;
+  return new MiniflareResponse(res.body.pipeThrough(new TransformStream()), res);
 }
 
 /** A browser-like client: a cookie jar, same-origin Origin on writes, a fixed client IP. */
