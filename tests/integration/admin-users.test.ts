@@ -5,12 +5,11 @@
  * sessions at once and sign-in refuses them, escalation attempts are refused without writing,
  * and every admin action leaves exactly one audit row.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_ROLE_DEFAULTS } from "../../app/auth/permissions";
 import { rawBatch } from "../../app/db/raw-batch.server";
 import { superAdminRemainsGuard } from "../../app/modules/identity/admin-roles.server";
+import { pageRoutes } from "../support/route-inventory";
 import { startWorker, type Client, type TestWorker } from "../support/worker";
 
 let worker: TestWorker;
@@ -122,32 +121,13 @@ describe("the demo admins", () => {
 // ---------------------------------------------------------------------------------------------
 // Every route of the admin tree, from the built route manifest (what Remix actually serves).
 
-interface ManifestRoute {
-  id: string;
-  parentId?: string;
-  path?: string;
-  index?: boolean;
-  hasLoader: boolean;
-  hasAction: boolean;
-}
-
 function adminRoutes(): Array<{ id: string; url: string; hasParams: boolean; hasLoader: boolean; hasAction: boolean }> {
-  const dir = path.resolve(import.meta.dirname, "../../public/build");
-  const file = readdirSync(dir).find((f) => /^manifest-[\w]+\.js$/.test(f));
-  if (!file) throw new Error("no route manifest in public/build: build first");
-  const text = readFileSync(path.join(dir, file), "utf8");
-  const manifest = JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) as { routes: Record<string, ManifestRoute> };
-  const routes = manifest.routes;
-  const fullPath = (r: ManifestRoute): string => {
-    const parent = r.parentId && r.parentId !== "root" ? fullPath(routes[r.parentId]!) : "";
-    return [parent, r.path ?? ""].filter(Boolean).join("/");
-  };
   // A real id for each parameter, by the segment that names what it is.
   const realId: Record<string, string> = { users: SHOPPER2, merchants: "mch_demofruit00000000000", leaders: "pkp_demosunshine00000000" };
-  return Object.values(routes)
+  return pageRoutes()
     .filter((r) => r.id === "routes/admin" || r.id.startsWith("routes/admin.") || r.id.startsWith("routes/admin_"))
     .map((r) => {
-      const segments = fullPath(r).split("/");
+      const segments = r.pattern.slice(1).split("/");
       const url = "/" + segments.map((s, i) => (s.startsWith(":") ? (realId[segments[i - 1] ?? ""] ?? "x") : s)).join("/");
       const hasParams = segments.some((seg) => seg.startsWith(":"));
       return { id: r.id, url: r.index ? `${url}?index` : url, hasParams, hasLoader: r.hasLoader, hasAction: r.hasAction };

@@ -6,15 +6,13 @@
  * auth.test.ts keeps the single-flow checks (fixation, renewal, sign-out everywhere, code limits).
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { newInviteCode } from "../../app/modules/leaders/invite-code";
 import { startOAuthStandin, type OAuthStandin } from "../support/oauth-standin";
+import { pageRoutes, readBrowserManifest } from "../support/route-inventory";
 import { Client, startWorker, type TestWorker } from "../support/worker";
 
 const ORIGIN = "https://shop.example";
-const root = path.resolve(import.meta.dirname, "../..");
 const PASSWORD = "demo-pass-2026";
 const BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
 
@@ -61,34 +59,13 @@ afterEach(() => worker.expectNoServerErrors());
 // ---------------------------------------------------------------------------------------------
 // Routes from the build
 
-interface ManifestRoute {
-  id: string;
-  parentId?: string;
-  path?: string;
-  index?: boolean;
-  hasAction: boolean;
-  hasLoader: boolean;
-}
-
+/** Every URL pattern the build serves as a page (pathless layouts folded into their children). */
 function buildRoutes(): Array<{ id: string; path: string; hasAction: boolean; index: boolean }> {
-  const dir = path.join(root, "public/build");
-  const file = readdirSync(dir).find((f) => /^manifest-[0-9A-Z]+\.js$/.test(f));
-  if (!file) throw new Error("No route manifest in public/build: build first");
-  const manifest = JSON.parse(readFileSync(path.join(dir, file), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "")) as {
-    routes: Record<string, ManifestRoute>;
-  };
-  const routes = manifest.routes;
-  const full = (id: string): string => {
-    const r = routes[id]!;
-    const parent = r.parentId ? full(r.parentId) : "";
-    return r.path ? `${parent.replace(/\/$/, "")}/${r.path}`.replace(/\/+/g, "/") : parent;
-  };
   const byPath = new Map<string, { id: string; path: string; hasAction: boolean; index: boolean }>();
-  for (const r of Object.values(routes)) {
-    if (!r.path && !r.index) continue;
-    const p = full(r.id) || "/";
-    const prev = byPath.get(p);
-    byPath.set(p, { id: r.id, path: p, hasAction: r.hasAction || (prev?.hasAction ?? false), index: Boolean(r.index) || (prev?.index ?? false) });
+  for (const r of pageRoutes()) {
+    if (!r.hasPath && !r.index) continue;
+    const prev = byPath.get(r.pattern);
+    byPath.set(r.pattern, { id: r.id, path: r.pattern, hasAction: r.hasAction || (prev?.hasAction ?? false), index: r.index || (prev?.index ?? false) });
   }
   return [...byPath.values()];
 }
@@ -357,8 +334,7 @@ describe("security headers on every response", () => {
   });
 
   it("static assets, manifests, the service worker and the offline page", async () => {
-    const entry = readdirSync(path.join(root, "public/build")).find((f) => f.startsWith("entry.client-"))!;
-    for (const p of [`/build/${entry}`, "/icons/icon-192.png", "/manifest.webmanifest", "/leader.webmanifest", "/sw.js", "/offline.html"]) {
+    for (const p of [readBrowserManifest().entry.module, "/icons/icon-192.png", "/manifest.webmanifest", "/leader.webmanifest", "/sw.js", "/offline.html"]) {
       const res = await worker.fetch(p);
       expect(res.status, p).toBe(200);
       expect(res.headers.get("x-content-type-options"), p).toBe("nosniff");

@@ -15,27 +15,12 @@
  * CSS: every `/build/_assets/*.css` those modules reference (the `links` they export).
  * Each file is gzipped on its own (node:zlib, level 9), as it travels, and the sizes are summed.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import { type BrowserManifest, type ManifestRoute, readBrowserManifest } from "./route-inventory";
 
 export const GZIP_LEVEL = 9;
-
-export interface BrowserRoute {
-  id: string;
-  parentId?: string;
-  path?: string;
-  index?: boolean;
-  module: string;
-  imports?: string[];
-}
-
-export interface BrowserManifest {
-  url: string;
-  version: string;
-  entry: { module: string; imports: string[] };
-  routes: Record<string, BrowserRoute>;
-}
 
 export interface FirstLoad {
   routeId: string;
@@ -46,19 +31,6 @@ export interface FirstLoad {
   cssFiles: string[];
   cssRaw: number;
   cssGzip: number;
-}
-
-/** Reads public/build/manifest-*.js; throws (so a test fails) when the client was not built. */
-export function readBrowserManifest(publicDir: string): BrowserManifest {
-  const dir = path.join(publicDir, "build");
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^manifest-[0-9A-Z]+\.js$/.test(f)) : [];
-  if (files.length === 0) throw new Error(`no Remix browser manifest in ${dir}: run \`npm run build\` first`);
-  if (files.length > 1) throw new Error(`${files.length} browser manifests in ${dir} (${files.join(", ")}): a stale build; delete public/build and build again`);
-  const text = readFileSync(path.join(dir, files[0]!), "utf8");
-  const json = text.replace(/^window\.__remixManifest=/, "").replace(/;\s*$/, "");
-  const manifest = JSON.parse(json) as BrowserManifest;
-  if (!manifest.entry?.module || !manifest.routes?.root) throw new Error(`${files[0]} is not a Remix browser manifest`);
-  return manifest;
 }
 
 /** Whether remix.config.js turns on lazy route discovery (the document then inlines a partial manifest). */
@@ -84,7 +56,7 @@ export class BundleMeter {
     readonly publicDir: string,
     options: { lazyRouteDiscovery: boolean },
   ) {
-    this.manifest = readBrowserManifest(publicDir);
+    this.manifest = readBrowserManifest(path.dirname(publicDir));
     this.manifestFileLoaded = !options.lazyRouteDiscovery;
   }
 
@@ -111,9 +83,9 @@ export class BundleMeter {
   }
 
   /** The route's match chain, root first. */
-  chain(routeId: string): BrowserRoute[] {
-    const routes: BrowserRoute[] = [];
-    for (let r: BrowserRoute | undefined = this.manifest.routes[routeId]; r; r = r.parentId ? this.manifest.routes[r.parentId] : undefined) {
+  chain(routeId: string): ManifestRoute[] {
+    const routes: ManifestRoute[] = [];
+    for (let r: ManifestRoute | undefined = this.manifest.routes[routeId]; r; r = r.parentId ? this.manifest.routes[r.parentId] : undefined) {
       routes.unshift(r);
     }
     if (routes.length === 0) throw new Error(`route ${routeId} is not in the browser manifest`);

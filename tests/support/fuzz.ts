@@ -4,11 +4,8 @@
  * (turbo-stream) action answer, and row counts of every table.
  */
 import fc from "fast-check";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { decode } from "turbo-stream";
-
-const root = path.resolve(import.meta.dirname, "../..");
+import { pageRoutes } from "./route-inventory";
 
 // ---------------------------------------------------------------------------------------------
 // The seed: fixed in CI, FUZZ_SEED / FUZZ_RUNS for deeper local runs.
@@ -96,29 +93,10 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
 // ---------------------------------------------------------------------------------------------
 // Page routes from the built route manifest (public/build/manifest-*.js, what the browser loads).
 
-export interface ManifestRoute {
-  id: string;
-  parentId?: string;
-  path?: string;
-  index?: boolean;
-  hasAction: boolean;
-}
-
 export function actionRoutes(): Array<{ id: string; path: string; index: boolean }> {
-  const dir = path.join(root, "public/build");
-  const file = readdirSync(dir).find((f) => /^manifest-[\w]+\.js$/.test(f));
-  if (!file) throw new Error("No built route manifest in public/build (run npm run build)");
-  const src = readFileSync(path.join(dir, file), "utf8");
-  const manifest = JSON.parse(src.slice(src.indexOf("=") + 1).replace(/;\s*$/, "")) as { routes: Record<string, ManifestRoute> };
-  const routes = manifest.routes;
-  const fullPath = (id: string | undefined): string => {
-    const r = id ? routes[id] : undefined;
-    if (!r) return "";
-    return [fullPath(r.parentId), r.path ?? ""].filter(Boolean).join("/");
-  };
-  return Object.values(routes)
+  return pageRoutes()
     .filter((r) => r.hasAction)
-    .map((r) => ({ id: r.id, path: `/${fullPath(r.id)}`, index: r.index === true }))
+    .map((r) => ({ id: r.id, path: r.pattern, index: r.index }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 

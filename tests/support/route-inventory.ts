@@ -6,18 +6,51 @@
  *  - API operations from the OpenAPI document the Worker serves (paths × methods, with `security`).
  * The authorisation matrix (tests/integration/authz-matrix.test.ts) classifies each of them.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-interface ManifestRoute {
+/** A route of the browser manifest. */
+export interface ManifestRoute {
   id: string;
   parentId?: string;
+  /** The route's own path segment(s); absent on index routes and pathless layouts. */
   path?: string;
   index?: boolean;
   hasLoader: boolean;
   hasAction: boolean;
+  /** The route module's URL (/build/routes/…-HASH.js) and its static imports. */
+  module: string;
+  imports?: string[];
+}
+
+/** Remix's browser manifest (`window.__remixManifest=…` in public/build/manifest-<hash>.js). */
+export interface BrowserManifest {
+  url: string;
+  version: string;
+  entry: { module: string; imports: string[] };
+  routes: Record<string, ManifestRoute>;
+}
+
+/**
+ * The browser manifest of the build under `appRoot` (default: this checkout). The one reader of it
+ * for every test and bench. When the server build exists, the manifest it names is the one read, so
+ * a stale file left in public/build is never picked; without it, public/build must hold exactly one.
+ * Throws (so a test fails, never passes vacuously) when the client was not built.
+ */
+export function readBrowserManifest(appRoot = root): BrowserManifest {
+  const dir = path.join(appRoot, "public/build");
+  const onDisk = existsSync(dir) ? readdirSync(dir).filter((f) => /^manifest-[0-9A-Z]+\.js$/.test(f)) : [];
+  const serverBuild = path.join(appRoot, "build/index.js");
+  const named = existsSync(serverBuild) ? [...new Set(readFileSync(serverBuild, "utf8").match(/manifest-[0-9A-Z]+\.js/g) ?? [])] : onDisk;
+  if (named.length !== 1 || !onDisk.includes(named[0]!)) {
+    throw new Error(`Expected one Remix browser manifest in ${dir}, named by the server build: found ${JSON.stringify(named)} (on disk: ${onDisk.join(", ") || "none"}); run \`npm run build\``);
+  }
+  const source = readFileSync(path.join(dir, named[0]!), "utf8");
+  const manifest = JSON.parse(source.slice(source.indexOf("{"), source.lastIndexOf("}") + 1)) as BrowserManifest;
+  if (!manifest.entry?.module || !manifest.routes?.root) throw new Error(`${named[0]} is not a Remix browser manifest`);
+  return manifest;
 }
 
 export interface PageRoute {
@@ -26,27 +59,17 @@ export interface PageRoute {
   /** The full URL pattern, e.g. "/orders/:id/review/:lineId" ("/" for the root and pathless layouts). */
   pattern: string;
   index: boolean;
+  /** Whether the route adds a path segment of its own (false for index routes and pathless layouts). */
+  hasPath: boolean;
   hasLoader: boolean;
   hasAction: boolean;
   /** The `:param` names in the pattern (a splat is "*"). */
   params: string[];
 }
 
-/** The manifest of the build in build/ (the file name the server build refers to, so never a stale one). */
-function readManifest(): Record<string, ManifestRoute> {
-  const server = readFileSync(path.join(root, "build/index.js"), "utf8");
-  const names = [...new Set(server.match(/manifest-[A-Z0-9]+\.js/g) ?? [])];
-  if (names.length !== 1) {
-    const onDisk = readdirSync(path.join(root, "public/build")).filter((f) => f.startsWith("manifest-"));
-    throw new Error(`Expected the server build to name one route manifest, found ${JSON.stringify(names)} (on disk: ${onDisk.join(", ")})`);
-  }
-  const source = readFileSync(path.join(root, "public/build", names[0]!), "utf8");
-  const json = source.slice(source.indexOf("{"), source.lastIndexOf("}") + 1);
-  return (JSON.parse(json) as { routes: Record<string, ManifestRoute> }).routes;
-}
-
+/** Every route of the build with its full URL pattern (parentId walked to the root). */
 export function pageRoutes(): PageRoute[] {
-  const routes = readManifest();
+  const routes = readBrowserManifest().routes;
   const patternOf = (id: string): string => {
     const parts: string[] = [];
     for (let r: ManifestRoute | undefined = routes[id]; r; r = r.parentId ? routes[r.parentId] : undefined) {
@@ -61,6 +84,7 @@ export function pageRoutes(): PageRoute[] {
       parentId: r.parentId,
       pattern,
       index: r.index === true,
+      hasPath: Boolean(r.path),
       hasLoader: r.hasLoader,
       hasAction: r.hasAction,
       params: [...pattern.matchAll(/:(\w+)|\*/g)].map((m) => m[1] ?? "*"),
