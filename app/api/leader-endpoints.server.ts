@@ -51,6 +51,7 @@ export const leaderEndpoints: Endpoint[] = [
     summary: "The leader's Today: the current cycle's orders (paid, not locked yet) with per-product totals and the next cut-off, or a past day's (?date=); customers who have not collected",
     tags: ["leader"],
     auth: "user",
+    role: "leader",
     query: TodayQuery,
     responses: { 200: { description: "Today", schema: TodayResponse }, 400: validationError, 401: unauthorized, 403: forbidden },
     async handler({ ctx, session, query }) {
@@ -67,6 +68,7 @@ export const leaderEndpoints: Endpoint[] = [
     summary: "The point's pickup list for offline hand-over: orders waiting with their lines and a digest of each pickup code, and digests of codes that cannot be handed over now",
     tags: ["leader"],
     auth: "user",
+    role: "leader",
     responses: { 200: { description: "The list", schema: PickupListResponse }, 401: unauthorized, 403: forbidden },
     async handler({ ctx, session }) {
       const point = await requireLeaderPoint(ctx, session);
@@ -80,6 +82,7 @@ export const leaderEndpoints: Endpoint[] = [
     summary: "Look up the leader's own order by its 8-digit pickup code (or the QR text TG-PICKUP:<code>)",
     tags: ["leader"],
     auth: "user",
+    role: "leader",
     responses: {
       200: { description: "The order, and whether it can be handed over now", schema: PickupLookupResponse },
       400: validationError,
@@ -111,6 +114,7 @@ export const leaderEndpoints: Endpoint[] = [
       "Hand an order (or part of it) over to its customer, by pickup code or order id. Honours Idempotency-Key (the device's hand-over id): a replay answers the original outcome and changes nothing",
     tags: ["leader"],
     auth: "user",
+    role: "leader",
     body: HandoverBody,
     responses: {
       201: { description: "Handed over", schema: HandoverResponse },
@@ -151,6 +155,7 @@ export const leaderEndpoints: Endpoint[] = [
     summary: "Confirm a shipped delivery batch of the leader's point, SKU by SKU; shortages are refunded to the affected orders (newest first)",
     tags: ["leader"],
     auth: "user",
+    role: "leader",
     body: ArrivalBody,
     responses: {
       200: { description: "Confirmed", schema: ArrivalResponse },

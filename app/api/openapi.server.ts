@@ -38,6 +38,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], serverUrl: string) 
       tags: e.tags,
       ...(params.length ? { parameters: params } : {}),
       ...(e.auth === "user" ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+      ...(e.role ? { "x-required-role": e.role } : {}),
       ...(e.providerCallback ? { "x-provider-callback": true } : {}),
       ...(e.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(e.body) } } } } : {}),
       responses,

@@ -507,6 +507,10 @@ describe("authorisation matrix", () => {
     // The document and the policy agree on which operations need a token.
     const mismatched = operations.filter((o) => o.bearer !== (API_POLICY[o.operationId]!.who !== "public")).map((o) => o.key);
     expect(mismatched).toEqual([]);
+    // …and on which need a role (the router checks it before reading the body).
+    const roleOf = (rule: ApiRule) => (rule.who === "leader" || rule.who === "merchant" ? rule.who : undefined);
+    const roleMismatch = operations.filter((o) => o.role !== roleOf(API_POLICY[o.operationId]!)).map((o) => `${o.key}: ${o.role ?? "none"}`);
+    expect(roleMismatch).toEqual([]);
     // Policy entries for routes that no longer exist are dead weight.
     const stale = [...Object.keys(PAGE_EXCEPTIONS).filter((id) => !routes.some((r) => r.id === id)), ...Object.keys(API_POLICY).filter((id) => !operations.some((o) => o.operationId === id))];
     expect(stale).toEqual([]);

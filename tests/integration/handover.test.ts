@@ -323,6 +323,9 @@ describe("hand-over through the API", () => {
       expect((await api(`/leader/pickups/${o.code}`, { as: who })).status, who).toBe(403);
       expect((await api("/leader/today", { as: who })).status, who).toBe(403);
       expect((await api("/leader/pickups", { as: who })).status, who).toBe(403);
+      // The role is checked before the body: an empty or broken body is still a 403, not a 400.
+      expect((await api("/leader/pickups", { as: who, body: {} })).status, who).toBe(403);
+      expect((await api(`/leader/arrivals/${o.id}`, { as: who, body: { items: "x" } })).status, who).toBe(403);
     }
     expect((await api("/leader/today")).status).toBe(401);
     expect(await orderStatus(o.id)).toBe("ready_for_pickup");

@@ -101,12 +101,14 @@ export interface ApiOperation {
   operationId: string;
   /** Whether the document asks for a bearer token (`security: [{ bearerAuth: [] }]`). */
   bearer: boolean;
+  /** The role the document says the bearer must hold (`x-required-role`), if any. */
+  role: string | undefined;
   hasBody: boolean;
   params: string[];
 }
 
 interface OpenApiDoc {
-  paths: Record<string, Record<string, { operationId: string; security?: Array<Record<string, unknown>>; requestBody?: unknown }>>;
+  paths: Record<string, Record<string, { operationId: string; security?: Array<Record<string, unknown>>; requestBody?: unknown; "x-required-role"?: string }>>;
 }
 
 export function apiOperations(doc: OpenApiDoc): ApiOperation[] {
@@ -117,6 +119,7 @@ export function apiOperations(doc: OpenApiDoc): ApiOperation[] {
       path: p,
       operationId: op.operationId,
       bearer: (op.security ?? []).some((s) => "bearerAuth" in s),
+      role: op["x-required-role"],
       hasBody: op.requestBody !== undefined,
       params: [...p.matchAll(/\{(\w+)\}/g)].map((x) => x[1]!),
     })),
