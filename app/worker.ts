@@ -15,6 +15,7 @@ import { runScheduled } from "./jobs/index.server";
 import { edgeCache, edgeCacheKey, edgeCacheMatch, edgeCacheStore, edgeCacheTtl, isCacheableRequest } from "./lib/edge-cache.server";
 import { toBase64 } from "./lib/encoding";
 import { d1Stats, withBookmark } from "./lib/d1-bookmark.server";
+import { withPrefixedSetCookies, withUnprefixedCookies } from "./lib/host-cookies.server";
 import { applySecurityHeaders } from "./lib/security-headers.server";
 import { handleQueueBatch } from "./queues/index.server";
 import { groupLiveSocket, GROUP_LIVE_PATH } from "./modules/group-deals/live.server";
@@ -38,13 +39,15 @@ function forbiddenResponse(url: URL): Response {
 }
 
 export default {
-  async fetch(request, env, exec) {
+  async fetch(incoming, env, exec) {
     const nonce = toBase64(crypto.getRandomValues(new Uint8Array(16)));
-    const url = new URL(request.url);
+    const url = new URL(incoming.url);
     const secure = url.protocol === "https:";
-    if (isForbiddenCrossSite(request, url)) {
+    if (isForbiddenCrossSite(incoming, url)) {
       return applySecurityHeaders(forbiddenResponse(url), { nonce, secure });
     }
+    // Over https the small cookies travel as `__Host-…`; the app reads and writes their short names.
+    const request = secure ? withUnprefixedCookies(incoming) : incoming;
     // A path with broken percent-encoding (%ZZ, a lone surrogate's bytes) names no page or
     // endpoint; answer it here rather than let the router log that it could not decode it.
     let decodedPath: string;
@@ -133,7 +136,7 @@ export default {
         response.headers.append("Server-Timing", d1Stats(context.request.d1));
       }
     }
-    return applySecurityHeaders(response, { nonce, secure });
+    return applySecurityHeaders(secure ? withPrefixedSetCookies(response) : response, { nonce, secure });
   },
 
   async queue(batch, env, exec) {

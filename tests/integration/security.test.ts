@@ -168,9 +168,9 @@ async function expectWorkerHeaders(res: Response, label: string): Promise<string
   return text;
 }
 
-const HTTP_ONLY_EXEMPT = new Set(["tg_lng", "tg_text"]); // language and text size: nothing secret, read by nobody but the server
+const HTTP_ONLY_EXEMPT = new Set(["__Host-tg_lng", "__Host-tg_text"]); // language and text size: nothing secret, read by nobody but the server
 
-/** Every Set-Cookie: Secure, __Host- where it authenticates, Path=/, SameSite, no Domain, HttpOnly. */
+/** Every Set-Cookie: __Host- (so Secure, Path=/, host-only), SameSite, HttpOnly. */
 function expectCookies(res: Response, label: string) {
   for (const c of res.headers.getSetCookie()) {
     const name = c.slice(0, c.indexOf("="));
@@ -181,7 +181,7 @@ function expectCookies(res: Response, label: string) {
     expect(attrs.some((a) => a === "samesite=lax" || a === "samesite=strict"), `${label}: ${c}`).toBe(true);
     expect(attrs.some((a) => a.startsWith("domain=")), `${label}: ${c}`).toBe(false);
     if (!HTTP_ONLY_EXEMPT.has(name)) expect(attrs, `${label}: ${c}`).toContain("httponly");
-    if (/session|oauth/.test(name)) expect(name, label).toMatch(/^__Host-/);
+    expect(name, label).toMatch(/^__Host-/);
   }
 }
 
@@ -352,7 +352,7 @@ describe("security headers on every response", () => {
 // ---------------------------------------------------------------------------------------------
 
 describe("cookies", () => {
-  it("every cookie the app sets is Secure, Path=/, SameSite, host-only and HttpOnly unless it is a display preference", async () => {
+  it("every cookie the app sets is __Host- (Secure, Path=/, host-only), SameSite, and HttpOnly unless it is a display preference", async () => {
     const guest = worker.client({ ip: "192.0.2.70" });
     const sku = (await worker.d1.prepare("SELECT id FROM skus WHERE product_id = 'prd_demoapple00000000000' LIMIT 1").first<{ id: string }>())!.id;
     const steps: Array<[string, () => Promise<Response>]> = [
@@ -374,8 +374,21 @@ describe("cookies", () => {
     await expectWorkerHeaders(signIn, "sign-in");
     await expectWorkerHeaders(await guest.post("/logout", {}), "sign-out");
     expect([...seenCookies].sort()).toEqual(
-      expect.arrayContaining(["__Host-tg_session", "__Host-tg_oauth", "tg_cart", "tg_dev", "tg_lng", "tg_pickup", "tg_ref", "tg_share", "tg_text", "tg_vid"]),
+      expect.arrayContaining(["__Host-tg_session", "__Host-tg_oauth", "__Host-tg_cart", "__Host-tg_dev", "__Host-tg_lng", "__Host-tg_pickup", "__Host-tg_ref", "__Host-tg_share", "__Host-tg_text", "__Host-tg_vid"]),
     );
+  });
+
+  it("reads the __Host- copy of a small cookie and ignores a plain one a sibling subdomain could plant", async () => {
+    const guest = worker.client({ ip: "192.0.2.72" });
+    await guest.post("/preferences", { locale: "en", textSize: "normal", returnTo: "/" });
+    expect(guest.cookies.get("__Host-tg_lng")).toBe("en");
+    expect(await (await guest.get("/")).text()).toContain('lang="en"');
+    // A planted plain tg_lng=zh-CN beside it changes nothing…
+    const planted = await guest.get("/", { Cookie: `${guest.cookieHeader()}; tg_lng=zh-CN` });
+    expect(await planted.text()).toContain('lang="en"');
+    // …and alone it is not the visitor's choice either (the language then comes from Accept-Language).
+    const alone = await worker.fetch("/", { headers: { Cookie: "tg_lng=en", "Accept-Language": "zh-CN" } });
+    expect(await alone.text()).toContain('lang="zh-CN"');
   });
 });
 
