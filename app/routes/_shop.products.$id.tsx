@@ -261,8 +261,8 @@ export default function ProductPage() {
             alt={i === 0 ? product.title : ""}
             width={img.width ?? 480}
             height={img.height ?? 480}
-            loading={i === 0 ? "eager" : "lazy"}
-            decoding="async"
+            // The first picture is the page's largest paint: fetched first, decoded with the frame.
+            {...(i === 0 ? { loading: "eager", fetchpriority: "high" } : { loading: "lazy", decoding: "async" })}
             className="aspect-square w-full shrink-0 snap-center object-cover"
           />
         ))}

@@ -555,7 +555,7 @@ export async function simulateDay(opts: DayOptions): Promise<DayReport> {
 
     // ── A week later: the after-sales window has passed; settlement through cron + queue ─────────
     await d1.prepare("UPDATE orders SET picked_up_at = picked_up_at - ? WHERE status = 'picked_up' AND picked_up_at IS NOT NULL").bind(8 * DAY).run();
-    await settleDue(worker, { timeoutMs: Math.max(60_000, opts.orders * 150) });
+    counts["settlement cron runs"] = (await settleDue(worker, { timeoutMs: Math.max(60_000, opts.orders * 150) })).cronRuns;
     phase("settlement (cron + queue)");
 
     // Redelivery: some order.settle messages arrive again; the ledger must not move.
