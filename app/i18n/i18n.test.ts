@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_LOCALE, LOCALES, getI18n, isLocale, isLocaleLoaded, localeFromAcceptLanguage, translate } from "./i18n";
 import en from "./locales/en";
 import enAdmin from "./locales/en.admin";
@@ -214,5 +214,55 @@ describe("translate", () => {
     expect(inst.t("app.name")).toBe(zhCN.app.name);
     await inst.changeLanguage("en");
     expect(inst.t("app.name")).toBe(en.app.name);
+  });
+});
+
+describe("another language in the browser: only the parts the pages in use need", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  it("the storefront fetches the English core alone; a console page adds the console part, the admin its own", async () => {
+    vi.resetModules(); // a fresh registry, as a browser starts with
+    const i18n = await import("./i18n");
+    expect(i18n.partsInUse()).toEqual(["core"]);
+    await i18n.loadLocale("en");
+    expect(["core", "console", "admin"].map((p) => i18n.isLocaleLoaded("en", p as "core"))).toEqual([true, false, false]);
+    expect(i18n.getI18n("en").t("app.name")).toBe(en.app.name);
+
+    // A console layout's module registers the Chinese console part when it loads…
+    (await import("./console-messages")).registerConsoleMessages();
+    expect(i18n.partsInUse()).toEqual(["core", "console"]);
+    // …and its clientLoader brings the current language's beside the route data.
+    vi.stubGlobal("document", { documentElement: { lang: "en" } });
+    expect(await i18n.withMessagesInUse(async () => "route data")).toBe("route data");
+    expect(["core", "console", "admin"].map((p) => i18n.isLocaleLoaded("en", p as "core"))).toEqual([true, true, false]);
+    const [firstConsoleKey] = Object.keys(enConsole);
+    expect(i18n.getI18n("en").t(`${firstConsoleKey}`, { returnObjects: true })).toEqual((enConsole as Record<string, unknown>)[firstConsoleKey!]);
+
+    (await import("./admin-messages")).registerAdminMessages();
+    await i18n.loadLocale("en");
+    expect(i18n.isLocaleLoaded("en", "admin")).toBe(true);
+  });
+
+  it("a page in the default language fetches nothing, and a failed fetch still renders the page", async () => {
+    vi.resetModules();
+    const i18n = await import("./i18n");
+    vi.stubGlobal("document", { documentElement: { lang: "zh-CN" } });
+    expect(await i18n.withMessagesInUse(async () => 1)).toBe(1);
+    expect(i18n.isLocaleLoaded("en")).toBe(false);
+
+    // Offline, the English console chunk cannot be fetched: the data still arrives (those strings
+    // fall back to Chinese) and the next navigation tries again.
+    vi.doMock("./locales/en.console", () => {
+      throw new Error("Failed to fetch dynamically imported module");
+    });
+    (await import("./console-messages")).registerConsoleMessages();
+    vi.stubGlobal("document", { documentElement: { lang: "en" } });
+    expect(await i18n.withMessagesInUse(async () => 2)).toBe(2);
+    expect(i18n.isLocaleLoaded("en", "core")).toBe(true);
+    expect(i18n.isLocaleLoaded("en", "console")).toBe(false);
+    vi.doUnmock("./locales/en.console");
   });
 });

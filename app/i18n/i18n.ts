@@ -32,14 +32,18 @@ type Messages = Record<string, unknown>;
 /**
  * Translations come in parts, so the storefront's first load carries only what it shows:
  * - `core`: the storefront and everything shared. zh-CN's (the default and the fallback) is in the
- *   main bundle; another language's is its own chunk, fetched before hydration only by the people
- *   who use it (`loadLocale`).
+ *   main bundle.
  * - `console`: the leader, merchant and admin areas; their layout modules register it
  *   (`./console-messages`), so it travels in their chunks.
  * - `admin`: what only the admin console shows (users and permissions, settings, analytics, the
  *   audit log); the admin layout registers it (`./admin-messages`), so the leader and merchant
  *   apps never download it.
  * - `api`: /api/v1 error messages, server only.
+ * Another language's parts are chunks of their own, fetched only by the people who read it and
+ * only for the pages they open (`loadLocale`): before hydration for the page's parts, which its
+ * route modules registered in Chinese before the entry runs, and by the `clientLoader` of a route
+ * that brings a part (`withMessagesInUse`) on a client-side navigation into it. An English reader
+ * of the storefront fetches the English core alone, not the consoles' 35 kB.
  * The server registers every part of every language at start-up (`./all-locales.server`).
  * Parts have disjoint top-level keys.
  */
@@ -47,13 +51,12 @@ export type MessagePart = "core" | "console" | "admin" | "api";
 
 const bundles = new Map<Locale, Messages>([[DEFAULT_LOCALE, zhCN]]);
 const loadedParts = new Set<string>([`${DEFAULT_LOCALE}:core`]);
-/**
- * Languages loaded on demand in the browser: the core, and the consoles' part with it (a few kB
- * gzipped, so a console page in that language hydrates complete; storefront readers of that
- * language load it too, Chinese readers of the consoles never do).
- */
-const lazyParts: Partial<Record<Locale, () => Promise<[{ default: Messages }, { default: Messages }, { default: Messages }]>>> = {
-  en: () => Promise.all([import("./locales/en"), import("./locales/en.console"), import("./locales/en.admin")]),
+
+/** The parts a browser can fetch for a language other than the default, each its own chunk. */
+type LazyPart = Exclude<MessagePart, "api">;
+const LAZY_PARTS: readonly LazyPart[] = ["core", "console", "admin"];
+const lazyParts: Partial<Record<Locale, Record<LazyPart, () => Promise<{ default: Messages }>>>> = {
+  en: { core: () => import("./locales/en"), console: () => import("./locales/en.console"), admin: () => import("./locales/en.admin") },
 };
 
 const instances = new Map<Locale, I18n>();
@@ -73,14 +76,44 @@ export function isLocaleLoaded(locale: Locale, part: MessagePart = "core"): bool
   return loadedParts.has(`${locale}:${part}`);
 }
 
-/** Loads a language's core, console and admin translations (a network fetch in the browser the first time). */
-export async function loadLocale(locale: Locale): Promise<void> {
+/**
+ * The parts the pages loaded so far need: the default language's parts are registered by the
+ * modules that use them (a console layout registers `console` when it loads), so they say which
+ * parts another language must have for the same pages.
+ */
+export function partsInUse(): LazyPart[] {
+  return LAZY_PARTS.filter((part) => isLocaleLoaded(DEFAULT_LOCALE, part));
+}
+
+/**
+ * Loads a language's translations for the pages in use (a network fetch per part in the browser,
+ * the first time): the storefront's English readers fetch the English core only, a console page
+ * fetches the console's part too, the admin's its own. Resolves at once when all are there.
+ */
+export async function loadLocale(locale: Locale, parts: readonly LazyPart[] = partsInUse()): Promise<void> {
   const load = lazyParts[locale];
-  if ((isLocaleLoaded(locale) && isLocaleLoaded(locale, "console") && isLocaleLoaded(locale, "admin")) || !load) return;
-  const [core, console, admin] = await load();
-  registerMessages(locale, "core", core.default);
-  registerMessages(locale, "console", console.default);
-  registerMessages(locale, "admin", admin.default);
+  if (!load) return;
+  const missing = parts.filter((part) => !isLocaleLoaded(locale, part));
+  if (missing.length === 0) return;
+  // Each part that arrives is kept even when another fails (offline): the next call fetches the rest.
+  const settled = await Promise.allSettled(missing.map((part) => load[part]()));
+  settled.forEach((r, i) => {
+    if (r.status === "fulfilled") registerMessages(locale, missing[i]!, r.value.default);
+  });
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/**
+ * For the `clientLoader` of a route whose module registers the console (or admin) part: on a
+ * client-side navigation into it, the current language's part is fetched beside the route's data,
+ * so the page never renders with missing strings. If the fetch fails (offline, an old deployment)
+ * the page still renders, falling back to Simplified Chinese for those strings.
+ */
+export async function withMessagesInUse<T>(serverLoader: () => Promise<T>): Promise<T> {
+  const lang = typeof document === "undefined" ? DEFAULT_LOCALE : document.documentElement.lang;
+  const [data] = await Promise.all([serverLoader(), isLocale(lang) ? loadLocale(lang).catch(() => undefined) : undefined]);
+  return data;
 }
 
 /** `t` options that do not change the text: what react-i18next's fixed `t` always passes. */

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import Clock from "lucide-react/icons/clock";
 import MapPin from "lucide-react/icons/map-pin";
 import Truck from "lucide-react/icons/truck";
@@ -7,7 +7,7 @@ import { useTranslation } from "react-i18next";
 import { getOptionalUser } from "~/auth/guards.server";
 import { formatHours } from "~/components/leader-apply/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, withMessagesInUse } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { findPointByInviteCode, joinThroughInvite } from "~/modules/leaders/promote.server";
@@ -16,6 +16,9 @@ import { getChosenPickupPointId } from "~/modules/pickup/choose.server";
 
 // The invite page's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

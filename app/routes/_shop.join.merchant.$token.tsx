@@ -1,16 +1,19 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { useOnboardingErrorText } from "~/components/merchant-onboarding/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, withMessagesInUse } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { acceptInvitation, findInvitation, type AcceptError } from "~/modules/merchants/staff.server";
 
 // The onboarding strings live with the console's; this page brings them along.
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

@@ -1,14 +1,14 @@
 import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithValibot } from "~/lib/form-submission";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import LocateFixed from "lucide-react/icons/locate-fixed";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { requireUser } from "~/auth/guards.server";
 import { formatHours, LeaderErrors, LeaderField } from "~/components/leader-apply/fields";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, withMessagesInUse } from "~/i18n/i18n";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
 import { ApplyLeaderInput, LEADER_PHOTO_MAX_BYTES, LEADER_PHOTO_TYPES, WEEKDAYS } from "~/modules/leaders/apply-schemas";
@@ -17,6 +17,9 @@ import { isFeatureOn } from "~/modules/settings/settings.server";
 
 // The leader application's strings live with the console's; this storefront page brings them along.
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

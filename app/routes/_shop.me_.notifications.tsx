@@ -1,17 +1,20 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { useActionData, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import * as v from "valibot";
 import { requireUser } from "~/auth/guards.server";
 import { Inbox } from "~/components/notifications/inbox";
 import { PushToggle } from "~/components/notifications/push-toggle";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, withMessagesInUse } from "~/i18n/i18n";
 import { listInbox, markAllRead } from "~/modules/notifications/inbox.server";
 import { pushToggleState } from "~/modules/notifications/push.server";
 import { InboxQuery } from "~/modules/notifications/schemas";
 
 // The notices' strings travel with the console's; this page brings them along.
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

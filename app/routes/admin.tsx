@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import Banknote from "lucide-react/icons/banknote";
 import ChartColumn from "lucide-react/icons/chart-column";
 import LayoutDashboard from "lucide-react/icons/layout-dashboard";
@@ -19,6 +19,7 @@ import UsersRound from "lucide-react/icons/users-round";
 import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerAdminMessages } from "~/i18n/admin-messages";
+import { withMessagesInUse } from "~/i18n/i18n";
 import { requireAdmin } from "~/auth/guards.server";
 import type { AdminPermission } from "~/auth/permissions";
 import { RoleHeader } from "~/components/ui/role-header";
@@ -26,6 +27,9 @@ import { getReviewQueueCounts } from "~/modules/identity/admin-stats.server";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerAdminMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, access } = await requireAdmin(context, request);

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link, useLoaderData, useRevalidator, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
+import { withMessagesInUse } from "~/i18n/i18n";
 import { isDevelopment } from "~/env.server";
 import { formatDateTime } from "~/lib/format";
 import { resolveLocale } from "~/lib/preferences.server";
@@ -10,6 +11,9 @@ import { listOutbox } from "~/modules/notifications/outbox.server";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction = () => [{ title: "Dev outbox · 开发发件箱" }];
 

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Outlet, useLoaderData } from "@remix-run/react";
+import { Outlet, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import CalendarCheck from "lucide-react/icons/calendar-check";
 import PackageCheck from "lucide-react/icons/package-check";
 import ScanLine from "lucide-react/icons/scan-line";
@@ -7,6 +7,7 @@ import User from "lucide-react/icons/user";
 import Wallet from "lucide-react/icons/wallet";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
+import { withMessagesInUse } from "~/i18n/i18n";
 import { requireRole } from "~/auth/guards.server";
 import { NoticesBell } from "~/components/notifications/notices-bell";
 import { RoleHeader } from "~/components/ui/role-header";
@@ -15,6 +16,9 @@ import { TabBar } from "~/components/ui/tab-bar";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 /** The leader app shell. Each child loader guards itself too (loaders run in parallel). */
 export async function loader({ request, context }: LoaderFunctionArgs) {

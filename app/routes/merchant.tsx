@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { NavLink, Outlet, useLoaderData, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import ClipboardList from "lucide-react/icons/clipboard-list";
 import Megaphone from "lucide-react/icons/megaphone";
 import MessageSquareText from "lucide-react/icons/message-square-text";
@@ -12,11 +12,15 @@ import Wallet from "lucide-react/icons/wallet";
 import Zap from "lucide-react/icons/zap";
 import { useTranslation } from "react-i18next";
 import { registerConsoleMessages } from "~/i18n/console-messages";
+import { withMessagesInUse } from "~/i18n/i18n";
 import { requireRole } from "~/auth/guards.server";
 import { RoleHeader } from "~/components/ui/role-header";
 
 // This area's translations travel in its own chunk, never in the storefront's (~/i18n/console-messages).
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireRole(context, request, "merchant");

@@ -1,15 +1,18 @@
 import { data, redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
-import { Link } from "@remix-run/react";
+import { Link, type ClientLoaderFunctionArgs } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getOptionalUser, safeRedirectPath } from "~/auth/guards.server";
 import { registerConsoleMessages } from "~/i18n/console-messages";
-import { translate } from "~/i18n/i18n";
+import { translate, withMessagesInUse } from "~/i18n/i18n";
 import { attributionCookie } from "~/lib/attribution-cookie.server";
 import { pickupCookie, readPickupCookie } from "~/lib/pickup-cookie.server";
 import { arriveThroughShareLink } from "~/modules/leaders/promote.server";
 
 // The not-found text lives with the console's strings; this page brings them along.
 registerConsoleMessages();
+
+/** On a client-side navigation here, the current language's console strings come with the data. */
+export const clientLoader = ({ serverLoader }: ClientLoaderFunctionArgs) => withMessagesInUse(serverLoader);
 
 export const meta: MetaFunction = ({ matches }) => {
   const locale = (matches[0]?.data as { locale?: string } | undefined)?.locale ?? "zh-CN";

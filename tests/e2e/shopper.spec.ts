@@ -25,6 +25,25 @@ test("shopper: signs in with a phone code, sets language and large text, signs o
   await expect(page).toHaveURL("/me");
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 
+  // An English reader of the storefront fetches the English core only, not the consoles' strings;
+  // a page that needs them (the notifications) brings them on a client-side navigation.
+  const consoleChunks: string[] = [];
+  const documents: string[] = [];
+  page.on("request", (r) => {
+    if (/\/en\.(console|admin)-[A-Z0-9]+\.js$/.test(r.url())) consoleChunks.push(r.url());
+    if (r.resourceType() === "document") documents.push(r.url());
+  });
+  await page.reload();
+  await page.waitForFunction(() => "__remixRouter" in window);
+  await page.waitForLoadState("networkidle");
+  expect(consoleChunks).toEqual([]);
+  documents.length = 0;
+  await page.getByRole("link", { name: /^Notifications/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Notifications" })).toBeVisible();
+  expect(documents, "a client-side navigation").toEqual([]);
+  expect(consoleChunks.map((u) => u.replace(/.*\/(en\.\w+)-.*/, "$1"))).toEqual(["en.console"]);
+  await page.goBack();
+
   // Large text: a toggle button (aria-pressed) that sets html.text-large.
   const largeText = page.getByRole("button", { name: /Large text/ });
   await expect(largeText).toHaveAttribute("aria-pressed", "false");
