@@ -6,6 +6,8 @@
  * - `signInWithPhone`: the phone-code sign-in a person does, reading the code from /dev/outbox.
  * - `expectNoSeriousA11yViolations`: axe-core, failing on serious/critical findings.
  */
+import { appendFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
 import { deflateSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type APIRequestContext, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
@@ -172,7 +174,35 @@ export async function expectNoSeriousA11yViolations(page: Page) {
       problems.push(`${v.impact} ${v.id} (${v.help}) at ${target}: ${node.failureSummary?.replace(/\s+/g, " ") ?? ""}`);
     }
   }
+  recordAxeResult(page, results);
   expect(problems, `serious/critical axe violations on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * One line per audited page on the test's output (`[axe] /cart: 0 critical, 0 serious, …`), and the
+ * same as JSON lines in A11Y_RESULTS when set (`npm run a11y` prints them as a table).
+ */
+function recordAxeResult(page: Page, results: Awaited<ReturnType<AxeBuilder["analyze"]>>) {
+  const count = (impact: string) => results.violations.filter((v) => v.impact === impact).reduce((n, v) => n + v.nodes.length, 0);
+  const row = {
+    path: new URL(page.url()).pathname,
+    critical: count("critical"),
+    serious: count("serious"),
+    moderate: count("moderate"),
+    minor: count("minor"),
+    rulesPassed: results.passes.length,
+    rulesIncomplete: results.incomplete.length,
+    violations: results.violations.map((v) => `${v.impact} ${v.id} ×${v.nodes.length}`),
+  };
+  console.log(
+    `[axe] ${row.path}: ${row.critical} critical, ${row.serious} serious, ${row.moderate} moderate, ${row.minor} minor; ${row.rulesPassed} rules passed` +
+      (row.violations.length ? ` (${row.violations.join(", ")})` : ""),
+  );
+  const file = process.env.A11Y_RESULTS;
+  if (file) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(row)}\n`);
+  }
 }
 
 /** The phone sign-in without the screens (the applicant goes through them): code request, dev outbox, verify. */
