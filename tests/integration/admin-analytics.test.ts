@@ -70,7 +70,8 @@ describe("event capture", () => {
     const secure = new Client(worker.fetch, "https://shop.example", "198.51.100.2");
     const res = await secure.post("https://shop.example/beacon", { p: "/" }, BROWSER);
     expect(res.status).toBe(204);
-    expect(res.headers.getSetCookie().find((c) => c.startsWith("tg_vid="))).toMatch(/; HttpOnly; Secure$/);
+    // Over https it is a __Host- cookie (Secure, Path=/, host-only), renamed at the Worker's edge.
+    expect(res.headers.getSetCookie().find((c) => c.startsWith("__Host-tg_vid="))).toMatch(/^__Host-tg_vid=[^;]+; Path=\/;.*; HttpOnly; Secure$/);
   });
 
   it("honours Global Privacy Control and Do Not Track: nothing recorded, no cookie, an earlier cookie removed", async () => {
