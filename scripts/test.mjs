@@ -6,8 +6,9 @@
 // Each phase prints its wall time; a summary line closes the run. Exit code: 0 only if all passed.
 //
 // `node scripts/test.mjs unit e2e` runs only the named phases (build is not implied).
-// The browser phase finds Chromium (CHROME_PATH, else /usr/bin/chromium); as root with apt-get it
-// installs Debian's chromium when missing. It never downloads Playwright's browsers.
+// The browser phase finds Chromium (CHROME_PATH, else /usr/bin/chromium) and a Chinese font; as
+// root with apt-get it installs Debian's chromium and fonts-noto-cjk when missing. It never
+// downloads Playwright's browsers.
 import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
@@ -72,6 +73,27 @@ async function ensureChromium() {
   return 1;
 }
 
+/**
+ * The screenshot tests (tests/e2e/large-text.spec.ts) were committed rendered with Noto Sans CJK
+ * (Debian's fonts-noto-cjk); without a Chinese font Chromium draws empty boxes and every screenshot
+ * differs. As root with apt-get the font is installed when fontconfig knows no Chinese font.
+ */
+function hasChineseFont() {
+  const out = spawnSync("fc-list", [":lang=zh-cn", "family"], { encoding: "utf8" });
+  return out.status === 0 && out.stdout.trim() !== "";
+}
+
+async function ensureChineseFont() {
+  if (hasChineseFont()) return 0;
+  if (process.getuid?.() === 0 && hasCommand("apt-get")) {
+    console.log("[test] no Chinese font for Chromium: installing Debian's fonts-noto-cjk with apt-get …");
+    const code = await run("sh", ["-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk)"]);
+    if (code === 0 && hasChineseFont()) return 0;
+  }
+  console.error("[test] no Chinese font: install Debian's fonts-noto-cjk (as root: apt-get install -y fonts-noto-cjk); the screenshot tests were made with it.");
+  return 1;
+}
+
 /** Phases in order; a `beside` phase starts and the next phase runs while it does (joined after it). */
 const PHASES = [
   { name: "build", run: () => run(bin("remix"), ["build"], { NODE_ENV: "production" }) },
@@ -87,7 +109,7 @@ const PHASES = [
   { name: "unit", run: () => run(bin("vitest"), ["run", "--project", "unit"]) },
   // The integration global setup would build again; the build phase above already did.
   { name: "integration", run: () => run(bin("vitest"), ["run", "--project", "integration"], { SKIP_BUILD: "1" }) },
-  { name: "browser", run: ensureChromium },
+  { name: "browser", run: async () => (await ensureChromium()) || ensureChineseFont() },
   { name: "e2e", run: () => run(bin("playwright"), ["test"], { CHROME_PATH: chromePath }) },
 ];
 
