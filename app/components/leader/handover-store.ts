@@ -189,9 +189,18 @@ export async function sendHandover(item: QueuedHandover): Promise<SendResult> {
 }
 
 /** The point's pickup list from the server (GET /api/v1/leader/pickups), or null when that fails. */
-export async function fetchPickupList(): Promise<PickupList | null> {
+/**
+ * The point's list from the server: the list, null when the server refused (signed out, an error),
+ * or "unreachable" when no answer came at all (no connection, whatever `navigator.onLine` says).
+ */
+export async function fetchPickupList(): Promise<PickupList | null | "unreachable"> {
+  let res: Response;
   try {
-    const res = await fetch("/api/v1/leader/pickups", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    res = await fetch("/api/v1/leader/pickups", { credentials: "same-origin", headers: { Accept: "application/json" } });
+  } catch {
+    return "unreachable";
+  }
+  try {
     return res.ok ? ((await res.json()) as PickupList) : null;
   } catch {
     return null;

@@ -111,14 +111,21 @@ export function useHandover(pointName: string, serverList: PickupList) {
   // The page stays open all day: the list is fetched again (JSON, this route's data only) when the
   // phone comes back online or to the page, and every few minutes, so new arrivals are in it
   // before the connection next drops. A failure just keeps the list there is.
+  // It is also fetched once when the page opens: the page may come from the service worker's copy,
+  // and the answer (or its absence) says whether the server can be reached. `navigator.onLine`
+  // only knows about the device's own link, so a phone on a dead connection (or a cold start
+  // without one) still shows the offline banner.
   useEffect(() => {
     const refreshList = async () => {
       if (!navigator.onLine || document.visibilityState !== "visible") return;
       const fresh = await fetchPickupList();
+      if (fresh === "unreachable") return setOnline(false);
+      setOnline(navigator.onLine);
       if (!fresh || fresh.pickupPointId !== pointId) return;
       setBase((b) => newerList(b, fresh) ?? fresh);
       await saveList(pointName, fresh);
     };
+    void refreshList();
     const id = setInterval(() => void refreshList(), LIST_REFRESH_MS);
     const onEvent = () => void refreshList();
     window.addEventListener("online", onEvent);
