@@ -10,7 +10,6 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import os from "node:os";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { TransformStream } from "node:stream/web";
 import * as schema from "../../app/db/schema";
 import { seedDemoWorld } from "../../app/modules/demo/seed.server";
 
@@ -170,7 +169,7 @@ export async function startWorker(options: StartOptions = {}) {
   async function fetchRaw(pathOrUrl: string, init?: RequestInit): Promise<Response> {
     const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${origin}${pathOrUrl}`;
     const res = await mf.dispatchFetch(url, { redirect: "manual", ...init } as never);
-    return holdBody(res) as unknown as Response;
+    return (await holdBody(res)) as unknown as Response;
   }
 
   return {
@@ -217,12 +216,14 @@ export async function startWorker(options: StartOptions = {}) {
  * its body stream once it is garbage-collected while the stream is still unlocked — so a caller that
  * awaits other work before reading (300 concurrent claims, then `res.json()` on each) can find the
  * body already cancelled: "Body is unusable: Body has already been read". It happens only when a GC
- * runs in that window, i.e. on a busy machine. Piping the body into a fresh stream locks it at once,
- * which the registry respects, and keeps streaming responses streaming.
+ * runs in that window, i.e. on a busy machine. So every body is read to its end as soon as its
+ * response arrives (which also frees its connection at once; the app streams no response the tests
+ * read piece by piece), and the caller gets a Response over those bytes.
  */
-function holdBody(res: MiniflareResponse): MiniflareResponse {
+async function holdBody(res: MiniflareResponse): Promise<MiniflareResponse> {
   if (res.body === null || res.status === 101) return res;
-  return new MiniflareResponse(res.body.pipeThrough(new TransformStream()), res);
+  const bytes = await res.arrayBuffer();
+  return new MiniflareResponse(bytes, res);
 }
 
 /** A browser-like client: a cookie jar, same-origin Origin on writes, a fixed client IP. */
